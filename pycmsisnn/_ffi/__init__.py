@@ -1,0 +1,1 @@
+"""Build-time support: the cffi builder for the kernel library (see build.py)."""

@@ -1,0 +1,93 @@
+"""cffi (API mode) builder for ``pycmsisnn._lib``.
+
+The declarations handed to cffi are read from the two public headers of our
+kernel library (``arm_nn_types.h`` and ``arm_nnfunctions.h``): comments and
+preprocessor lines are dropped, what is left is plain C declarations.
+
+Which kernels are compiled:
+  * by default, ours: every ``.c`` file under ``pycmsisnn/csrc/Source``;
+  * when ``CMSIS_NN_ROOT`` names a checkout of Arm's CMSIS-NN, or one has been
+    placed in ``third_party/CMSIS-NN``, the official sources and headers are
+    compiled instead, together with our ``pycmsisnn_*`` kernels of operators
+    the official library lacks. The declarations stay ours, so a signature
+    that differs between the two libraries stops the build.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from cffi import FFI
+
+PACKAGE = Path(__file__).resolve().parent.parent
+CSRC = PACKAGE / "csrc"
+OUR_INCLUDE = CSRC / "Include"
+OUR_SOURCE = CSRC / "Source"
+THIRD_PARTY = PACKAGE.parent / "third_party" / "CMSIS-NN"
+PUBLIC_HEADERS = ("arm_nn_types.h", "arm_nnfunctions.h")
+COMPILE_ARGS = ["-O2", "-std=c99", "-Wall", "-Wextra", "-fno-strict-aliasing"]
+
+
+def public_declarations() -> str:
+    """The public headers reduced to what cffi's cdef accepts."""
+    parts = []
+    for name in PUBLIC_HEADERS:
+        text = (OUR_INCLUDE / name).read_text()
+        text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+        text = re.sub(r"//[^\n]*", "", text)
+        text = re.sub(r"#ifdef __cplusplus.*?#endif", "", text, flags=re.S)
+        text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+        parts.append(text)
+    return "\n".join(parts)
+
+
+def official_root() -> Path | None:
+    """Arm's CMSIS-NN checkout to build instead of ours, if the user gave one."""
+    env = os.environ.get("CMSIS_NN_ROOT")
+    if env:
+        root = Path(env).expanduser().resolve()
+        if not (root / "Include" / "arm_nnfunctions.h").is_file():
+            raise RuntimeError(f"CMSIS_NN_ROOT={env} does not hold Include/arm_nnfunctions.h")
+        return root
+    if (THIRD_PARTY / "Include" / "arm_nnfunctions.h").is_file():
+        return THIRD_PARTY
+    return None
+
+
+def _rel(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def kernel_sources() -> tuple[list[str], list[str]]:
+    """(C sources, include directories) for the selected kernel library."""
+    ours = sorted(OUR_SOURCE.rglob("*.c"))
+    root = official_root()
+    if root is None:
+        return [_rel(p) for p in ours], [_rel(OUR_INCLUDE)]
+    official = sorted(p for p in (root / "Source").rglob("*.c") if "_f32" not in p.name and "_f16" not in p.name)
+    extra = [p for p in ours if p.name.startswith("pycmsisnn_")]
+    return [_rel(p) for p in official + extra], [_rel(root / "Include"), _rel(OUR_INCLUDE)]
+
+
+def make_builder() -> FFI:
+    builder = FFI()
+    builder.cdef(public_declarations())
+    sources, include_dirs = kernel_sources()
+    builder.set_source(
+        "pycmsisnn._lib",
+        '#include "arm_nnfunctions.h"\n',
+        sources=sources,
+        include_dirs=include_dirs,
+        extra_compile_args=COMPILE_ARGS,
+    )
+    return builder
+
+
+ffibuilder = make_builder()
+
+if __name__ == "__main__":
+    ffibuilder.compile(verbose=True)

@@ -1,0 +1,19 @@
+/* pycmsisnn: arm_concatenation_s8_w (not implemented yet). */
+#include "arm_nnfunctions.h"
+
+void arm_concatenation_s8_w(const int8_t *input,
+                            const uint16_t input_x,
+                            const uint16_t input_y,
+                            const uint16_t input_z,
+                            const uint16_t input_w,
+                            int8_t *output,
+                            const uint32_t offset_w)
+{
+    (void)input;
+    (void)input_x;
+    (void)input_y;
+    (void)input_z;
+    (void)input_w;
+    (void)output;
+    (void)offset_w;
+}

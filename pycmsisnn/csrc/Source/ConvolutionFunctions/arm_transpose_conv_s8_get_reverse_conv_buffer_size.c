@@ -1,0 +1,12 @@
+/* pycmsisnn: arm_transpose_conv_s8_get_reverse_conv_buffer_size (not implemented yet). */
+#include "arm_nnfunctions.h"
+
+int32_t arm_transpose_conv_s8_get_reverse_conv_buffer_size(const cmsis_nn_transpose_conv_params *transpose_conv_params,
+                                                           const cmsis_nn_dims *input_dims,
+                                                           const cmsis_nn_dims *filter_dims)
+{
+    (void)transpose_conv_params;
+    (void)input_dims;
+    (void)filter_dims;
+    return 0;
+}

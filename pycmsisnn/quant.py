@@ -1,0 +1,277 @@
+"""From TFLite scales and zero points to CMSIS-NN parameters.
+
+Every derivation the kernels need, one function each, computed the way
+TensorFlow Lite (Micro) computes it, so that the integers are identical:
+scales are float32 in the model and are widened to double before any product,
+multipliers come from ``quantize_multiplier`` (TFLite's QuantizeMultiplier),
+and activation clamps quantise in float32 like CalculateActivationRangeQuantized.
+
+Sign conventions are CMSIS-NN's: a positive shift is a left shift;
+``input_offset``/``filter_offset`` are minus the zero point, ``output_offset``
+is plus the zero point.
+"""
+from __future__ import annotations
+
+import math
+from enum import Enum
+from typing import Sequence
+
+import numpy as np
+
+from .params import Activation, AddParams, MulParams, PerChannelQuant, PerTensorQuant, SoftmaxParams, Tile
+
+INT8_MIN, INT8_MAX = -128, 127
+
+
+class QuantError(ValueError):
+    """A scale or zero point from which no CMSIS-NN parameter can be derived."""
+
+
+def _f32(x: float) -> float:
+    """The value as the model stores it: a float32, widened to double."""
+    return float(np.float32(x))
+
+
+def round_half_away(x: float) -> int:
+    """C's round(): to nearest, ties away from zero (Python's round() ties to even)."""
+    r = math.floor(abs(x) + 0.5)
+    return int(-r if x < 0 else r)
+
+
+def quantize_multiplier(real: float) -> tuple[int, int]:
+    """TFLite's QuantizeMultiplier: ``real ~= multiplier * 2^(shift - 31)``.
+
+    ``multiplier`` is a Q31 value in [2^30, 2^31) (0 for a real of 0) and
+    ``shift`` the exponent (positive: left shift). A mantissa that rounds to
+    2^31 is halved and the exponent raised; a shift below -31 flushes to zero.
+    """
+    real = float(real)
+    if real == 0.0:
+        return 0, 0
+    if not math.isfinite(real):
+        raise QuantError(f"cannot quantise the multiplier {real}")
+    mantissa, shift = math.frexp(real)
+    q = round_half_away(mantissa * (1 << 31))
+    if q == 1 << 31:
+        q //= 2
+        shift += 1
+    if shift < -31:
+        return 0, 0
+    return q, shift
+
+
+def quantize_multiplier_smaller_than_one(real: float) -> tuple[int, int]:
+    """TFLite's QuantizeMultiplierSmallerThanOneExp: as ``quantize_multiplier``
+    for 0 < real < 1, so that the shift is never positive."""
+    if not 0.0 < real < 1.0:
+        raise QuantError(f"multiplier {real} must be in (0, 1)")
+    m, s = quantize_multiplier(real)
+    if s > 0:
+        raise QuantError(f"multiplier {real} needs a left shift")
+    return m, s
+
+
+def conv_multipliers(input_scale: float, filter_scales: Sequence[float], output_scale: float) -> PerChannelQuant:
+    """Per-output-channel multipliers and shifts of CONV_2D, DEPTHWISE_CONV_2D,
+    TRANSPOSE_CONV and per-channel FULLY_CONNECTED:
+    ``s_in * s_w[c] / s_out`` (float32 scales, double arithmetic)."""
+    s_in, s_out = _f32(input_scale), _f32(output_scale)
+    if s_out <= 0.0 or s_in < 0.0:
+        raise QuantError(f"scales must be positive (input {s_in}, output {s_out})")
+    pairs = [quantize_multiplier(s_in * _f32(s_w) / s_out) for s_w in filter_scales]
+    return PerChannelQuant(tuple(m for m, _ in pairs), tuple(s for _, s in pairs))
+
+
+def per_channel_multipliers(
+    input_scale: float, filter_scales: Sequence[float], output_scale: float, channels: int
+) -> PerChannelQuant:
+    """As ``conv_multipliers``, broadcasting a single (per-tensor) filter scale
+    to ``channels`` entries, as TFLite Micro does for per-tensor filters."""
+    scales = list(filter_scales)
+    if len(scales) == 1:
+        scales = scales * channels
+    if len(scales) != channels:
+        raise QuantError(f"{len(scales)} filter scales for {channels} output channels")
+    return conv_multipliers(input_scale, scales, output_scale)
+
+
+def fc_multiplier(input_scale: float, filter_scale: float, output_scale: float) -> PerTensorQuant:
+    """Per-tensor FULLY_CONNECTED (and BATCH_MATMUL): ``s_in * s_w / s_out``."""
+    s_out = _f32(output_scale)
+    if s_out <= 0.0:
+        raise QuantError(f"output scale must be positive, got {s_out}")
+    m, s = quantize_multiplier(_f32(input_scale) * _f32(filter_scale) / s_out)
+    return PerTensorQuant(m, s)
+
+
+def batch_matmul_multiplier(lhs_scale: float, rhs_scale: float, output_scale: float) -> PerTensorQuant:
+    """BATCH_MATMUL: ``s_lhs * s_rhs / s_out``."""
+    return fc_multiplier(lhs_scale, rhs_scale, output_scale)
+
+
+def input_offset(zero_point: int) -> int:
+    """``input_offset`` / ``filter_offset`` of the CMSIS-NN structs: minus the zero point."""
+    zp = int(zero_point)
+    if not INT8_MIN <= zp <= INT8_MAX:
+        raise QuantError(f"int8 zero point {zp} is outside [-128, 127]")
+    return -zp
+
+
+def output_offset(zero_point: int) -> int:
+    """``output_offset``: the output zero point itself."""
+    zp = int(zero_point)
+    if not INT8_MIN <= zp <= INT8_MAX:
+        raise QuantError(f"int8 zero point {zp} is outside [-128, 127]")
+    return zp
+
+
+class FusedActivation(Enum):
+    """TFLite's ActivationFunctionType values that can be fused into an op."""
+
+    NONE = 0
+    RELU = 1
+    RELU_N1_TO_1 = 2
+    RELU6 = 3
+    TANH = 4
+    SIGN_BIT = 5
+
+
+def _quantize_f32(value: float, scale: float, zero_point: int) -> int:
+    """zero_point + round(value / scale), the division in float32 as in TFLite."""
+    return int(zero_point) + round_half_away(float(np.float32(value) / np.float32(scale)))
+
+
+def activation_range(
+    activation: FusedActivation | int, output_scale: float, output_zero_point: int, qmin: int = INT8_MIN, qmax: int = INT8_MAX
+) -> Activation:
+    """TFLite's CalculateActivationRangeQuantized: the clamp of a fused activation."""
+    act = FusedActivation(activation)
+    if act is FusedActivation.NONE:
+        return Activation(qmin, qmax)
+    if act is FusedActivation.RELU:
+        return Activation(max(qmin, _quantize_f32(0.0, output_scale, output_zero_point)), qmax)
+    if act is FusedActivation.RELU6:
+        lo = max(qmin, _quantize_f32(0.0, output_scale, output_zero_point))
+        return Activation(lo, min(qmax, _quantize_f32(6.0, output_scale, output_zero_point)))
+    if act is FusedActivation.RELU_N1_TO_1:
+        lo = max(qmin, _quantize_f32(-1.0, output_scale, output_zero_point))
+        return Activation(lo, min(qmax, _quantize_f32(1.0, output_scale, output_zero_point)))
+    raise QuantError(f"fused activation {act.name} has no quantised clamp")
+
+
+SOFTMAX_INTEGER_BITS = 5
+
+
+def softmax_params(input_scale: float, beta: float = 1.0) -> SoftmaxParams:
+    """SOFTMAX int8: TFLite's PreprocessSoftmaxScaling (5 integer bits) and
+    CalculateInputRadius. ``shift`` is the non-negative left-shift exponent."""
+    real = min(float(beta) * _f32(input_scale) * float(1 << (31 - SOFTMAX_INTEGER_BITS)), float((1 << 31) - 1))
+    mult, shift = quantize_multiplier(real)
+    if real <= 1.0 or shift < 0:
+        raise QuantError(f"softmax input scale {input_scale} (beta {beta}) is too small: the multiplier must exceed 1")
+    radius = math.floor(((1 << SOFTMAX_INTEGER_BITS) - 1) * float(1 << (31 - SOFTMAX_INTEGER_BITS)) / float(1 << shift))
+    return SoftmaxParams(mult, shift, -int(radius))
+
+
+ADD_LEFT_SHIFT_S8 = 20
+
+
+def add_params(
+    input_1_scale: float,
+    input_1_zero_point: int,
+    input_2_scale: float,
+    input_2_zero_point: int,
+    output_scale: float,
+    output_zero_point: int,
+    activation: Activation = Activation(),
+) -> AddParams:
+    """ADD int8: each input rescaled to twice the larger input scale after a
+    left shift of 20, then the sum rescaled to the output (TFLite's PrepareAdd)."""
+    s1, s2, so = _f32(input_1_scale), _f32(input_2_scale), _f32(output_scale)
+    twice_max = 2.0 * max(s1, s2)
+    m1, sh1 = quantize_multiplier_smaller_than_one(s1 / twice_max)
+    m2, sh2 = quantize_multiplier_smaller_than_one(s2 / twice_max)
+    mo, sho = quantize_multiplier_smaller_than_one(twice_max / (float(1 << ADD_LEFT_SHIFT_S8) * so))
+    return AddParams(
+        input_1_offset=input_offset(input_1_zero_point),
+        input_1_mult=m1,
+        input_1_shift=sh1,
+        input_2_offset=input_offset(input_2_zero_point),
+        input_2_mult=m2,
+        input_2_shift=sh2,
+        left_shift=ADD_LEFT_SHIFT_S8,
+        out_offset=output_offset(output_zero_point),
+        out_mult=mo,
+        out_shift=sho,
+        out_activation_min=activation.min,
+        out_activation_max=activation.max,
+    )
+
+
+def mul_params(
+    input_1_scale: float,
+    input_1_zero_point: int,
+    input_2_scale: float,
+    input_2_zero_point: int,
+    output_scale: float,
+    output_zero_point: int,
+    activation: Activation = Activation(),
+) -> MulParams:
+    """MUL int8: one multiplier for ``s1 * s2 / s_out``, offsets on both inputs."""
+    m, s = quantize_multiplier(_f32(input_1_scale) * _f32(input_2_scale) / _f32(output_scale))
+    return MulParams(
+        input_1_offset=input_offset(input_1_zero_point),
+        input_2_offset=input_offset(input_2_zero_point),
+        out_offset=output_offset(output_zero_point),
+        out_mult=m,
+        out_shift=s,
+        out_activation_min=activation.min,
+        out_activation_max=activation.max,
+    )
+
+
+class Padding(Enum):
+    """TFLite's Padding values."""
+
+    SAME = 0
+    VALID = 1
+
+
+def out_size(padding: Padding | int, in_size: int, filter_size: int, stride: int, dilation: int = 1) -> int:
+    """TFLite's ComputeOutSize."""
+    effective = (filter_size - 1) * dilation + 1
+    if Padding(padding) is Padding.SAME:
+        return (in_size + stride - 1) // stride
+    return (in_size + stride - effective) // stride
+
+
+def padding_with_offset(stride: int, dilation: int, in_size: int, filter_size: int, out: int) -> tuple[int, int]:
+    """TFLite's ComputePaddingWithOffset: (padding before, extra padding after)."""
+    effective = (filter_size - 1) * dilation + 1
+    total = max((out - 1) * stride + effective - in_size, 0)
+    return total // 2, total % 2
+
+
+def conv_padding(
+    padding: Padding | int,
+    input_hw: tuple[int, int],
+    filter_hw: tuple[int, int],
+    stride: Tile,
+    dilation: Tile = Tile(1, 1),
+) -> tuple[Tile, Tile, tuple[int, int]]:
+    """TFLite's ComputePaddingHeightWidth for conv, depthwise and pooling:
+    (padding, padding offsets, output (h, w))."""
+    out_h = out_size(padding, input_hw[0], filter_hw[0], stride.h, dilation.h)
+    out_w = out_size(padding, input_hw[1], filter_hw[1], stride.w, dilation.w)
+    pad_h, off_h = padding_with_offset(stride.h, dilation.h, input_hw[0], filter_hw[0], out_h)
+    pad_w, off_w = padding_with_offset(stride.w, dilation.w, input_hw[1], filter_hw[1], out_w)
+    return Tile(pad_w, pad_h), Tile(off_w, off_h), (out_h, out_w)
+
+
+def transpose_conv_padding(
+    padding: Padding | int, output_hw: tuple[int, int], filter_hw: tuple[int, int], stride: Tile
+) -> tuple[Tile, Tile]:
+    """TRANSPOSE_CONV padding: TFLite runs ComputePaddingHeightWidth with the
+    output as the 'input' side. Returns (padding, padding offsets)."""
+    pad, offsets, _ = conv_padding(padding, output_hw, filter_hw, stride)
+    return pad, offsets
