@@ -3,7 +3,8 @@
 ``build_model(key, make, input_shapes)`` calls ``make(inputs)`` on Keras
 inputs (batch size fixed) to get the output tensor(s), converts the model to a
 full-integer int8 TFLite flatbuffer with a seeded random representative data
-set, and returns the bytes. Models are cached in memory and on disk under
+set (``input_range``: one (low, high) for every input, or a list with one
+per input), and returns the bytes. Models are cached in memory and on disk under
 ``PYCMSISNN_MODEL_CACHE`` (default: ``.pytest_cache/pycmsisnn-models``),
 keyed by ``key`` and the TensorFlow version, so each is converted once per run.
 The key must describe everything ``make`` does (the seed included).
@@ -42,7 +43,7 @@ def build_model(
     seed: int = 0,
     per_channel_dense: bool = True,
     int8_io: bool = True,
-    input_range: tuple[float, float] = (-1.0, 1.0),
+    input_range: tuple[float, float] | Sequence[tuple[float, float]] = (-1.0, 1.0),
     samples: int = 16,
 ) -> bytes:
     """The converted int8 model for ``key`` (converted once, then cached)."""
@@ -61,12 +62,12 @@ def build_model(
     inputs = [t.keras.Input(shape=tuple(s[1:]), batch_size=s[0]) for s in input_shapes]
     outputs = make(inputs)
     model = t.keras.Model(inputs, outputs)
-    lo, hi = input_range
+    ranges = [tuple(input_range)] * len(input_shapes) if np.isscalar(input_range[0]) else [tuple(r) for r in input_range]  # type: ignore[index, arg-type]
 
     def representative():
         rng = np.random.default_rng(seed + 1)
         for _ in range(samples):
-            yield [rng.uniform(lo, hi, size=tuple(s)).astype(np.float32) for s in input_shapes]
+            yield [rng.uniform(r[0], r[1], size=tuple(s)).astype(np.float32) for r, s in zip(ranges, input_shapes)]
 
     conv = t.lite.TFLiteConverter.from_keras_model(model)
     conv.optimizations = [t.lite.Optimize.DEFAULT]
