@@ -106,3 +106,9 @@ def output_count(model_bytes: bytes) -> int:
     """How many outputs subgraph 0 has."""
     model = schema().ModelT.InitFromPackedBuf(model_bytes, 0)
     return len(model.subgraphs[0].outputs)
+
+
+def input_names(model_bytes: bytes) -> list[str]:
+    """Names of subgraph 0's input tensors, in model order."""
+    sg = schema().ModelT.InitFromPackedBuf(model_bytes, 0).subgraphs[0]
+    return [sg.tensors[i].name.decode() for i in sg.inputs]

@@ -8,6 +8,8 @@ per input), and returns the bytes. Models are cached in memory and on disk under
 ``PYCMSISNN_MODEL_CACHE`` (default: ``.pytest_cache/pycmsisnn-models``),
 keyed by ``key`` and the TensorFlow version, so each is converted once per run.
 The key must describe everything ``make`` does (the seed included).
+Keras inputs are named ``input_<i>``; ``tests.support.tflm.run_tflm`` takes
+inputs in that order whatever order the converter gave the model's inputs.
 """
 from __future__ import annotations
 
@@ -59,7 +61,7 @@ def build_model(
         return data
 
     t.keras.utils.set_random_seed(seed)
-    inputs = [t.keras.Input(shape=tuple(s[1:]), batch_size=s[0]) for s in input_shapes]
+    inputs = [t.keras.Input(shape=tuple(s[1:]), batch_size=s[0], name=f"input_{i}") for i, s in enumerate(input_shapes)]
     outputs = make(inputs)
     model = t.keras.Model(inputs, outputs)
     ranges = [tuple(input_range)] * len(input_shapes) if np.isscalar(input_range[0]) else [tuple(r) for r in input_range]  # type: ignore[index, arg-type]
@@ -67,7 +69,10 @@ def build_model(
     def representative():
         rng = np.random.default_rng(seed + 1)
         for _ in range(samples):
-            yield [rng.uniform(r[0], r[1], size=tuple(s)).astype(np.float32) for r, s in zip(ranges, input_shapes)]
+            yield {
+                f"input_{i}": rng.uniform(r[0], r[1], size=tuple(s)).astype(np.float32)
+                for i, (r, s) in enumerate(zip(ranges, input_shapes))
+            }
 
     conv = t.lite.TFLiteConverter.from_keras_model(model)
     conv.optimizations = [t.lite.Optimize.DEFAULT]
