@@ -56,10 +56,8 @@ def official_root() -> Path | None:
 
 
 def _rel(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
+    """Paths relative to the working directory: setuptools refuses absolute ones."""
+    return os.path.relpath(path)
 
 
 def kernel_sources() -> tuple[list[str], list[str]]:

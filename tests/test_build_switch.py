@@ -1,0 +1,55 @@
+"""The build switch: Arm's official CMSIS-NN (CMSIS_NN_ROOT or third_party/)
+replaces our kernels, keeping our pycmsisnn_* kernels and our declarations."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pycmsisnn._ffi import build
+
+
+def _fake_official(root: Path) -> Path:
+    """A tree laid out like Arm's library (here: a copy of ours)."""
+    shutil.copytree(build.OUR_INCLUDE, root / "Include")
+    shutil.copytree(build.OUR_SOURCE, root / "Source")
+    return root
+
+
+def test_default_build_compiles_our_kernels(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CMSIS_NN_ROOT", raising=False)
+    if build.official_root() is not None:
+        pytest.fail("third_party/CMSIS-NN holds a library: this test wants the default tree")
+    sources, includes = build.kernel_sources()
+    assert all("pycmsisnn/csrc/Source" in s for s in sources)
+    assert any(s.endswith("arm_convolve_s8.c") for s in sources)
+    assert includes == [build._rel(build.OUR_INCLUDE)]
+
+
+def test_cmsis_nn_root_selects_the_official_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    official = _fake_official(tmp_path / "CMSIS-NN")
+    (official / "Source" / "SoftmaxFunctions" / "arm_softmax_f32.c").write_text("/* float: not built */\n")
+    monkeypatch.setenv("CMSIS_NN_ROOT", str(official))
+    sources, includes = build.kernel_sources()
+    assert includes[0].endswith("CMSIS-NN/Include")
+    resolved = [str(Path(s).resolve()) for s in sources]
+    assert resolved and all(s.startswith(str(official)) or Path(s).name.startswith("pycmsisnn_") for s in resolved)
+    assert not any(s.endswith("_f32.c") for s in sources)
+    assert not any(s.startswith(str(build.OUR_SOURCE)) and Path(s).name.startswith("arm_") for s in resolved)
+
+
+def test_cmsis_nn_root_must_hold_the_headers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CMSIS_NN_ROOT", str(tmp_path))
+    with pytest.raises(RuntimeError, match="does not hold Include/arm_nnfunctions.h"):
+        build.kernel_sources()
+
+
+def test_official_tree_builds_with_our_declarations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full cffi build against a tree in the official layout links."""
+    official = _fake_official(tmp_path / "CMSIS-NN")
+    monkeypatch.setenv("CMSIS_NN_ROOT", str(official))
+    monkeypatch.chdir(tmp_path)
+    builder = build.make_builder()
+    out = builder.compile(tmpdir=str(tmp_path))
+    assert Path(out).is_file()
