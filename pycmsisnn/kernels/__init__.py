@@ -6,4 +6,31 @@ allocates scratch with the kernel's own buffer-size function, and turns a
 non-success status into an exception. Family modules:
 ``convolution``, ``depthwise``, ``transpose_conv``, ``fully_connected``,
 ``pooling``, ``softmax``, ``elementwise``, ``activation``, ``data_movement``.
+``lookup(name)`` finds a wrapper by its C function name.
 """
+from __future__ import annotations
+
+import importlib
+from typing import Any, Callable
+
+FAMILIES = (
+    "convolution",
+    "depthwise",
+    "transpose_conv",
+    "fully_connected",
+    "pooling",
+    "softmax",
+    "elementwise",
+    "activation",
+    "data_movement",
+)
+
+
+def lookup(name: str) -> Callable[..., Any]:
+    """The wrapper of the kernel called ``name`` (e.g. "arm_convolve_wrapper_s8")."""
+    for family in FAMILIES:
+        module = importlib.import_module(f"{__name__}.{family}")
+        fn = getattr(module, name, None)
+        if callable(fn):
+            return fn  # type: ignore[no-any-return]
+    raise KeyError(f"no kernel wrapper named {name}")

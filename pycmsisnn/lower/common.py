@@ -1,0 +1,67 @@
+"""Helpers shared by the op lowering modules: tensor roles, types, clamps."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from .. import quant
+from ..ir import Graph, Operator, Tensor
+from ..params import Activation
+
+
+class LoweringError(ValueError):
+    """An operator whose tensors or options contradict what its rule expects."""
+
+
+def tensor(graph: Graph, op: Operator, slot: int, role: str) -> Tensor:
+    """Input ``slot`` of ``op``; raises naming the role when it is absent."""
+    if slot >= len(op.inputs) or op.inputs[slot] < 0:
+        raise LoweringError(f"operator {op.index} ({op.opcode}): the {role} input is missing")
+    return graph.tensor(op.inputs[slot])
+
+
+def optional(graph: Graph, op: Operator, slot: int) -> Tensor | None:
+    if slot >= len(op.inputs) or op.inputs[slot] < 0:
+        return None
+    return graph.tensor(op.inputs[slot])
+
+
+def output(graph: Graph, op: Operator, slot: int = 0) -> Tensor:
+    return graph.tensor(op.outputs[slot])
+
+
+def dtype_reason(t: Tensor, role: str, allowed: Sequence[type]) -> str | None:
+    """Why ``t`` cannot serve as ``role`` (dtype or missing quantisation), or None."""
+    names = "/".join(np.dtype(a).name for a in allowed)
+    if t.dtype not in [np.dtype(a) for a in allowed]:
+        return f"{role} '{t.name}' is {np.dtype(t.dtype).name}, needs {names}"
+    if t.dtype in (np.dtype(np.int8), np.dtype(np.int16)) and t.quant is None:
+        return f"{role} '{t.name}' has no quantisation parameters"
+    return None
+
+
+def first_reason(*reasons: str | None) -> str | None:
+    return next((r for r in reasons if r), None)
+
+
+def activation_of(op: Operator, out: Tensor) -> Activation:
+    """The clamp of the op's fused activation in the output's quantised domain."""
+    assert out.quant is not None
+    act = int(op.options.get("fused_activation_function", 0))
+    return quant.activation_range(act, out.quant.scale, out.quant.zero_point)
+
+
+def fused_activation_reason(op: Operator) -> str | None:
+    act = int(op.options.get("fused_activation_function", 0))
+    if act not in (0, 1, 2, 3):
+        return f"fused activation {quant.FusedActivation(act).name} is not supported"
+    return None
+
+
+def as4d(shape: Sequence[int]) -> tuple[int, int, int, int]:
+    """A shape of rank <= 4 padded with leading ones."""
+    s = tuple(int(d) for d in shape)
+    if len(s) > 4:
+        raise LoweringError(f"rank {len(s)} is above 4")
+    return (1,) * (4 - len(s)) + s  # type: ignore[return-value]

@@ -1,0 +1,54 @@
+"""AVERAGE_POOL_2D and MAX_POOL_2D to the CMSIS-NN pooling kernels."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import quant
+from ..ir import Graph, Operator
+from ..kernels import pooling
+from ..params import PoolParams, Tile
+from .common import activation_of, dtype_reason, first_reason, fused_activation_reason, output, tensor
+from .plan import KernelCall, TensorArg
+from .registry import rule
+
+
+def _check(graph: Graph, op: Operator) -> str | None:
+    x, y = tensor(graph, op, 0, "input"), output(graph, op)
+    reason = first_reason(
+        dtype_reason(x, "input", [np.int8]),
+        dtype_reason(y, "output", [np.int8]),
+        None if len(x.shape) == 4 else "input must be 4-D",
+        fused_activation_reason(op),
+    )
+    if reason:
+        return reason
+    assert x.quant and y.quant
+    if (x.quant.scale, x.quant.zero_point) != (y.quant.scale, y.quant.zero_point):
+        return "input and output quantisation differ (int8 pooling keeps them equal)"
+    return None
+
+
+def _lower(graph: Graph, op: Operator, kernel: str) -> KernelCall:
+    x, y = tensor(graph, op, 0, "input"), output(graph, op)
+    stride = Tile(int(op.options["stride_w"]), int(op.options["stride_h"]))
+    filter_hw = (int(op.options["filter_height"]), int(op.options["filter_width"]))
+    padding, _, _ = quant.conv_padding(int(op.options["padding"]), x.shape[1:3], filter_hw, stride)
+    params = PoolParams(stride=stride, padding=padding, activation=activation_of(op, y))
+    scratch = pooling.arm_avgpool_s8_get_buffer_size(y.shape[2], x.shape[3]) if kernel == "arm_avgpool_s8" else 0
+    return KernelCall(
+        op=op,
+        kernel=kernel,
+        args={"pool_params": params, "input": TensorArg(x.index), "filter_hw": filter_hw, "output_shape": y.shape},
+        outputs=(y.index,),
+        scratch_bytes=scratch,
+    )
+
+
+@rule("AVERAGE_POOL_2D", check=_check)
+def lower_average_pool(graph: Graph, op: Operator) -> KernelCall:
+    return _lower(graph, op, "arm_avgpool_s8")
+
+
+@rule("MAX_POOL_2D", check=_check)
+def lower_max_pool(graph: Graph, op: Operator) -> KernelCall:
+    return _lower(graph, op, "arm_max_pool_s8")

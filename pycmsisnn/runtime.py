@@ -1,0 +1,97 @@
+"""The host runtime: a lowered model executed through the kernel wrappers.
+
+``load(path_or_bytes)`` reads and lowers a model; ``Model.run(inputs)`` runs
+every kernel call in order on numpy arrays and returns the outputs (and, on
+request, every tensor the run produced). Nothing persists between runs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+
+from .errors import ArgError
+from .ir import Graph, Tensor
+from .kernels import lookup
+from .lower import KernelCall, Plan, TensorArg, lower
+from .tflite import read_model
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Outputs in model order, and (when asked) every tensor by index."""
+
+    outputs: list[np.ndarray]
+    tensors: dict[int, np.ndarray]
+
+
+class Model:
+    """A model lowered to CMSIS-NN kernel calls, runnable on the host."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.graph: Graph = plan.graph
+        self._fns: list[Callable[..., Any]] = [lookup(c.kernel) for c in plan.calls]
+
+    @property
+    def inputs(self) -> list[Tensor]:
+        return [self.graph.tensor(i) for i in self.graph.inputs]
+
+    @property
+    def outputs(self) -> list[Tensor]:
+        return [self.graph.tensor(i) for i in self.graph.outputs]
+
+    def _check_inputs(self, inputs: Any) -> dict[int, np.ndarray]:
+        if isinstance(inputs, np.ndarray):
+            inputs = [inputs]
+        if isinstance(inputs, Mapping):
+            by_name = {t.name: t for t in self.inputs}
+            unknown = [k for k in inputs if k not in by_name]
+            if unknown:
+                raise ArgError(f"unknown input name(s) {unknown}; the model's inputs are {list(by_name)}")
+            inputs = [inputs.get(t.name) for t in self.inputs]
+        if not isinstance(inputs, Sequence) or len(inputs) != len(self.inputs):
+            raise ArgError(f"the model takes {len(self.inputs)} input(s), got {len(inputs) if isinstance(inputs, Sequence) else type(inputs).__name__}")
+        values: dict[int, np.ndarray] = {}
+        for t, x in zip(self.inputs, inputs):
+            if not isinstance(x, np.ndarray):
+                raise ArgError(f"input '{t.name}': must be a numpy array, got {type(x).__name__}")
+            if x.dtype != t.dtype:
+                raise ArgError(f"input '{t.name}': dtype {x.dtype.name}, the model takes {np.dtype(t.dtype).name}")
+            if x.size != t.size or (x.shape != t.shape and x.ndim == len(t.shape)):
+                raise ArgError(f"input '{t.name}': shape {list(x.shape)}, the model takes {list(t.shape)}")
+            values[t.index] = np.ascontiguousarray(x).reshape(t.shape)
+        return values
+
+    def _resolve(self, value: Any, values: Mapping[int, np.ndarray]) -> Any:
+        if isinstance(value, TensorArg):
+            arr = values[value.index]
+            return arr.reshape(value.shape) if value.shape is not None else arr
+        if isinstance(value, (list, tuple)) and any(isinstance(v, TensorArg) for v in value):
+            return [self._resolve(v, values) for v in value]
+        return value
+
+    def _execute(self, call: KernelCall, fn: Callable[..., Any], values: dict[int, np.ndarray]) -> None:
+        result = fn(**{k: self._resolve(v, values) for k, v in call.args.items()})
+        results = result if isinstance(result, (list, tuple)) else [result]
+        for index, arr in zip(call.outputs, results):
+            t = self.graph.tensor(index)
+            values[index] = np.asarray(arr).reshape(t.shape)
+
+    def run(self, inputs: Any, *, intermediates: bool = False) -> list[np.ndarray] | RunResult:
+        """Run the model on ``inputs`` (an array, a list in model input order,
+        or a dict by input name). Returns the outputs, or a ``RunResult`` with
+        every tensor when ``intermediates`` is true."""
+        values = self._check_inputs(inputs)
+        for call, fn in zip(self.plan.calls, self._fns):
+            self._execute(call, fn, values)
+        outputs = [values[i].copy() for i in self.graph.outputs]
+        return RunResult(outputs, values) if intermediates else outputs
+
+
+def load(source: str | Path | bytes) -> Model:
+    """Read, check and lower a TFLite model; raises ``ModelError`` or
+    ``UnsupportedModelError`` with the reasons when it cannot run."""
+    return Model(lower(read_model(source)))

@@ -1,0 +1,161 @@
+"""A ``.tflite`` flatbuffer (path or bytes) read into a ``pycmsisnn.ir.Graph``.
+
+Uses the maintained ``tflite`` schema binding over ``flatbuffers``. Refuses,
+with the reason, what the rest of the pipeline cannot take: something that is
+not a TFLite flatbuffer or is truncated, a float-only model, a legacy uint8
+model, several subgraphs, dynamic shapes. (Unsupported operators are reported
+by lowering, all at once.)
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import tflite
+
+from ..errors import CmsisNNError
+from ..ir import Graph, Operator, Quant, Tensor
+from .options import read_options
+
+FILE_IDENTIFIER = b"TFL3"
+_TENSOR_TYPES: dict[int, Any] = {
+    tflite.TensorType.FLOAT32: np.float32,
+    tflite.TensorType.FLOAT16: np.float16,
+    tflite.TensorType.INT32: np.int32,
+    tflite.TensorType.UINT8: np.uint8,
+    tflite.TensorType.INT64: np.int64,
+    tflite.TensorType.BOOL: np.bool_,
+    tflite.TensorType.INT16: np.int16,
+    tflite.TensorType.INT8: np.int8,
+}
+_TYPE_NAMES = {v: k for k, v in vars(tflite.TensorType).items() if not k.startswith("_")}
+_OPCODE_NAMES: dict[int, str] = {v: k for k, v in vars(tflite.BuiltinOperator).items() if not k.startswith("_")}
+
+
+class ModelError(ValueError, CmsisNNError):
+    """The model cannot be read or is of a kind pycmsisnn does not take."""
+
+
+def _load_bytes(source: str | Path | bytes | bytearray | memoryview) -> bytes:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source)
+    path = Path(source)
+    if not path.is_file():
+        raise ModelError(f"{path}: no such model file")
+    return path.read_bytes()
+
+
+def _check_flatbuffer(data: bytes) -> None:
+    if len(data) < 8 or data[4:8] != FILE_IDENTIFIER:
+        raise ModelError("not a TFLite model: the flatbuffer file identifier 'TFL3' is missing")
+    root = int.from_bytes(data[0:4], "little")
+    if root < 8 or root + 4 > len(data):
+        raise ModelError("not a TFLite model, or a truncated one: the root table lies outside the file")
+
+
+def _buffer_data(model: Any, data: bytes, index: int) -> bytes | None:
+    if index <= 0 or index >= model.BuffersLength():
+        return None
+    buf = model.Buffers(index)
+    offset, size = int(buf.Offset()), int(buf.Size())
+    if offset > 1:  # large models keep buffers after the flatbuffer
+        if offset + size > len(data):
+            raise ModelError(f"truncated model: buffer {index} ends past the end of the file")
+        return data[offset : offset + size]
+    if buf.DataLength() == 0:
+        return None
+    return buf.DataAsNumpy().tobytes()
+
+
+def _quant(t: Any) -> Quant | None:
+    q = t.Quantization()
+    if q is None or q.ScaleLength() == 0:
+        return None
+    scales = tuple(float(s) for s in q.ScaleAsNumpy())
+    zps = tuple(int(z) for z in q.ZeroPointAsNumpy()) if q.ZeroPointLength() else (0,) * len(scales)
+    return Quant(scales, zps, int(q.QuantizedDimension()))
+
+
+def _tensor(model: Any, data: bytes, sg: Any, index: int) -> Tensor:
+    t = sg.Tensors(index)
+    name = (t.Name() or b"").decode(errors="replace") or f"tensor_{index}"
+    ttype = int(t.Type())
+    if ttype not in _TENSOR_TYPES:
+        raise ModelError(f"tensor {index} '{name}': type {_TYPE_NAMES.get(ttype, ttype)} is not supported")
+    dtype = np.dtype(_TENSOR_TYPES[ttype])
+    shape = tuple(int(d) for d in t.ShapeAsNumpy()) if t.ShapeLength() else ()
+    if t.ShapeSignatureLength():
+        sig = [int(d) for d in t.ShapeSignatureAsNumpy()]
+        if any(d < 0 for d in sig[1:]):
+            raise ModelError(f"tensor {index} '{name}': dynamic shape {sig}; only a dynamic batch (treated as 1) is supported")
+    raw = _buffer_data(model, data, int(t.Buffer()))
+    arr = None
+    if raw is not None:
+        count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+        if len(raw) != count * dtype.itemsize:
+            raise ModelError(f"tensor {index} '{name}': buffer holds {len(raw)} bytes, shape {list(shape)} needs {count * dtype.itemsize}")
+        arr = np.frombuffer(raw, dtype=dtype).reshape(shape)
+        arr.setflags(write=False)
+    return Tensor(index, name, shape, dtype, _quant(t), arr, bool(t.IsVariable()))
+
+
+def _opcode(model: Any, op: Any) -> str:
+    code = model.OperatorCodes(op.OpcodeIndex())
+    builtin = max(int(code.BuiltinCode()), int(code.DeprecatedBuiltinCode()))
+    if builtin == tflite.BuiltinOperator.CUSTOM:
+        return f"CUSTOM:{(code.CustomCode() or b'?').decode(errors='replace')}"
+    return _OPCODE_NAMES.get(builtin, f"BUILTIN_{builtin}")
+
+
+def _check_kind(graph: Graph) -> None:
+    """Refuse float-only and legacy uint8 models."""
+    acts = [graph.tensor(i) for op in graph.operators for i in op.inputs + op.outputs if i >= 0]
+    acts = [t for t in acts if not t.is_constant]
+    if any(t.dtype == np.uint8 for t in acts):
+        raise ModelError("uint8 (legacy quantisation) model: pycmsisnn takes int8 models; re-convert with full-integer int8 quantisation")
+    quantized = [t for t in acts if t.dtype in (np.int8, np.int16)]
+    if not quantized:
+        raise ModelError(
+            "float model: no int8 activations. pycmsisnn needs a full-integer int8 model "
+            "(TFLiteConverter with optimizations=[Optimize.DEFAULT], a representative_dataset and "
+            "target_spec.supported_ops=[TFLITE_BUILTINS_INT8])"
+        )
+
+
+def read_model(source: str | Path | bytes | bytearray | memoryview) -> Graph:
+    """The single subgraph of a TFLite model, as a ``Graph``."""
+    data = _load_bytes(source)
+    _check_flatbuffer(data)
+    try:
+        model = tflite.Model.GetRootAs(data, 0)
+        if model.SubgraphsLength() != 1:
+            raise ModelError(f"the model has {model.SubgraphsLength()} subgraphs; pycmsisnn supports exactly one (no control flow)")
+        sg = model.Subgraphs(0)
+        tensors = tuple(_tensor(model, data, sg, i) for i in range(sg.TensorsLength()))
+        operators = tuple(
+            Operator(
+                index=i,
+                opcode=_opcode(model, op),
+                inputs=tuple(int(x) for x in op.InputsAsNumpy()) if op.InputsLength() else (),
+                outputs=tuple(int(x) for x in op.OutputsAsNumpy()) if op.OutputsLength() else (),
+                options=read_options(op),
+            )
+            for i, op in enumerate(sg.Operators(j) for j in range(sg.OperatorsLength()))
+        )
+        inputs = tuple(int(x) for x in sg.InputsAsNumpy()) if sg.InputsLength() else ()
+        outputs = tuple(int(x) for x in sg.OutputsAsNumpy()) if sg.OutputsLength() else ()
+        desc = (model.Description() or b"").decode(errors="replace")
+    except ModelError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any accessor failure means a corrupt file
+        raise ModelError(f"corrupt or truncated TFLite model ({type(exc).__name__}: {exc})") from exc
+    for op in operators:
+        for i in op.inputs + op.outputs:
+            if i >= len(tensors) or i < -1:
+                raise ModelError(f"corrupt model: operator {op.index} ({op.opcode}) refers to tensor {i} of {len(tensors)}")
+    if not inputs or not outputs:
+        raise ModelError("the model has no inputs or no outputs")
+    graph = Graph(tensors, operators, inputs, outputs, desc)
+    _check_kind(graph)
+    return graph
