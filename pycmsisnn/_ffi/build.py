@@ -1,8 +1,9 @@
 """cffi (API mode) builder for ``pycmsisnn._lib``.
 
-The declarations handed to cffi are read from the two public headers of our
-kernel library (``arm_nn_types.h`` and ``arm_nnfunctions.h``): comments and
-preprocessor lines are dropped, what is left is plain C declarations.
+The declarations handed to cffi are read from the public headers of our
+kernel library (``arm_nn_types.h``, ``arm_nnfunctions.h``, and the
+``pycmsisnn_*.h`` headers of our kernels for operators CMSIS-NN lacks):
+comments and preprocessor lines are dropped, leaving plain C declarations.
 
 Which kernels are compiled:
   * by default, ours: every ``.c`` file under ``pycmsisnn/csrc/Source``;
@@ -25,15 +26,21 @@ CSRC = PACKAGE / "csrc"
 OUR_INCLUDE = CSRC / "Include"
 OUR_SOURCE = CSRC / "Source"
 THIRD_PARTY = PACKAGE.parent / "third_party" / "CMSIS-NN"
-PUBLIC_HEADERS = ("arm_nn_types.h", "arm_nnfunctions.h")
+ARM_HEADERS = ("arm_nn_types.h", "arm_nnfunctions.h")
+
+
+def public_headers() -> list[Path]:
+    """Arm's two public headers, then ours for the operators CMSIS-NN lacks."""
+    return [OUR_INCLUDE / n for n in ARM_HEADERS] + sorted(OUR_INCLUDE.glob("pycmsisnn_*.h"))
+
 COMPILE_ARGS = ["-O2", "-std=c99", "-Wall", "-Wextra", "-fno-strict-aliasing"]
 
 
 def public_declarations() -> str:
     """The public headers reduced to what cffi's cdef accepts."""
     parts = []
-    for name in PUBLIC_HEADERS:
-        text = (OUR_INCLUDE / name).read_text()
+    for path in public_headers():
+        text = path.read_text()
         text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
         text = re.sub(r"//[^\n]*", "", text)
         text = re.sub(r"#ifdef __cplusplus.*?#endif", "", text, flags=re.S)
@@ -75,9 +82,10 @@ def make_builder() -> FFI:
     builder = FFI()
     builder.cdef(public_declarations())
     sources, include_dirs = kernel_sources()
+    includes = "".join(f'#include "{p.name}"\n' for p in public_headers()[1:])
     builder.set_source(
         "pycmsisnn._lib",
-        '#include "arm_nnfunctions.h"\n',
+        includes,
         sources=sources,
         include_dirs=include_dirs,
         extra_compile_args=COMPILE_ARGS,

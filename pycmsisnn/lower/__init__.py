@@ -3,12 +3,19 @@ CMSIS-NN parameter derived (see ``plan`` for what is handed on, ``registry``
 for how op modules register, one module per operator family)."""
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from ..errors import CmsisNNError
 from ..ir import Graph
-from . import conv, elementwise, fully_connected, pooling, reshape, softmax  # noqa: F401  (register rules)
 from .common import LoweringError
 from .plan import KernelCall, Plan, TensorArg
 from .registry import RULES
+
+# Every other module of this package lowers an operator family and registers its rules on import.
+for _module in pkgutil.iter_modules(__path__):
+    if _module.name not in ("common", "plan", "registry"):
+        importlib.import_module(f"{__name__}.{_module.name}")
 
 
 class UnsupportedModelError(ValueError, CmsisNNError):
