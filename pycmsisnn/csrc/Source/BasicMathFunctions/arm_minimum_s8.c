@@ -1,4 +1,13 @@
-/* pycmsisnn: arm_minimum_s8 (not implemented yet). */
+/*
+ * pycmsisnn: arm_minimum_s8.
+ *
+ * Elementwise minimum of two int8 NHWC tensors: each output element is the
+ * smaller of the two raw input values (both inputs share the output's
+ * quantisation, so no rescaling). A dimension of size 1 in either input is
+ * repeated along the output's dimension. No scratch memory is used; ctx may
+ * be NULL.
+ */
+#include "Internal/arm_nn_broadcast_s8.h"
 #include "arm_nnfunctions.h"
 
 arm_cmsis_nn_status arm_minimum_s8(const cmsis_nn_context *ctx,
@@ -10,11 +19,6 @@ arm_cmsis_nn_status arm_minimum_s8(const cmsis_nn_context *ctx,
                                    const cmsis_nn_dims *output_dims)
 {
     (void)ctx;
-    (void)input_1_data;
-    (void)input_1_dims;
-    (void)input_2_data;
-    (void)input_2_dims;
-    (void)output_data;
-    (void)output_dims;
-    return ARM_CMSIS_NN_NO_IMPL_ERROR;
+    return arm_nn_min_max_broadcast_s8(
+        input_1_data, input_1_dims, input_2_data, input_2_dims, output_data, output_dims, 0);
 }
