@@ -11,9 +11,11 @@ from pycmsisnn._ffi import build
 
 
 def _fake_official(root: Path) -> Path:
-    """A tree laid out like Arm's library (here: a copy of ours)."""
-    shutil.copytree(build.OUR_INCLUDE, root / "Include")
-    shutil.copytree(build.OUR_SOURCE, root / "Source")
+    """A tree laid out like Arm's library (here: a copy of ours without the
+    pycmsisnn_* kernels, which Arm's library does not have)."""
+    ours_only = shutil.ignore_patterns("pycmsisnn_*")
+    shutil.copytree(build.OUR_INCLUDE, root / "Include", ignore=ours_only)
+    shutil.copytree(build.OUR_SOURCE, root / "Source", ignore=ours_only)
     return root
 
 

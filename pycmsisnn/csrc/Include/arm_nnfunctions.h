@@ -58,9 +58,12 @@ int32_t arm_convolve_wrapper_s8_get_buffer_size_mve(const cmsis_nn_conv_params *
                                                     const cmsis_nn_dims *output_dims);
 
 /* Generic convolution (im2col + GEMM). Grouped when filter_dims->c < input_dims->c
- * (input_dims->c must be a multiple of filter_dims->c). upscale_dims may be NULL;
- * otherwise its h and w are the factors by which the input is zero-inserted
- * (used by transpose convolution). */
+ * (input_dims->c must be a multiple of filter_dims->c). upscale_dims may be NULL.
+ * Otherwise, as in Arm's library, input_dims already gives the zero-inserted
+ * size (real h * upscale_dims->h, real w * upscale_dims->w) and the data holds
+ * the real input: element (y, x) of the virtual input is the real element
+ * (y / up_h, x / up_w) where both divide exactly, and a hole that contributes
+ * nothing elsewhere (used by the reverse-conv transpose convolution). */
 arm_cmsis_nn_status arm_convolve_s8(const cmsis_nn_context *ctx,
                                     const cmsis_nn_conv_params *conv_params,
                                     const cmsis_nn_per_channel_quant_params *quant_params,
@@ -216,8 +219,9 @@ arm_cmsis_nn_status arm_transpose_conv_wrapper_s8(const cmsis_nn_context *ctx,
                                                   const cmsis_nn_dims *output_dims,
                                                   int8_t *output_data);
 
-/* Scatter-accumulate transpose convolution. output_ctx holds int32 partial sums
- * for the whole output (output_dims->h * w * c * 4 bytes). */
+/* Transpose convolution by direct accumulation: each output element gathers
+ * the input taps that land on it. ctx->buf must be non-NULL; output_ctx is not
+ * used (callers sizing it by Arm's formulas may pass any buffer, or a 0 size). */
 arm_cmsis_nn_status arm_transpose_conv_s8(const cmsis_nn_context *ctx,
                                           const cmsis_nn_context *output_ctx,
                                           const cmsis_nn_transpose_conv_params *transpose_conv_params,

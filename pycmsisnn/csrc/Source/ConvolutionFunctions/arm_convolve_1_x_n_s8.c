@@ -1,4 +1,6 @@
-/* pycmsisnn: arm_convolve_1_x_n_s8 (not implemented yet). */
+/* pycmsisnn: arm_convolve_1_x_n_s8, a convolution of a single input row with a
+ * single-row filter (ungrouped, no x dilation), through the im2col core. */
+#include "Internal/arm_nn_conv_s8.h"
 #include "arm_nnfunctions.h"
 
 arm_cmsis_nn_status arm_convolve_1_x_n_s8(const cmsis_nn_context *ctx,
@@ -13,16 +15,22 @@ arm_cmsis_nn_status arm_convolve_1_x_n_s8(const cmsis_nn_context *ctx,
                                           const cmsis_nn_dims *output_dims,
                                           int8_t *output_data)
 {
-    (void)ctx;
-    (void)conv_params;
-    (void)quant_params;
-    (void)input_dims;
-    (void)input_data;
-    (void)filter_dims;
-    (void)filter_data;
     (void)bias_dims;
-    (void)bias_data;
-    (void)output_dims;
-    (void)output_data;
-    return ARM_CMSIS_NN_NO_IMPL_ERROR;
+    if (ctx == NULL || ctx->buf == NULL || input_dims->h != 1 || filter_dims->h != 1 ||
+        conv_params->dilation.w != 1 || filter_dims->c != input_dims->c)
+    {
+        return ARM_CMSIS_NN_ARG_ERROR;
+    }
+    return arm_nn_conv_s8_im2col((int8_t *)ctx->buf,
+                                 conv_params,
+                                 quant_params,
+                                 input_dims,
+                                 input_data,
+                                 filter_dims,
+                                 filter_data,
+                                 bias_data,
+                                 1,
+                                 1,
+                                 output_dims,
+                                 output_data);
 }

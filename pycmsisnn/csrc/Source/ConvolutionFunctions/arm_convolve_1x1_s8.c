@@ -1,4 +1,6 @@
-/* pycmsisnn: arm_convolve_1x1_s8 (not implemented yet). */
+/* pycmsisnn: arm_convolve_1x1_s8, a 1x1 convolution without padding at any
+ * stride (ungrouped). Needs no scratch. */
+#include "Internal/arm_nn_conv_s8.h"
 #include "arm_nnfunctions.h"
 
 arm_cmsis_nn_status arm_convolve_1x1_s8(const cmsis_nn_context *ctx,
@@ -14,15 +16,18 @@ arm_cmsis_nn_status arm_convolve_1x1_s8(const cmsis_nn_context *ctx,
                                         int8_t *output_data)
 {
     (void)ctx;
-    (void)conv_params;
-    (void)quant_params;
-    (void)input_dims;
-    (void)input_data;
-    (void)filter_dims;
-    (void)filter_data;
     (void)bias_dims;
-    (void)bias_data;
-    (void)output_dims;
-    (void)output_data;
-    return ARM_CMSIS_NN_NO_IMPL_ERROR;
+    if (filter_dims->w != 1 || filter_dims->h != 1 || conv_params->padding.w != 0 || conv_params->padding.h != 0)
+    {
+        return ARM_CMSIS_NN_ARG_ERROR;
+    }
+    return arm_nn_conv_s8_pointwise(conv_params,
+                                    quant_params,
+                                    input_dims,
+                                    input_data,
+                                    filter_dims,
+                                    filter_data,
+                                    bias_data,
+                                    output_dims,
+                                    output_data);
 }

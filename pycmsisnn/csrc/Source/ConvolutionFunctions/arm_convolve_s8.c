@@ -1,4 +1,13 @@
-/* pycmsisnn: arm_convolve_s8 (not implemented yet). */
+/*
+ * pycmsisnn: arm_convolve_s8, the generic s8 convolution.
+ *
+ * Grouped when filter_dims->c < input_dims->c. With upscale_dims, as in the
+ * CMSIS-NN interface, input_dims gives the size of the zero-inserted input the
+ * filter slides over (real size times the factors) while input_data holds the
+ * real pixels, found at the positions that are multiples of the factors; this
+ * is how the transpose-conv wrapper expresses a transposed convolution.
+ */
+#include "Internal/arm_nn_conv_s8.h"
 #include "arm_nnfunctions.h"
 
 arm_cmsis_nn_status arm_convolve_s8(const cmsis_nn_context *ctx,
@@ -14,17 +23,23 @@ arm_cmsis_nn_status arm_convolve_s8(const cmsis_nn_context *ctx,
                                     const cmsis_nn_dims *output_dims,
                                     int8_t *output_data)
 {
-    (void)ctx;
-    (void)conv_params;
-    (void)quant_params;
-    (void)input_dims;
-    (void)input_data;
-    (void)filter_dims;
-    (void)filter_data;
     (void)bias_dims;
-    (void)bias_data;
-    (void)upscale_dims;
-    (void)output_dims;
-    (void)output_data;
-    return ARM_CMSIS_NN_NO_IMPL_ERROR;
+    if (ctx == NULL || ctx->buf == NULL)
+    {
+        return ARM_CMSIS_NN_ARG_ERROR;
+    }
+    const int32_t up_h = upscale_dims != NULL ? upscale_dims->h : 1;
+    const int32_t up_w = upscale_dims != NULL ? upscale_dims->w : 1;
+    return arm_nn_conv_s8_im2col((int8_t *)ctx->buf,
+                                 conv_params,
+                                 quant_params,
+                                 input_dims,
+                                 input_data,
+                                 filter_dims,
+                                 filter_data,
+                                 bias_data,
+                                 up_h,
+                                 up_w,
+                                 output_dims,
+                                 output_data);
 }

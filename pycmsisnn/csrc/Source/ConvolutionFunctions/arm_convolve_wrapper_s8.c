@@ -1,4 +1,6 @@
-/* pycmsisnn: arm_convolve_wrapper_s8 (not implemented yet). */
+/* pycmsisnn: arm_convolve_wrapper_s8, which picks the 1x1 (fast at unit
+ * stride), 1xN or generic kernel for the layer. */
+#include "Internal/arm_nn_conv_s8.h"
 #include "arm_nnfunctions.h"
 
 arm_cmsis_nn_status arm_convolve_wrapper_s8(const cmsis_nn_context *ctx,
@@ -13,16 +15,58 @@ arm_cmsis_nn_status arm_convolve_wrapper_s8(const cmsis_nn_context *ctx,
                                             const cmsis_nn_dims *output_dims,
                                             int8_t *output_data)
 {
-    (void)ctx;
-    (void)conv_params;
-    (void)quant_params;
-    (void)input_dims;
-    (void)input_data;
-    (void)filter_dims;
-    (void)filter_data;
-    (void)bias_dims;
-    (void)bias_data;
-    (void)output_dims;
-    (void)output_data;
-    return ARM_CMSIS_NN_NO_IMPL_ERROR;
+    if (arm_nn_conv_s8_is_1x1(conv_params, input_dims, filter_dims))
+    {
+        if (arm_nn_conv_s8_is_1x1_fast(conv_params))
+        {
+            return arm_convolve_1x1_s8_fast(ctx,
+                                            conv_params,
+                                            quant_params,
+                                            input_dims,
+                                            input_data,
+                                            filter_dims,
+                                            filter_data,
+                                            bias_dims,
+                                            bias_data,
+                                            output_dims,
+                                            output_data);
+        }
+        return arm_convolve_1x1_s8(ctx,
+                                   conv_params,
+                                   quant_params,
+                                   input_dims,
+                                   input_data,
+                                   filter_dims,
+                                   filter_data,
+                                   bias_dims,
+                                   bias_data,
+                                   output_dims,
+                                   output_data);
+    }
+    if (arm_nn_conv_s8_is_1_x_n(conv_params, input_dims, filter_dims))
+    {
+        return arm_convolve_1_x_n_s8(ctx,
+                                     conv_params,
+                                     quant_params,
+                                     input_dims,
+                                     input_data,
+                                     filter_dims,
+                                     filter_data,
+                                     bias_dims,
+                                     bias_data,
+                                     output_dims,
+                                     output_data);
+    }
+    return arm_convolve_s8(ctx,
+                           conv_params,
+                           quant_params,
+                           input_dims,
+                           input_data,
+                           filter_dims,
+                           filter_data,
+                           bias_dims,
+                           bias_data,
+                           NULL,
+                           output_dims,
+                           output_data);
 }

@@ -1,5 +1,15 @@
-/* pycmsisnn: arm_depthwise_conv_s8_opt (not implemented yet). */
+/*
+ * pycmsisnn: arm_depthwise_conv_s8_opt, s8 depthwise convolution for layers
+ * with channel multiplier 1, one batch and no dilation (any filter size).
+ *
+ * Each output pixel clips its filter window to the input once, then sums
+ * every channel over the clipped window. The portable build needs no
+ * scratch; the DSP and MVE builds of the official library do (see
+ * arm_depthwise_conv_s8_opt_get_buffer_size_dsp/_mve).
+ */
 #include "arm_nnfunctions.h"
+#include "arm_nnsupportfunctions.h"
+#include "Internal/arm_nn_depthwise_s8_common.h"
 
 arm_cmsis_nn_status arm_depthwise_conv_s8_opt(const cmsis_nn_context *ctx,
                                               const cmsis_nn_dw_conv_params *dw_conv_params,
@@ -13,16 +23,51 @@ arm_cmsis_nn_status arm_depthwise_conv_s8_opt(const cmsis_nn_context *ctx,
                                               const cmsis_nn_dims *output_dims,
                                               int8_t *output_data)
 {
+    const int32_t channels = input_dims->c;
+    const int32_t out_h = output_dims->h;
+    const int32_t out_w = output_dims->w;
+    int32_t oy, ox;
+
     (void)ctx;
-    (void)dw_conv_params;
-    (void)quant_params;
-    (void)input_dims;
-    (void)input_data;
-    (void)filter_dims;
-    (void)filter_data;
     (void)bias_dims;
-    (void)bias_data;
-    (void)output_dims;
-    (void)output_data;
-    return ARM_CMSIS_NN_NO_IMPL_ERROR;
+
+    /* Layers outside this kernel's reach: more output than input channels,
+     * several batches, dilation. */
+    if (channels < 1 || output_dims->c != channels || input_dims->n != 1 ||
+        dw_conv_params->dilation.w != 1 || dw_conv_params->dilation.h != 1)
+    {
+        return ARM_CMSIS_NN_ARG_ERROR;
+    }
+
+    for (oy = 0; oy < out_h; oy++)
+    {
+        const int32_t origin_y = oy * dw_conv_params->stride.h - dw_conv_params->padding.h;
+        int32_t ky0, ky1;
+
+        arm_nn_dw_s8_clip(origin_y, input_dims->h, filter_dims->h, &ky0, &ky1);
+        for (ox = 0; ox < out_w; ox++)
+        {
+            const int32_t origin_x = ox * dw_conv_params->stride.w - dw_conv_params->padding.w;
+            int32_t kx0, kx1;
+
+            arm_nn_dw_s8_clip(origin_x, input_dims->w, filter_dims->w, &kx0, &kx1);
+            arm_nn_dw_s8_pixel_ch1(input_data,
+                                   input_dims->w,
+                                   channels,
+                                   filter_data,
+                                   filter_dims->w,
+                                   bias_data,
+                                   quant_params,
+                                   dw_conv_params,
+                                   origin_y,
+                                   origin_x,
+                                   ky0,
+                                   ky1,
+                                   kx0,
+                                   kx1,
+                                   output_data);
+            output_data += channels;
+        }
+    }
+    return ARM_CMSIS_NN_SUCCESS;
 }

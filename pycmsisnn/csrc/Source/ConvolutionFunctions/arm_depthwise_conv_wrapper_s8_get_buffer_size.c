@@ -1,4 +1,7 @@
-/* pycmsisnn: arm_depthwise_conv_wrapper_s8_get_buffer_size (not implemented yet). */
+/*
+ * pycmsisnn: arm_depthwise_conv_wrapper_s8_get_buffer_size, the scratch
+ * arm_depthwise_conv_wrapper_s8 needs on the build it is compiled for.
+ */
 #include "arm_nnfunctions.h"
 
 int32_t arm_depthwise_conv_wrapper_s8_get_buffer_size(const cmsis_nn_dw_conv_params *dw_conv_params,
@@ -6,9 +9,16 @@ int32_t arm_depthwise_conv_wrapper_s8_get_buffer_size(const cmsis_nn_dw_conv_par
                                                       const cmsis_nn_dims *filter_dims,
                                                       const cmsis_nn_dims *output_dims)
 {
+#if defined(ARM_MATH_MVEI)
+    return arm_depthwise_conv_wrapper_s8_get_buffer_size_mve(dw_conv_params, input_dims, filter_dims, output_dims);
+#elif defined(ARM_MATH_DSP)
+    return arm_depthwise_conv_wrapper_s8_get_buffer_size_dsp(dw_conv_params, input_dims, filter_dims, output_dims);
+#else
+    /* Every kernel the portable wrapper can pick works without scratch. */
     (void)dw_conv_params;
     (void)input_dims;
     (void)filter_dims;
     (void)output_dims;
     return 0;
+#endif
 }

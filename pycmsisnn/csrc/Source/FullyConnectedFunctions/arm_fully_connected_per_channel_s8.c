@@ -1,5 +1,12 @@
-/* pycmsisnn: arm_fully_connected_per_channel_s8 (not implemented yet). */
+/*
+ * pycmsisnn: arm_fully_connected_per_channel_s8.
+ *
+ * As arm_fully_connected_s8, but output feature o is requantised with
+ * quant_params->multiplier[o] and quant_params->shift[o]. No scratch needed.
+ */
 #include "arm_nnfunctions.h"
+#include "arm_nnsupportfunctions.h"
+#include "Internal/arm_nn_fc_common_s8.h"
 
 arm_cmsis_nn_status arm_fully_connected_per_channel_s8(const cmsis_nn_context *ctx,
                                                        const cmsis_nn_fc_params *fc_params,
@@ -13,16 +20,31 @@ arm_cmsis_nn_status arm_fully_connected_per_channel_s8(const cmsis_nn_context *c
                                                        const cmsis_nn_dims *output_dims,
                                                        int8_t *output_data)
 {
+    const int32_t batches = input_dims->n;
+    const int32_t depth = filter_dims->n;
+    const int32_t out_ch = output_dims->c;
     (void)ctx;
-    (void)fc_params;
-    (void)quant_params;
-    (void)input_dims;
-    (void)input_data;
-    (void)filter_dims;
-    (void)filter_data;
     (void)bias_dims;
-    (void)bias_data;
-    (void)output_dims;
-    (void)output_data;
-    return ARM_CMSIS_NN_NO_IMPL_ERROR;
+
+    if (batches < 0 || depth < 0 || out_ch < 0)
+    {
+        return ARM_CMSIS_NN_ARG_ERROR;
+    }
+    if (out_ch > 0 && (quant_params->multiplier == NULL || quant_params->shift == NULL))
+    {
+        return ARM_CMSIS_NN_ARG_ERROR;
+    }
+
+    pcn_fully_connected_s8(fc_params,
+                           quant_params->multiplier,
+                           quant_params->shift,
+                           1,
+                           input_data,
+                           filter_data,
+                           bias_data,
+                           output_data,
+                           batches,
+                           depth,
+                           out_ch);
+    return ARM_CMSIS_NN_SUCCESS;
 }
