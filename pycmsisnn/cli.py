@@ -1,34 +1,125 @@
-"""The ``pycmsisnn`` command line."""
+"""The ``pycmsisnn`` command line: inspect, run and verify models.
+
+Exit status of ``verify``: 0 bit-exact, 1 mismatch, 2 unsupported model or bad
+input (the reason on stderr). Other commands: 0 on success, 2 on bad input.
+"""
 from __future__ import annotations
 
 import argparse
 import sys
+from importlib import resources
 from pathlib import Path
+
+import numpy as np
 
 from .errors import CmsisNNError
 
+DEFAULT_MODEL = "default"
+TARGETS = ("host", "cortex-m0", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55")
+
+
+def model_bytes(name: str) -> bytes:
+    """The model file's bytes; ``default`` is the bundled default model."""
+    if name == DEFAULT_MODEL:
+        return resources.files("pycmsisnn").joinpath("data", "default_model.tflite").read_bytes()
+    path = Path(name)
+    if not path.is_file():
+        raise FileNotFoundError(f"{name}: no such model file")
+    return path.read_bytes()
+
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="pycmsisnn", description="int8 TFLite models on CMSIS-NN kernels, exact against TFLite Micro")
+    p = argparse.ArgumentParser(prog="pycmsisnn", description="int8 TFLite models on CMSIS-NN kernels, exact against TensorFlow Lite Micro")
     sub = p.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="run a CONV_2D layer of a bundled model through our kernels and TFLite Micro")
-    demo.add_argument("model", nargs="?", type=Path, help="a .tflite holding one CONV_2D (default: the bundled example)")
-    demo.add_argument("--samples", type=int, default=5)
-    demo.add_argument("--seed", type=int, default=0)
+    model_help = "a .tflite file, or 'default' for the bundled model"
+    ins = sub.add_parser("inspect", help="operators, shapes, quantisation, derived kernel parameters, memory")
+    ins.add_argument("model", help=model_help)
+    run = sub.add_parser("run", help="run the model on the host on one input")
+    run.add_argument("model", help=model_help)
+    run.add_argument("--input", required=True, type=Path, help=".npy file (or .npz with one array per model input)")
+    run.add_argument("--output", type=Path, help=".npy file for the output (.npz when the model has several)")
+    ver = sub.add_parser("verify", help="compare with TensorFlow Lite Micro on random inputs")
+    ver.add_argument("model", help=model_help)
+    ver.add_argument("--target", default="host", choices=TARGETS)
+    ver.add_argument("--samples", type=int, default=10)
+    ver.add_argument("--seed", type=int, default=0)
+    ver.add_argument("--json", action="store_true", help="print the report as JSON")
     return p
+
+
+def _inspect(args: argparse.Namespace) -> int:
+    from .inspect_model import describe
+    from .lower import lower
+    from .tflite import read_model
+
+    print(describe(lower(read_model(model_bytes(args.model)))))
+    return 0
+
+
+def _load_inputs(path: Path) -> list[np.ndarray]:
+    data = np.load(path, allow_pickle=False)
+    if isinstance(data, np.lib.npyio.NpzFile):
+        return [data[k] for k in data.files]
+    return [data]
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .runtime import load
+
+    model = load(model_bytes(args.model))
+    outputs = model.run(_load_inputs(args.input))
+    assert isinstance(outputs, list)
+    for t, y in zip(model.outputs, outputs):
+        print(f"{t.name}: {y.dtype.name}{list(y.shape)} {np.array2string(y.ravel()[:16], separator=' ')}{' ...' if y.size > 16 else ''}")
+    if args.output:
+        if len(outputs) == 1:
+            np.save(args.output, outputs[0])
+        else:
+            np.savez(args.output, *outputs)
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from .verify import verify_host
+
+    if args.target != "host":
+        print(f"pycmsisnn: target {args.target} is not available yet (host only)", file=sys.stderr)
+        return 2
+    if args.samples < 1:
+        print("pycmsisnn: --samples must be at least 1", file=sys.stderr)
+        return 2
+    name = args.model
+    report = verify_host(model_bytes(name), samples=args.samples, seed=args.seed)
+    report.model = name
+    if args.json:
+        print(report.to_json())
+    else:
+        print(f"{name} on {report.target}: {report.exact_samples}/{report.samples} random inputs bit-exact against TensorFlow Lite Micro")
+        for o in report.outputs:
+            print(f"  output {o['name']}: {o['exact_samples']}/{report.samples} exact")
+        m = report.first_mismatch
+        if m:
+            out = m["output"]
+            print(f"  first mismatch: sample {m['sample']}, output {out['tensor']} element {tuple(out['index'])}: ours {out['ours']}, TFLite Micro {out['reference']} ({out['count']} elements differ)")
+            layer = m["layer"]
+            if layer:
+                lm = layer["mismatch"]
+                print(f"  first differing layer: [{layer['op_index']}] {layer['opcode']} ({layer['kernel']}), tensor {lm['tensor']} element {tuple(lm['index'])}: ours {lm['ours']}, TFLite Micro {lm['reference']}")
+                for k, v in layer["parameters"].items():
+                    print(f"      {k} = {v}")
+    return 0 if report.exact else 1
+
+
+COMMANDS = {"inspect": _inspect, "run": _run, "verify": _verify}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.command == "demo":
-            from . import demo
-
-            return demo.main(args.model, args.samples, args.seed)
+        return COMMANDS[args.command](args)
     except (CmsisNNError, ValueError, OSError) as exc:
         print(f"pycmsisnn: {exc}", file=sys.stderr)
         return 2
-    return 2
 
 
 if __name__ == "__main__":

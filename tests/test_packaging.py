@@ -21,6 +21,6 @@ def test_wheel_ships_kernel_sources_and_extension(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     sources = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pycmsisnn" / "csrc").rglob("*.[ch]"))
     assert sources and set(sources) <= names, sorted(set(sources) - names)[:5]
-    assert "pycmsisnn/data/conv_example.tflite" in names
+    assert "pycmsisnn/data/default_model.tflite" in names
     assert any(n.startswith("pycmsisnn/_lib") and n.endswith(".so") for n in names)
     assert "pycmsisnn/_ffi/build.py" in names

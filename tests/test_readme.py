@@ -14,7 +14,7 @@ def _commands() -> list[str]:
 def test_readme_has_exactly_two_setup_commands() -> None:
     cmds = _commands()
     assert len(cmds) == 2, cmds
-    assert cmds[0].endswith("pycmsisnn demo") and cmds[1].endswith("python -m pytest")
+    assert cmds[0].endswith("pycmsisnn verify default --target host") and cmds[1].endswith("python -m pytest")
 
 
 def test_ci_runs_the_readme_test_command() -> None:

@@ -1,0 +1,53 @@
+"""The text ``pycmsisnn inspect`` prints: per layer, the operator, tensors,
+quantisation, the kernel reached and every derived parameter; then memory."""
+from __future__ import annotations
+
+import numpy as np
+
+from .ir import Graph
+from .lower import KernelCall, Plan, TensorArg
+from .memory import peak_bytes
+
+
+def _value(v: object) -> str:
+    if isinstance(v, np.ndarray):
+        return f"const {v.dtype.name}{list(v.shape)}"
+    if isinstance(v, TensorArg):
+        return f"tensor {v.index}" + (f" as {list(v.shape)}" if v.shape else "")
+    text = repr(v)
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def describe_call(graph: Graph, call: KernelCall) -> list[str]:
+    op = call.op
+    lines = [f"[{op.index}] {op.opcode} -> {call.kernel}" + (f" -> {call.variant}" if call.variant and call.variant != call.kernel else "")]
+    for i in op.inputs:
+        if i >= 0:
+            lines.append(f"      in  {graph.tensor(i).describe()}")
+    for i in op.outputs:
+        lines.append(f"      out {graph.tensor(i).describe()}")
+    for k, v in call.args.items():
+        lines.append(f"      {k} = {_value(v)}")
+    extra = []
+    if call.scratch_bytes:
+        extra.append(f"scratch {call.scratch_bytes} B")
+    if call.macs:
+        extra.append(f"{call.macs} MACs")
+    if extra:
+        lines.append("      " + ", ".join(extra))
+    return lines
+
+
+def describe(plan: Plan) -> str:
+    g = plan.graph
+    lines = ["inputs:"] + [f"  {g.tensor(i).describe()}" for i in g.inputs]
+    lines += ["outputs:"] + [f"  {g.tensor(i).describe()}" for i in g.outputs]
+    counts = ", ".join(f"{k} x{v}" for k, v in g.op_counts().items())
+    lines.append(f"operators ({len(g.operators)}): {counts}")
+    for call in plan.calls:
+        lines += describe_call(g, call)
+    weights = sum(t.nbytes for t in g.tensors if t.is_constant)
+    acts = sum(t.nbytes for t in g.tensors if not t.is_constant)
+    lines.append(f"constants: {weights} B; activations: {acts} B in all, peak live {peak_bytes(plan)} B (with scratch, no in-place reuse)")
+    lines.append(f"MACs per inference: {sum(c.macs for c in plan.calls)}")
+    return "\n".join(lines)
