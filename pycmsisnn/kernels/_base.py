@@ -6,6 +6,7 @@ C code runs.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Sequence
 
 import numpy as np
@@ -107,7 +108,15 @@ def check_shift(kernel: str, name: str, value: Any) -> int:
 
 
 def check_per_channel(kernel: str, name: str, quant: PerChannelQuant, channels: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per-channel multipliers and shifts as two int32 arrays of ``channels`` entries."""
+    """Per-channel multipliers and shifts as two read-only int32 arrays of
+    ``channels`` entries (validated once per distinct value, then cached)."""
+    if not isinstance(quant, PerChannelQuant):
+        raise fail(kernel, name, f"must be a PerChannelQuant, got {type(quant).__name__}")
+    return _per_channel_arrays(kernel, name, quant, channels)
+
+
+@lru_cache(maxsize=1024)
+def _per_channel_arrays(kernel: str, name: str, quant: PerChannelQuant, channels: int) -> tuple[np.ndarray, np.ndarray]:
     if not isinstance(quant, PerChannelQuant):
         raise fail(kernel, name, f"must be a PerChannelQuant, got {type(quant).__name__}")
     if len(quant.multiplier) != channels or len(quant.shift) != channels:
@@ -118,7 +127,10 @@ def check_per_channel(kernel: str, name: str, quant: PerChannelQuant, channels: 
     for i, (m, s) in enumerate(zip(quant.multiplier, quant.shift)):
         check_multiplier(kernel, f"{name}.multiplier[{i}]", m)
         check_shift(kernel, f"{name}.shift[{i}]", s)
-    return np.asarray(quant.multiplier, dtype=np.int32), np.asarray(quant.shift, dtype=np.int32)
+    mult, shift = np.asarray(quant.multiplier, dtype=np.int32), np.asarray(quant.shift, dtype=np.int32)
+    mult.setflags(write=False)
+    shift.setflags(write=False)
+    return mult, shift
 
 
 def check_per_tensor(kernel: str, name: str, quant: PerTensorQuant) -> PerTensorQuant:
@@ -140,11 +152,19 @@ def check_bias(kernel: str, bias: Any, channels: int) -> np.ndarray | None:
 
 
 # ----------------------------------------------------------------- cffi glue
+# The struct builders below are cached per (frozen, hashable) value: the C
+# kernels take them as const pointers, so one struct serves every call.
 
 
 def dims(shape: Sequence[int]) -> Any:
-    """A new ``cmsis_nn_dims *`` from an (n, h, w, c) sequence."""
-    n, h, w, c = (int(d) for d in shape)
+    """A ``cmsis_nn_dims *`` for an (n, h, w, c) sequence. Shared between calls
+    (cached): callers pass it to C as a const pointer and never write to it."""
+    return _dims(tuple(int(d) for d in shape))
+
+
+@lru_cache(maxsize=4096)
+def _dims(shape: tuple[int, ...]) -> Any:
+    n, h, w, c = shape
     return ffi.new("cmsis_nn_dims *", {"n": n, "h": h, "w": w, "c": c})
 
 
@@ -176,6 +196,7 @@ def _act(a: Activation) -> dict[str, int]:
     return {"min": int(a.min), "max": int(a.max)}
 
 
+@lru_cache(maxsize=1024)
 def c_conv_params(p: ConvParams) -> Any:
     return ffi.new(
         "cmsis_nn_conv_params *",
@@ -190,6 +211,7 @@ def c_conv_params(p: ConvParams) -> Any:
     )
 
 
+@lru_cache(maxsize=1024)
 def c_dw_conv_params(p: DwConvParams) -> Any:
     return ffi.new(
         "cmsis_nn_dw_conv_params *",
@@ -205,6 +227,7 @@ def c_dw_conv_params(p: DwConvParams) -> Any:
     )
 
 
+@lru_cache(maxsize=1024)
 def c_transpose_conv_params(p: TransposeConvParams) -> Any:
     return ffi.new(
         "cmsis_nn_transpose_conv_params *",
@@ -220,6 +243,7 @@ def c_transpose_conv_params(p: TransposeConvParams) -> Any:
     )
 
 
+@lru_cache(maxsize=1024)
 def c_pool_params(p: PoolParams) -> Any:
     return ffi.new(
         "cmsis_nn_pool_params *",
@@ -245,6 +269,7 @@ def c_per_channel(multiplier: np.ndarray, shift: np.ndarray) -> Any:
     )
 
 
+@lru_cache(maxsize=1024)
 def c_per_tensor(q: PerTensorQuant) -> Any:
     return ffi.new("cmsis_nn_per_tensor_quant_params *", {"multiplier": int(q.multiplier), "shift": int(q.shift)})
 
