@@ -33,7 +33,7 @@ def public_headers() -> list[Path]:
     """Arm's two public headers, then ours for the operators CMSIS-NN lacks."""
     return [OUR_INCLUDE / n for n in ARM_HEADERS] + sorted(OUR_INCLUDE.glob("pycmsisnn_*.h"))
 
-COMPILE_ARGS = ["-O2", "-std=c99", "-Wall", "-Wextra", "-fno-strict-aliasing"]
+COMPILE_ARGS = ["-O3", "-std=c99", "-Wall", "-Wextra", "-fno-strict-aliasing"]
 
 
 def public_declarations() -> str:
