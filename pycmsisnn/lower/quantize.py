@@ -1,0 +1,118 @@
+"""QUANTIZE (float32 -> int8, int8 -> int8) and DEQUANTIZE (int8 -> float32)
+to our conversion kernels of ``pycmsisnn_activations.h``.
+
+A model converted with float inputs and outputs starts with a QUANTIZE and
+ends with a DEQUANTIZE; the runtime hands the float32 arrays to these kernels
+unchanged. Inside a model, an int8 -> int8 QUANTIZE changes scale and zero
+point: TensorFlow Lite Micro requantises by s_in / s_out (double) with
+QuantizeMultiplier and clamps to int8.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import quant
+from ..ir import Graph, Operator, Tensor
+from ..kernels.activations_extra import AffineParams, RequantizeParams
+from .common import dtype_reason, first_reason, output, tensor
+from .plan import KernelCall, TensorArg
+from .registry import rule
+
+
+def affine_params(scale: float, zero_point: int) -> AffineParams:
+    """The float32 scale and zero point of an int8 tensor, for QUANTIZE from
+    float32 and DEQUANTIZE to float32."""
+    s = float(np.float32(scale))
+    if not (s > 0 and np.isfinite(s)):
+        raise quant.QuantError(f"scale {scale} must be a positive finite float32")
+    return AffineParams(scale=s, zero_point=quant.output_offset(zero_point))
+
+
+def requantize_params(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int) -> RequantizeParams:
+    """QUANTIZE int8 -> int8: one multiplier of s_in / s_out (double)."""
+    s_out = float(np.float32(output_scale))
+    if s_out <= 0:
+        raise quant.QuantError(f"output scale {output_scale} must be positive")
+    mult, shift = quant.quantize_multiplier(float(np.float32(input_scale)) / s_out)
+    return RequantizeParams(
+        input_offset=quant.input_offset(input_zero_point),
+        output_offset=quant.output_offset(output_zero_point),
+        multiplier=mult,
+        shift=shift,
+    )
+
+
+def _per_tensor_reason(t: Tensor, role: str) -> str | None:
+    if t.quant is None:
+        return f"{role} '{t.name}' has no quantisation parameters"
+    if t.quant.per_channel:
+        return f"{role} '{t.name}' is quantised per channel; a single scale is needed"
+    return None
+
+
+def _shape_reason(x: Tensor, y: Tensor) -> str | None:
+    if x.size != y.size:
+        return f"input has {x.size} elements, output {y.size}"
+    if x.is_constant:
+        return f"input '{x.name}' is a constant tensor"
+    return None
+
+
+def _derivation_reason(fn, *args) -> str | None:  # noqa: ANN001, ANN002
+    try:
+        fn(*args)
+    except (quant.QuantError, ValueError) as exc:
+        return str(exc)
+    return None
+
+
+def _quantize_check(graph: Graph, op: Operator) -> str | None:
+    x, y = tensor(graph, op, 0, "input"), output(graph, op)
+    reason = first_reason(dtype_reason(x, "input", [np.float32, np.int8]), dtype_reason(y, "output", [np.int8]))
+    if reason:
+        return reason
+    reason = first_reason(_per_tensor_reason(y, "output"), _shape_reason(x, y))
+    if reason:
+        return reason
+    assert y.quant is not None
+    if x.dtype == np.float32:
+        return _derivation_reason(affine_params, y.quant.scale, y.quant.zero_point)
+    reason = _per_tensor_reason(x, "input")
+    if reason:
+        return reason
+    assert x.quant is not None
+    return _derivation_reason(requantize_params, x.quant.scale, x.quant.zero_point, y.quant.scale, y.quant.zero_point)
+
+
+@rule("QUANTIZE", check=_quantize_check)
+def lower_quantize(graph: Graph, op: Operator) -> KernelCall:
+    x, y = tensor(graph, op, 0, "input"), output(graph, op)
+    assert y.quant is not None
+    if x.dtype == np.float32:
+        kernel, params = "pycmsisnn_quantize_f32_s8", affine_params(y.quant.scale, y.quant.zero_point)
+    else:
+        assert x.quant is not None
+        kernel = "pycmsisnn_requantize_s8"
+        params = requantize_params(x.quant.scale, x.quant.zero_point, y.quant.scale, y.quant.zero_point)  # type: ignore[assignment]
+    return KernelCall(op=op, kernel=kernel, args={"input": TensorArg(x.index), "params": params}, outputs=(y.index,))
+
+
+def _dequantize_check(graph: Graph, op: Operator) -> str | None:
+    x, y = tensor(graph, op, 0, "input"), output(graph, op)
+    reason = first_reason(dtype_reason(x, "input", [np.int8]), dtype_reason(y, "output", [np.float32]))
+    if reason:
+        return reason
+    reason = first_reason(_per_tensor_reason(x, "input"), _shape_reason(x, y))
+    if reason:
+        return reason
+    assert x.quant is not None
+    return _derivation_reason(affine_params, x.quant.scale, x.quant.zero_point)
+
+
+@rule("DEQUANTIZE", check=_dequantize_check)
+def lower_dequantize(graph: Graph, op: Operator) -> KernelCall:
+    x, y = tensor(graph, op, 0, "input"), output(graph, op)
+    assert x.quant is not None
+    return KernelCall(
+        op=op, kernel="pycmsisnn_dequantize_s8", args={"input": TensorArg(x.index), "params": affine_params(x.quant.scale, x.quant.zero_point)}, outputs=(y.index,)
+    )
