@@ -23,6 +23,9 @@ FAMILIES = (
     "elementwise",
     "activation",
     "data_movement",
+    "tensor_ops",
+    "activations_extra",
+    "legacy_q7",
 )
 
 

@@ -1,4 +1,5 @@
-"""ADD, MUL, MINIMUM and MAXIMUM to the CMSIS-NN elementwise kernels."""
+"""ADD, MUL, MINIMUM and MAXIMUM to the CMSIS-NN elementwise kernels (ADD and MUL
+of broadcast shapes to pycmsisnn_broadcast_add_s8 / pycmsisnn_broadcast_mul_s8)."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,6 +7,7 @@ import numpy as np
 from .. import quant
 from ..ir import Graph, Operator
 from .common import activation_of, dtype_reason, first_reason, fused_activation_reason, output, tensor
+from .broadcast import broadcast_reason
 from .plan import KernelCall, TensorArg
 from .registry import rule
 
@@ -25,30 +27,37 @@ def _arg(graph: Graph, index: int) -> object:
     return t.data if t.is_constant else TensorArg(index)
 
 
-def _same_shape_check(graph: Graph, op: Operator) -> str | None:
+def _add_mul_check(graph: Graph, op: Operator) -> str | None:
+    """Equal shapes go to the arm_elementwise_* kernel, broadcast shapes (rank
+    <= 4) to pycmsisnn_broadcast_*."""
     reason = _binary_reason(graph, op)
     if reason:
         return reason
     a, b = tensor(graph, op, 0, "input 1"), tensor(graph, op, 1, "input 2")
     if a.shape != b.shape:
-        return f"broadcasting {list(a.shape)} with {list(b.shape)} is not supported"
+        return broadcast_reason(a.shape, b.shape, output(graph, op).shape)
     return None
 
 
-@rule("ADD", check=_same_shape_check)
+def _kernel(graph: Graph, op: Operator, same_shape: str, broadcast: str) -> str:
+    same = tensor(graph, op, 0, "input 1").shape == tensor(graph, op, 1, "input 2").shape
+    return same_shape if same else broadcast
+
+
+@rule("ADD", check=_add_mul_check)
 def lower_add(graph: Graph, op: Operator) -> KernelCall:
     a, b, y = tensor(graph, op, 0, "input 1"), tensor(graph, op, 1, "input 2"), output(graph, op)
     assert a.quant and b.quant and y.quant
     params = quant.add_params(a.quant.scale, a.quant.zero_point, b.quant.scale, b.quant.zero_point, y.quant.scale, y.quant.zero_point, activation_of(op, y))
-    return KernelCall(op=op, kernel="arm_elementwise_add_s8", args={"input_1": _arg(graph, a.index), "input_2": _arg(graph, b.index), "params": params}, outputs=(y.index,))
+    return KernelCall(op=op, kernel=_kernel(graph, op, "arm_elementwise_add_s8", "pycmsisnn_broadcast_add_s8"), args={"input_1": _arg(graph, a.index), "input_2": _arg(graph, b.index), "params": params}, outputs=(y.index,))
 
 
-@rule("MUL", check=_same_shape_check)
+@rule("MUL", check=_add_mul_check)
 def lower_mul(graph: Graph, op: Operator) -> KernelCall:
     a, b, y = tensor(graph, op, 0, "input 1"), tensor(graph, op, 1, "input 2"), output(graph, op)
     assert a.quant and b.quant and y.quant
     params = quant.mul_params(a.quant.scale, a.quant.zero_point, b.quant.scale, b.quant.zero_point, y.quant.scale, y.quant.zero_point, activation_of(op, y))
-    return KernelCall(op=op, kernel="arm_elementwise_mul_s8", args={"input_1": _arg(graph, a.index), "input_2": _arg(graph, b.index), "params": params}, outputs=(y.index,))
+    return KernelCall(op=op, kernel=_kernel(graph, op, "arm_elementwise_mul_s8", "pycmsisnn_broadcast_mul_s8"), args={"input_1": _arg(graph, a.index), "input_2": _arg(graph, b.index), "params": params}, outputs=(y.index,))
 
 
 def _min_max_check(graph: Graph, op: Operator) -> str | None:

@@ -1,0 +1,272 @@
+"""Our int8 kernels of tensor operators CMSIS-NN lacks (``pycmsisnn_tensor_ops.h``).
+
+``pycmsisnn_mean_s8`` (MEAN over any axes), ``pycmsisnn_strided_slice_s8``
+(STRIDED_SLICE with resolved begins and strides) and the broadcasting
+arithmetic ``pycmsisnn_broadcast_add_s8``, ``pycmsisnn_broadcast_sub_s8`` and
+``pycmsisnn_broadcast_mul_s8``. Arrays of rank 1 to 4 map to NHWC from the
+right (leading dimensions of 1). ADD and SUB take ``AddParams`` (from
+``quant.add_params``: TFLM derives SUB's like ADD's), MUL takes ``MulParams``
+(``quant.mul_params``); MEAN takes ``MeanParams``
+(``pycmsisnn.lower.reduce.mean_params``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..params import AddParams, MulParams
+from ._base import (
+    DIM_MAX,
+    INT8_MAX,
+    INT8_MIN,
+    INT32_MAX,
+    SHIFT_MIN,
+    call,
+    check_array,
+    check_input_offset,
+    check_int,
+    check_multiplier,
+    check_output_offset,
+    check_shift,
+    dims,
+    fail,
+    ffi,
+    lib,
+    ptr,
+)
+from .elementwise import broadcast_shape
+
+# ADD/SUB shift each offset input (9 bits) left by at most this much without
+# leaving int32 (255 << 23 < 2^31).
+ADD_LEFT_SHIFT_MAX = 23
+# The MEAN accumulator is int32: at most this many offset inputs (|x| <= 255) fit.
+MEAN_MAX_COUNT = INT32_MAX // 255
+
+
+@dataclass(frozen=True)
+class MeanParams:
+    """pycmsisnn_mean_params: offsets and the requantisation of a MEAN whose
+    multiplier already folds in 1 / (number of reduced elements)."""
+
+    input_offset: int  # minus the input zero point
+    output_offset: int  # the output zero point
+    multiplier: int  # Q31
+    shift: int  # > 0 left, < 0 right
+
+
+def _nhwc(shape: Sequence[int]) -> tuple[int, int, int, int]:
+    """A rank <= 4 shape padded with leading 1s to (N, H, W, C)."""
+    return tuple([1] * (4 - len(shape)) + [int(d) for d in shape])  # type: ignore[return-value]
+
+
+def _int_sequence(kernel: str, name: str, value: Any, length: int) -> tuple[Any, ...]:
+    """A list/tuple/1-D array of ``length`` entries (checked by the caller)."""
+    if isinstance(value, np.ndarray):
+        if value.ndim != 1:
+            raise fail(kernel, name, f"must be one-dimensional, got shape {value.shape}")
+        value = value.tolist()
+    if not isinstance(value, (list, tuple)):
+        raise fail(kernel, name, f"must be a sequence of integers, got {type(value).__name__}")
+    if len(value) != length:
+        raise fail(kernel, name, f"has {len(value)} entries, input has {length} dimensions")
+    return tuple(value)
+
+
+# ---------------------------------------------------------------------- mean
+
+
+def pycmsisnn_mean_s8(input: np.ndarray, params: MeanParams, axes: Sequence[int], keep_dims: bool = True) -> np.ndarray:
+    """Quantised mean of an int8 array of rank 1 to 4 over ``axes`` (negative
+    axes count from the end, repeats are ignored). Per output element:
+    ``clamp(rq(sum(x + input_offset), multiplier, shift) + output_offset)``
+    with ``rq`` TFLite's double-rounding requantisation. The reduced axes are
+    kept as extent 1 when ``keep_dims`` is true, dropped otherwise. Returns a
+    new array."""
+    k = "pycmsisnn_mean_s8"
+    x = check_array(k, "input", input, np.int8, (1, 2, 3, 4))
+    if isinstance(axes, (int, np.integer)) and not isinstance(axes, bool):
+        axes = (axes,)
+    if isinstance(axes, np.ndarray):
+        axes = axes.reshape(-1).tolist() if axes.ndim <= 1 else axes
+    if not isinstance(axes, (list, tuple)):
+        raise fail(k, "axes", f"must be a sequence of integers, got {type(axes).__name__}")
+    if not axes:
+        raise fail(k, "axes", "must name at least one axis")
+    reduced = sorted({check_int(k, f"axes[{i}]", a, -x.ndim, x.ndim - 1) % x.ndim for i, a in enumerate(axes)})
+    if not isinstance(keep_dims, (bool, np.bool_)):
+        raise fail(k, "keep_dims", f"must be a bool, got {type(keep_dims).__name__}")
+    if not isinstance(params, MeanParams):
+        raise fail(k, "params", f"must be a MeanParams, got {type(params).__name__}")
+    in_off = check_input_offset(k, "params.input_offset", params.input_offset)
+    out_off = check_output_offset(k, "params.output_offset", params.output_offset)
+    mult = check_multiplier(k, "params.multiplier", params.multiplier)
+    shift = check_shift(k, "params.shift", params.shift)
+    count = int(np.prod([x.shape[a] for a in reduced], dtype=np.int64))
+    if count > MEAN_MAX_COUNT:
+        raise fail(k, "axes", f"reduce {count} elements each; the int32 sum holds at most {MEAN_MAX_COUNT}")
+
+    kept_shape = tuple(1 if a in reduced else d for a, d in enumerate(x.shape))
+    out = np.empty(kept_shape, dtype=np.int8)
+    c_params = ffi.new(
+        "pycmsisnn_mean_params *", {"input_offset": in_off, "output_offset": out_off, "multiplier": mult, "shift": shift}
+    )
+    status = lib.pycmsisnn_mean_s8(c_params, dims(_nhwc(x.shape)), ptr(x, "int8_t"), dims(_nhwc(kept_shape)), ptr(out, "int8_t"))
+    call(k, status)
+    if keep_dims:
+        return out
+    return out.reshape(tuple(d for a, d in enumerate(x.shape) if a not in reduced))
+
+
+# ------------------------------------------------------------- strided slice
+
+
+def pycmsisnn_strided_slice_s8(
+    input: np.ndarray, begin: Sequence[int], strides: Sequence[int], output_shape: Sequence[int]
+) -> np.ndarray:
+    """A strided selection of an int8 array of rank 1 to 4: along axis i the
+    output takes ``output_shape[i]`` elements starting at index ``begin[i]``
+    (non-negative, inside the axis) stepping by ``strides[i]`` (non-zero, may
+    be negative), i.e. ``input[begin[i]::strides[i]][:output_shape[i]]``; every
+    index taken must lie inside the input. Returns a new array."""
+    k = "pycmsisnn_strided_slice_s8"
+    x = check_array(k, "input", input, np.int8, (1, 2, 3, 4))
+    b = _int_sequence(k, "begin", begin, x.ndim)
+    s = _int_sequence(k, "strides", strides, x.ndim)
+    o = _int_sequence(k, "output_shape", output_shape, x.ndim)
+    b = tuple(check_int(k, f"begin[{i}]", v, 0, x.shape[i] - 1) for i, v in enumerate(b))
+    s = tuple(check_int(k, f"strides[{i}]", v, -DIM_MAX, DIM_MAX) for i, v in enumerate(s))
+    o = tuple(check_int(k, f"output_shape[{i}]", v, 1, DIM_MAX) for i, v in enumerate(o))
+    for i in range(x.ndim):
+        if s[i] == 0:
+            raise fail(k, f"strides[{i}]", "must not be 0")
+        last = b[i] + (o[i] - 1) * s[i]
+        if not 0 <= last < x.shape[i]:
+            raise fail(
+                k, f"output_shape[{i}]",
+                f"{o[i]} elements from {b[i]} by {s[i]} reach index {last}, outside axis {i} of extent {x.shape[i]}",
+            )
+    out = np.empty(o, dtype=np.int8)
+    c_params = ffi.new(
+        "pycmsisnn_strided_slice_params *",
+        {"begin": dict(zip("nhwc", _pad_front(b, 0))), "stride": dict(zip("nhwc", _pad_front(s, 1)))},
+    )
+    status = lib.pycmsisnn_strided_slice_s8(c_params, dims(_nhwc(x.shape)), ptr(x, "int8_t"), dims(_nhwc(o)), ptr(out, "int8_t"))
+    call(k, status)
+    return out
+
+
+def _pad_front(values: Sequence[int], fill: int) -> tuple[int, int, int, int]:
+    return tuple([fill] * (4 - len(values)) + [int(v) for v in values])  # type: ignore[return-value]
+
+
+# ------------------------------------------------------ broadcast arithmetic
+
+
+def _broadcast_pair(kernel: str, input_1: Any, input_2: Any) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:
+    a = check_array(kernel, "input_1", input_1, np.int8, (1, 2, 3, 4))
+    b = check_array(kernel, "input_2", input_2, np.int8, (1, 2, 3, 4))
+    shape = broadcast_shape(kernel, a.shape, b.shape)
+    if any(d > DIM_MAX for d in shape):
+        raise fail(kernel, "input_1", f"broadcast shape {shape} has a dimension above {DIM_MAX}")
+    if int(np.prod(shape, dtype=np.int64)) > INT32_MAX:
+        raise fail(kernel, "input_1", f"broadcast shape {shape} has more than {INT32_MAX} elements")
+    return a, b, shape
+
+
+def _clamp(kernel: str, lo: Any, hi: Any) -> dict[str, int]:
+    a = check_int(kernel, "params.out_activation_min", lo, INT8_MIN, INT8_MAX)
+    b = check_int(kernel, "params.out_activation_max", hi, INT8_MIN, INT8_MAX)
+    if a > b:
+        raise fail(kernel, "params.out_activation_min", f"{a} is above out_activation_max {b}")
+    return {"min": a, "max": b}
+
+
+def _non_positive_shift(kernel: str, name: str, value: Any) -> int:
+    """A shift that only divides (rounding right shift): [-31, 0]."""
+    return check_int(kernel, name, check_shift(kernel, name, value), SHIFT_MIN, 0)
+
+
+def _add_params(kernel: str, params: Any) -> Any:
+    if not isinstance(params, AddParams):
+        raise fail(kernel, "params", f"must be an AddParams, got {type(params).__name__}")
+    return ffi.new(
+        "pycmsisnn_add_params *",
+        {
+            "input_1_offset": check_input_offset(kernel, "params.input_1_offset", params.input_1_offset),
+            "input_1_mult": check_multiplier(kernel, "params.input_1_mult", params.input_1_mult),
+            "input_1_shift": _non_positive_shift(kernel, "params.input_1_shift", params.input_1_shift),
+            "input_2_offset": check_input_offset(kernel, "params.input_2_offset", params.input_2_offset),
+            "input_2_mult": check_multiplier(kernel, "params.input_2_mult", params.input_2_mult),
+            "input_2_shift": _non_positive_shift(kernel, "params.input_2_shift", params.input_2_shift),
+            "left_shift": check_int(kernel, "params.left_shift", params.left_shift, 0, ADD_LEFT_SHIFT_MAX),
+            "output_offset": check_output_offset(kernel, "params.out_offset", params.out_offset),
+            "output_mult": check_multiplier(kernel, "params.out_mult", params.out_mult),
+            "output_shift": _non_positive_shift(kernel, "params.out_shift", params.out_shift),
+            "activation": _clamp(kernel, params.out_activation_min, params.out_activation_max),
+        },
+    )
+
+
+def _run_broadcast(kernel: str, fn: Any, c_params: Any, a: np.ndarray, b: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    out = np.empty(shape, dtype=np.int8)
+    status = fn(
+        c_params,
+        dims(_nhwc(a.shape)), ptr(a, "int8_t"),
+        dims(_nhwc(b.shape)), ptr(b, "int8_t"),
+        dims(_nhwc(shape)), ptr(out, "int8_t"),
+    )
+    call(kernel, status)
+    return out
+
+
+def pycmsisnn_broadcast_add_s8(input_1: np.ndarray, input_2: np.ndarray, params: AddParams) -> np.ndarray:
+    """Quantised ADD of two int8 arrays of rank 1 to 4 broadcasting
+    NumPy-style (right-aligned; an extent of 1 repeats), with the arithmetic
+    of ``arm_elementwise_add_s8``. Returns a new array of the broadcast shape."""
+    k = "pycmsisnn_broadcast_add_s8"
+    a, b, shape = _broadcast_pair(k, input_1, input_2)
+    return _run_broadcast(k, lib.pycmsisnn_broadcast_add_s8, _add_params(k, params), a, b, shape)
+
+
+def pycmsisnn_broadcast_sub_s8(input_1: np.ndarray, input_2: np.ndarray, params: AddParams) -> np.ndarray:
+    """Quantised SUB (``input_1 - input_2``) of two int8 arrays of rank 1 to 4
+    broadcasting NumPy-style: as ADD, the rescaled second input subtracted
+    instead of added. Returns a new array of the broadcast shape."""
+    k = "pycmsisnn_broadcast_sub_s8"
+    a, b, shape = _broadcast_pair(k, input_1, input_2)
+    return _run_broadcast(k, lib.pycmsisnn_broadcast_sub_s8, _add_params(k, params), a, b, shape)
+
+
+def pycmsisnn_broadcast_mul_s8(input_1: np.ndarray, input_2: np.ndarray, params: MulParams) -> np.ndarray:
+    """Quantised MUL of two int8 arrays of rank 1 to 4 broadcasting
+    NumPy-style, with the arithmetic of ``arm_elementwise_mul_s8``
+    (``clamp(rq((x1 + off1) * (x2 + off2), m, s) + out_offset)``). Returns a
+    new array of the broadcast shape."""
+    k = "pycmsisnn_broadcast_mul_s8"
+    a, b, shape = _broadcast_pair(k, input_1, input_2)
+    if not isinstance(params, MulParams):
+        raise fail(k, "params", f"must be a MulParams, got {type(params).__name__}")
+    c_params = ffi.new(
+        "pycmsisnn_mul_params *",
+        {
+            "input_1_offset": check_input_offset(k, "params.input_1_offset", params.input_1_offset),
+            "input_2_offset": check_input_offset(k, "params.input_2_offset", params.input_2_offset),
+            "output_offset": check_output_offset(k, "params.out_offset", params.out_offset),
+            "output_mult": check_multiplier(k, "params.out_mult", params.out_mult),
+            "output_shift": check_shift(k, "params.out_shift", params.out_shift),
+            "activation": _clamp(k, params.out_activation_min, params.out_activation_max),
+        },
+    )
+    return _run_broadcast(k, lib.pycmsisnn_broadcast_mul_s8, c_params, a, b, shape)
+
+
+__all__ = [
+    "MeanParams",
+    "pycmsisnn_mean_s8",
+    "pycmsisnn_strided_slice_s8",
+    "pycmsisnn_broadcast_add_s8",
+    "pycmsisnn_broadcast_sub_s8",
+    "pycmsisnn_broadcast_mul_s8",
+]
