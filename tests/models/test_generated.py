@@ -75,7 +75,46 @@ def transpose_conv(x: Any, rng: np.random.Generator) -> Any:
                              bias_initializer=random_bias_initializer())(x)
 
 
+def activation(x: Any, rng: np.random.Generator) -> Any:
+    L = tf().keras.layers
+    kind = str(rng.choice(["sigmoid", "tanh", "hard_swish", "leaky", "relu6"]))
+    if kind == "leaky":
+        return L.LeakyReLU(negative_slope=float(rng.choice([0.1, 0.3])))(x)
+    if kind == "relu6":
+        return L.ReLU(max_value=6.0)(x)
+    return L.Activation(kind)(x)
+
+
+def concat_branches(x: Any, rng: np.random.Generator) -> Any:
+    L = tf().keras.layers
+    a = L.Conv2D(_ch(rng), 1, activation="relu", bias_initializer=random_bias_initializer())(x)
+    b = L.DepthwiseConv2D(3, padding="same", bias_initializer=random_bias_initializer())(x)
+    return L.Concatenate(axis=-1)([a, b])
+
+
+def pad(x: Any, rng: np.random.Generator) -> Any:
+    L = tf().keras.layers
+    t, b, left, r = (int(v) for v in rng.integers(0, 3, 4))
+    return L.ZeroPadding2D(((t, b), (left, r)))(x)
+
+
+def squeeze_excite(x: Any, rng: np.random.Generator) -> Any:
+    """Channel attention: MEAN over H, W, a 1x1 conv, sigmoid, broadcast MUL."""
+    L = tf().keras.layers
+    s = L.Lambda(lambda t: tf().reduce_mean(t, axis=[1, 2], keepdims=True))(x)
+    s = L.Conv2D(x.shape[-1], 1, activation="sigmoid", bias_initializer=random_bias_initializer())(s)
+    return L.Lambda(lambda ab: ab[0] * ab[1])([x, s])
+
+
+def strided_slice(x: Any, rng: np.random.Generator) -> Any:
+    L = tf().keras.layers
+    if min(x.shape[1:3]) < 4:
+        return x
+    return L.Lambda(lambda t: t[:, 1:, ::2, :])(x)
+
+
 BLOCKS: list[Block] = [conv, conv, depthwise, residual, multiply, pool, minmax, transpose_conv]
+BLOCKS_V2: list[Block] = BLOCKS + [activation, activation, concat_branches, pad, squeeze_excite, strided_slice]
 
 
 def head(x: Any, rng: np.random.Generator) -> Any:
@@ -91,17 +130,17 @@ def head(x: Any, rng: np.random.Generator) -> Any:
     return x
 
 
-def network(seed: int) -> tuple[Callable[[list], Any], tuple[int, ...]]:
+def network(seed: int, blocks: list[Block] = BLOCKS) -> tuple[Callable[[list], Any], tuple[int, ...]]:
     rng0 = np.random.default_rng(seed)
     shape = (1, int(rng0.integers(5, 13)), int(rng0.integers(5, 13)), int(rng0.choice([1, 2, 3, 4])))
     n_blocks = int(rng0.integers(3, 7))
-    block_ids = [int(rng0.integers(len(BLOCKS))) for _ in range(n_blocks)]
+    block_ids = [int(rng0.integers(len(blocks))) for _ in range(n_blocks)]
 
     def make(inputs: list) -> Any:
         rng = np.random.default_rng(seed + 1000)
         x = inputs[0]
         for b in block_ids:
-            x = BLOCKS[b](x, rng)
+            x = blocks[b](x, rng)
             if max(x.shape[1:3]) > 24:  # keep models tiny after upsampling
                 x = tf().keras.layers.MaxPooling2D(2)(x)
         return head(x, rng)
@@ -110,12 +149,10 @@ def network(seed: int) -> tuple[Callable[[list], Any], tuple[int, ...]]:
 
 
 SEEDS = list(range(32))
+SEEDS_V2 = list(range(100, 124))
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_generated_network_exact(seed: int) -> None:
-    make, shape = network(seed)
-    data = build_model(f"generated-network-v1-{seed}", make, [shape], seed=seed, input_range=(-2.0, 3.0))
+def _check_exact(data: bytes, seed: int) -> None:
     model = load(data)
     tflm = TflmRunner(data)
     rng = np.random.default_rng(seed)
@@ -125,3 +162,16 @@ def test_generated_network_exact(seed: int) -> None:
         ref = tflm.run(x, len(model.outputs))
         for o, r in zip(ours, ref):
             np.testing.assert_array_equal(o, r, err_msg=f"seed {seed} sample {sample}: {model.graph.op_counts()}")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_generated_network_exact(seed: int) -> None:
+    make, shape = network(seed)
+    _check_exact(build_model(f"generated-network-v1-{seed}", make, [shape], seed=seed, input_range=(-2.0, 3.0)), seed)
+
+
+@pytest.mark.parametrize("seed", SEEDS_V2)
+def test_generated_network_with_all_operators_exact(seed: int) -> None:
+    """Adds activations, concatenation, padding, MEAN + broadcast MUL attention and slicing."""
+    make, shape = network(seed, BLOCKS_V2)
+    _check_exact(build_model(f"generated-network-v2-{seed}", make, [shape], seed=seed, input_range=(-2.0, 3.0)), seed)
