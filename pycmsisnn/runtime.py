@@ -15,6 +15,7 @@ import numpy as np
 from .errors import ArgError
 from .ir import Graph, Tensor
 from .kernels import lookup
+from .kernels._binding import BoundCall, recording
 from .lower import KernelCall, Plan, TensorArg, lower
 from .tflite import read_model
 
@@ -34,6 +35,8 @@ class Model:
         self.plan = plan
         self.graph: Graph = plan.graph
         self._fns: list[Callable[..., Any]] = [lookup(c.kernel) for c in plan.calls]
+        # After a call's first run (validated by its wrapper), its C call replayed directly.
+        self._bound: list[BoundCall | None] = [None] * len(plan.calls)
 
     @property
     def inputs(self) -> list[Tensor]:
@@ -73,8 +76,16 @@ class Model:
             return [self._resolve(v, values) for v in value]
         return value
 
-    def _execute(self, call: KernelCall, fn: Callable[..., Any], values: dict[int, np.ndarray]) -> None:
-        result = fn(**{k: self._resolve(v, values) for k, v in call.args.items()})
+    def _execute(self, k: int, values: dict[int, np.ndarray]) -> None:
+        call = self.plan.calls[k]
+        dynamic = [self._resolve(v, values) for v in call.args.values() if isinstance(v, TensorArg)]
+        bound = self._bound[k]
+        if bound is not None:
+            result: Any = bound(*dynamic)
+        else:
+            with recording(dynamic) as rec:
+                result = self._fns[k](**{name: self._resolve(v, values) for name, v in call.args.items()})
+            self._bound[k] = rec.bound
         results = result if isinstance(result, (list, tuple)) else [result]
         for index, arr in zip(call.outputs, results):
             t = self.graph.tensor(index)
@@ -85,8 +96,8 @@ class Model:
         or a dict by input name). Returns the outputs, or a ``RunResult`` with
         every tensor when ``intermediates`` is true."""
         values = self._check_inputs(inputs)
-        for call, fn in zip(self.plan.calls, self._fns):
-            self._execute(call, fn, values)
+        for k in range(len(self.plan.calls)):
+            self._execute(k, values)
         outputs = [values[i].copy() for i in self.graph.outputs]
         return RunResult(outputs, values) if intermediates else outputs
 

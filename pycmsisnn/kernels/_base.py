@@ -13,6 +13,7 @@ import numpy as np
 
 from .._lib import ffi, lib  # noqa: F401  (re-exported for the family modules)
 from ..errors import ArgError, raise_for_status
+from ._binding import invoke, keep_alive  # noqa: F401  (invoke re-exported for the family modules)
 from ..params import Activation, ConvParams, DwConvParams, FcParams, PerChannelQuant, PerTensorQuant, PoolParams, Tile, TransposeConvParams
 
 Shape4 = tuple[int, int, int, int]
@@ -169,9 +170,11 @@ def _dims(shape: tuple[int, ...]) -> Any:
 
 
 def ptr(arr: np.ndarray | None, ctype: str) -> Any:
-    """A C pointer of type ``ctype *`` into a numpy array's data (NULL for None)."""
+    """A C pointer of type ``ctype *`` into a numpy array's data (NULL for None).
+    The array is held while a call using it is recorded for replay."""
     if arr is None:
         return ffi.NULL
+    keep_alive(arr)
     return ffi.cast(f"{ctype} *", ffi.from_buffer(arr))
 
 
@@ -184,6 +187,7 @@ def context(size: int) -> tuple[Any, np.ndarray]:
     if size < 0:
         raise ArgError(f"negative scratch size {size}")
     buf = np.zeros(max(int(size), 4), dtype=np.int8)
+    keep_alive(buf)
     ctx = ffi.new("cmsis_nn_context *", {"buf": ffi.from_buffer(buf), "size": int(size)})
     return ctx, buf
 

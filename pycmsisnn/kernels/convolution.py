@@ -29,6 +29,7 @@ from ._base import (
     dims,
     fail,
     ffi,
+    invoke,
     lib,
     ptr,
 )
@@ -162,8 +163,7 @@ class _Conv:
             up = {"n": 1, "h": upscale.h, "w": upscale.w, "c": 1} if upscale else None
             args.append(ffi.new("cmsis_nn_dims *", up) if up else ffi.NULL)
         args += [dims(self.output_shape), ptr(out, "int8_t")]
-        call(self.kernel, fn(*args))
-        return out
+        return invoke(self.kernel, fn, *args, output=out)
 
 
 def _shapes(kernel: str, input_shape: Sequence[int], filter_shape: Sequence[int]) -> tuple[Shape4, Shape4]:

@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from ._base import DIM_MAX, INT32_MAX, call, check_array, check_int, dims, fail, ffi, lib, ptr
+from ._base import DIM_MAX, INT32_MAX, call, check_array, check_int, dims, fail, ffi, invoke, lib, ptr
 
 Shape4 = tuple[int, int, int, int]
 
@@ -68,8 +68,7 @@ def arm_reshape_s8(input: np.ndarray, output_shape: Sequence[int]) -> np.ndarray
     if x.size > UINT32_MAX:
         raise fail(k, "input", f"{x.size} elements do not fit the uint32_t total_size")
     out = np.empty(shape, dtype=np.int8)
-    lib.arm_reshape_s8(ptr(x, "int8_t"), ptr(out, "int8_t"), int(x.size))
-    return out
+    return invoke(k, lib.arm_reshape_s8, ptr(x, "int8_t"), ptr(out, "int8_t"), int(x.size), output=out)
 
 
 # ----------------------------------------------------------------- transpose

@@ -16,7 +16,6 @@ from ..params import DwConvParams, PerChannelQuant
 from ._base import (
     DIM_MAX,
     INT32_MAX,
-    Shape4,
     c_dw_conv_params,
     c_per_channel,
     call,
@@ -32,8 +31,10 @@ from ._base import (
     context,
     dims,
     fail,
+    invoke,
     lib,
     ptr,
+    Shape4,
 )
 from ._window import check_window_axis
 
@@ -135,7 +136,9 @@ def _run(
     out = np.empty(out_shape, dtype=np.int8)
     ctx, _buf = context(scratch)
     bias_shape = (1, 1, 1, w.shape[3]) if b is not None else (0, 0, 0, 0)
-    status = fn(
+    return invoke(
+        kernel,
+        fn,
         ctx,
         c_dw_conv_params(p),
         c_per_channel(*qp),
@@ -147,9 +150,8 @@ def _run(
         ptr(b, "int32_t"),
         dims(out_shape),
         ptr(out, "int8_t"),
+        output=out,
     )
-    call(kernel, status)
-    return out
 
 
 def _check_shapes(

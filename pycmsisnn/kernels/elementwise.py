@@ -13,9 +13,9 @@ import numpy as np
 from ..params import Activation, AddParams, MulParams
 from ._base import (
     DIM_MAX,
+    INT32_MAX,
     INT8_MAX,
     INT8_MIN,
-    INT32_MAX,
     SHIFT_MIN,
     call,
     check_array,
@@ -27,6 +27,7 @@ from ._base import (
     context,
     dims,
     fail,
+    invoke,
     lib,
     ptr,
 )
@@ -76,13 +77,13 @@ def arm_elementwise_add_s8(input_1: np.ndarray, input_2: np.ndarray, params: Add
     act = _clamp(k, params.out_activation_min, params.out_activation_max)
 
     out = np.empty(a.shape, dtype=np.int8)
-    status = lib.arm_elementwise_add_s8(
+    return invoke(
+        k, lib.arm_elementwise_add_s8,
         ptr(a, "int8_t"), ptr(b, "int8_t"),
         off1, m1, s1, off2, m2, s2, ls,
         ptr(out, "int8_t"), out_off, mo, so, act.min, act.max, int(a.size),
+        output=out,
     )
-    call(k, status)
-    return out
 
 
 def arm_elementwise_mul_s8(input_1: np.ndarray, input_2: np.ndarray, params: MulParams) -> np.ndarray:

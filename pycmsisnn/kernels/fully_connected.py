@@ -29,6 +29,9 @@ from ..params import BmmParams, FcParams, PerChannelQuant, PerTensorQuant
 from ._base import (
     DIM_MAX,
     INT32_MAX,
+    c_fc_params,
+    c_per_channel,
+    c_per_tensor,
     call,
     check_activation,
     check_array,
@@ -38,13 +41,11 @@ from ._base import (
     check_output_offset,
     check_per_channel,
     check_per_tensor,
-    c_fc_params,
-    c_per_channel,
-    c_per_tensor,
     context,
     dims,
     fail,
     ffi,
+    invoke,
     lib,
     ptr,
 )
@@ -239,7 +240,9 @@ def arm_fully_connected_wrapper_s8(
     out = np.empty((batches, out_ch), dtype=np.int8)
     in_d, w_d, b_d, out_d = _fc_dims(batches, depth, out_ch)
     ctx, _buf = context(lib.arm_fully_connected_s8_get_buffer_size(w_d))
-    status = lib.arm_fully_connected_wrapper_s8(
+    return invoke(
+        kernel,
+        lib.arm_fully_connected_wrapper_s8,
         ctx,
         ffi.new("cmsis_nn_fc_params *", c_fc_params(fc_params)),
         q,
@@ -251,9 +254,8 @@ def arm_fully_connected_wrapper_s8(
         ptr(b, "int32_t"),
         out_d,
         ptr(out, "int8_t"),
+        output=out,
     )
-    call(kernel, status)
-    return out
 
 
 def arm_fully_connected_s8_get_buffer_size(filter_shape: Sequence[int]) -> int:

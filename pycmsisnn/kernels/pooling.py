@@ -16,7 +16,6 @@ from ..params import PoolParams
 from ._base import (
     DIM_MAX,
     INT32_MAX,
-    Shape4,
     c_pool_params,
     call,
     check_activation,
@@ -27,8 +26,10 @@ from ._base import (
     context,
     dims,
     fail,
+    invoke,
     lib,
     ptr,
+    Shape4,
 )
 from ._window import check_window_axis
 
@@ -91,7 +92,9 @@ def _run(
     """Call a validated pooling kernel and return its new output."""
     out = np.empty(out_shape, dtype=np.int8)
     ctx, _buf = context(scratch)
-    status = fn(
+    return invoke(
+        kernel,
+        fn,
         ctx,
         c_pool_params(p),
         dims(x.shape),
@@ -99,9 +102,8 @@ def _run(
         dims((1, window[0], window[1], 1)),
         dims(out_shape),
         ptr(out, "int8_t"),
+        output=out,
     )
-    call(kernel, status)
-    return out
 
 
 def arm_avgpool_s8(

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..params import SoftmaxParams
-from ._base import INT32_MAX, check_array, check_int, fail, lib, ptr
+from ._base import INT32_MAX, check_array, check_int, fail, invoke, lib, ptr
 
 __all__ = ["arm_softmax_s8", "arm_softmax_s8_s16"]
 
@@ -61,8 +61,7 @@ def arm_softmax_s8(input: np.ndarray, params: SoftmaxParams) -> np.ndarray:
     x, rows, size = _check_input(kernel, input)
     p = _check_params(kernel, params)
     out = np.empty(x.shape, dtype=np.int8)
-    lib.arm_softmax_s8(ptr(x, "int8_t"), rows, size, int(p.mult), int(p.shift), int(p.diff_min), ptr(out, "int8_t"))
-    return out
+    return invoke(kernel, lib.arm_softmax_s8, ptr(x, "int8_t"), rows, size, int(p.mult), int(p.shift), int(p.diff_min), ptr(out, "int8_t"), output=out)
 
 
 def arm_softmax_s8_s16(input: np.ndarray, params: SoftmaxParams) -> np.ndarray:
