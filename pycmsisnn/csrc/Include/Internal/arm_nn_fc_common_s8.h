@@ -27,24 +27,21 @@ static inline int32_t pcn_dot_offset_s8(const int8_t *lhs,
                                         const int32_t rhs_offset,
                                         const int32_t depth)
 {
-    int32_t acc = 0;
-    int32_t k;
-    for (k = 0; k < depth; k++)
+    /* Offsets are in [-127, 128], so each offset operand fits in 16 bits and
+     * each product in 17 + 1 bits: int16 operands let compilers use their
+     * multiply-accumulate instructions. The sum wraps like the hardware. */
+    const int16_t lo = (int16_t)lhs_offset;
+    const int16_t ro = (int16_t)rhs_offset;
+    uint32_t acc = 0;
+    for (int32_t k = 0; k < depth; k++)
     {
-        const int32_t a = (int32_t)lhs[k] + lhs_offset;
-        const int32_t b = (int32_t)rhs[k] + rhs_offset;
-        acc = pcn_add_wrap_s32(acc, a * b);
+        const int16_t a = (int16_t)(lhs[k] + lo);
+        const int16_t b = (int16_t)(rhs[k] + ro);
+        acc += (uint32_t)((int32_t)a * (int32_t)b);
     }
-    return acc;
+    return (int32_t)acc;
 }
 
-/*
- * One fully-connected layer over a batch:
- *   out[b][o] = clamp(requantize(bias[o] + dot(in[b], w[o]), m[o], s[o]) + out_offset)
- * where w is [out_ch][depth] and in is [batches][depth]. The multiplier and
- * shift of output o are mult[o * quant_step] and shift[o * quant_step]: a
- * step of 0 gives per-tensor quantisation, 1 per-channel. bias may be NULL.
- */
 static inline void pcn_fully_connected_s8(const cmsis_nn_fc_params *fc_params,
                                           const int32_t *mult,
                                           const int32_t *shift,

@@ -15,10 +15,13 @@
 /* Dot product of one im2col column (offset still to add) with one filter row. */
 static int32_t conv_s8_dot(const int8_t *col, const int8_t *w, int32_t n, int32_t input_offset)
 {
+    /* The offset is in [-127, 128], so x + offset fits in 16 bits: int16
+     * operands let compilers use multiply-accumulate instructions. */
+    const int16_t off = (int16_t)input_offset;
     int32_t acc = 0;
     for (int32_t i = 0; i < n; i++)
     {
-        acc += ((int32_t)col[i] + input_offset) * (int32_t)w[i];
+        acc += (int32_t)(int16_t)(col[i] + off) * (int32_t)w[i];
     }
     return acc;
 }
