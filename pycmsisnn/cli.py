@@ -44,6 +44,15 @@ def _parser() -> argparse.ArgumentParser:
     ver.add_argument("--samples", type=int, default=10)
     ver.add_argument("--seed", type=int, default=0)
     ver.add_argument("--json", action="store_true", help="print the report as JSON")
+    from .qmn import cli as qmn_cli
+
+    qmn_cli.add_parser(sub)
+    con = sub.add_parser("convert", help="generate a standalone C project (kernel calls, static arena) for a Cortex-M core")
+    con.add_argument("model", help=model_help)
+    con.add_argument("-o", "--output", required=True, type=Path, help="project directory to write")
+    con.add_argument("--target", default="cortex-m4", choices=[t for t in TARGETS if t != "host"])
+    con.add_argument("--name", default="model", help="C name of the model: NAME.h, NAME.c, NAME_invoke (default: model)")
+    con.add_argument("--cmsis-nn", type=Path, help="build against Arm's CMSIS-NN checkout at PATH instead of a copy of ours")
     return p
 
 
@@ -110,7 +119,21 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if report.exact else 1
 
 
-COMMANDS = {"inspect": _inspect, "run": _run, "verify": _verify}
+def _convert(args: argparse.Namespace) -> int:
+    from .codegen import convert
+
+    report = convert(model_bytes(args.model), args.output, target=args.target, name=args.name, cmsis_nn=args.cmsis_nn)
+    print(report.to_text(), end="")
+    return 0
+
+
+def _qmn(args: argparse.Namespace) -> int:
+    from .qmn import cli as qmn_cli
+
+    return qmn_cli.run(args)
+
+
+COMMANDS = {"inspect": _inspect, "run": _run, "verify": _verify, "convert": _convert, "qmn": _qmn}
 
 
 def main(argv: list[str] | None = None) -> int:

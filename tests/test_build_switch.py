@@ -11,9 +11,9 @@ from pycmsisnn._ffi import build
 
 
 def _fake_official(root: Path) -> Path:
-    """A tree laid out like Arm's library (here: a copy of ours without the
-    pycmsisnn_* kernels, which Arm's library does not have)."""
-    ours_only = shutil.ignore_patterns("pycmsisnn_*")
+    """A tree laid out like Arm's library (here: a copy of ours without what
+    Arm's library does not have: the pycmsisnn_* kernels and the legacy q7 API)."""
+    ours_only = shutil.ignore_patterns("pycmsisnn_*", *(f"{name}.c" for name in build.ours_only_functions()))
     shutil.copytree(build.OUR_INCLUDE, root / "Include", ignore=ours_only)
     shutil.copytree(build.OUR_SOURCE, root / "Source", ignore=ours_only)
     return root
@@ -36,9 +36,10 @@ def test_cmsis_nn_root_selects_the_official_tree(tmp_path: Path, monkeypatch: py
     sources, includes = build.kernel_sources()
     assert includes[0].endswith("CMSIS-NN/Include")
     resolved = [str(Path(s).resolve()) for s in sources]
-    assert resolved and all(s.startswith(str(official)) or Path(s).name.startswith("pycmsisnn_") for s in resolved)
+    ours = {Path(s).stem for s in resolved if s.startswith(str(build.OUR_SOURCE))}
+    assert resolved and all(s.startswith(str(official)) or s.startswith(str(build.OUR_SOURCE)) for s in resolved)
+    assert ours == build.ours_only_functions() and "arm_convolve_HWC_q7_basic" in ours
     assert not any(s.endswith("_f32.c") for s in sources)
-    assert not any(s.startswith(str(build.OUR_SOURCE)) and Path(s).name.startswith("arm_") for s in resolved)
 
 
 def test_cmsis_nn_root_must_hold_the_headers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,8 +9,9 @@ Which kernels are compiled:
   * by default, ours: every ``.c`` file under ``pycmsisnn/csrc/Source``;
   * when ``CMSIS_NN_ROOT`` names a checkout of Arm's CMSIS-NN, or one has been
     placed in ``third_party/CMSIS-NN``, the official sources and headers are
-    compiled instead, together with our ``pycmsisnn_*`` kernels of operators
-    the official library lacks. The declarations stay ours, so a signature
+    compiled instead, together with our kernels of what the official library
+    lacks (everything declared in our ``pycmsisnn_*.h`` headers: the
+    ``pycmsisnn_*`` operators and the legacy q7 API). The declarations stay ours, so a signature
     that differs between the two libraries stops the build.
 """
 from __future__ import annotations
@@ -67,6 +68,13 @@ def _rel(path: Path) -> str:
     return os.path.relpath(path)
 
 
+def ours_only_functions() -> set[str]:
+    """Functions declared in our pycmsisnn_*.h headers: our kernels of operators
+    Arm's library lacks, and the legacy q7 API it no longer has."""
+    text = "".join(re.sub(r"/\*.*?\*/", "", p.read_text(), flags=re.S) for p in OUR_INCLUDE.glob("pycmsisnn_*.h"))
+    return set(re.findall(r"\b((?:arm|pycmsisnn)_\w+)\s*\(", text))
+
+
 def kernel_sources() -> tuple[list[str], list[str]]:
     """(C sources, include directories) for the selected kernel library."""
     ours = sorted(OUR_SOURCE.rglob("*.c"))
@@ -74,7 +82,7 @@ def kernel_sources() -> tuple[list[str], list[str]]:
     if root is None:
         return [_rel(p) for p in ours], [_rel(OUR_INCLUDE)]
     official = sorted(p for p in (root / "Source").rglob("*.c") if "_f32" not in p.name and "_f16" not in p.name)
-    extra = [p for p in ours if p.name.startswith("pycmsisnn_")]
+    extra = [p for p in ours if p.name.startswith("pycmsisnn_") or p.stem in ours_only_functions()]
     return [_rel(p) for p in official + extra], [_rel(root / "Include"), _rel(OUR_INCLUDE)]
 
 
