@@ -22,5 +22,9 @@ def test_wheel_ships_kernel_sources_and_extension(tmp_path: Path) -> None:
     sources = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pycmsisnn" / "csrc").rglob("*.[ch]"))
     assert sources and set(sources) <= names, sorted(set(sources) - names)[:5]
     assert "pycmsisnn/data/default_model.tflite" in names
+    support = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pycmsisnn" / "qemu_support").rglob("*") if p.is_file())
+    assert support and set(support) <= names, sorted(set(support) - names)[:5]
+    for package in ("lower", "tflite", "kernels", "qmn", "targets"):
+        assert f"pycmsisnn/{package}/__init__.py" in names
     assert any(n.startswith("pycmsisnn/_lib") and n.endswith(".so") for n in names)
     assert "pycmsisnn/_ffi/build.py" in names

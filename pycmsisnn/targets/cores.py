@@ -1,0 +1,119 @@
+"""The Cortex-M cores pycmsisnn runs on, one frozen record each.
+
+Each core is paired with the QEMU board that emulates it, the compiler flags
+for it, the kernel code path it selects (``Feature``: portable C, DSP or MVE)
+and the memory map of the linker script under ``qemu_support/ld`` (measured
+with ``info mtree``; see docs/qemu.md).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from ..errors import ArgError
+
+KIB = 1024
+MIB = 1024 * KIB
+
+
+class Feature(str, Enum):
+    """The kernel code path a core compiles: portable C, DSP (SIMD32) or MVE (Helium)."""
+
+    SCALAR = "scalar"
+    DSP = "dsp"
+    MVE = "mve"
+
+
+@dataclass(frozen=True)
+class Region:
+    """A memory region of a board: name as in its linker script, base, bytes."""
+
+    name: str
+    origin: int
+    size: int
+
+
+@dataclass(frozen=True)
+class Core:
+    """A Cortex-M core and the QEMU board, flags and memory map used for it."""
+
+    name: str  # "cortex-m4"
+    arch: str  # "armv7e-m"
+    machine: str  # qemu-system-arm -M
+    cflags: tuple[str, ...]  # arm-none-eabi-gcc flags (with -mthumb)
+    feature: Feature
+    linker_script: str  # file under qemu_support/ld
+    code: Region  # vector table and code (and the .data load image)
+    const: Region  # weights and other read-only data
+    ram: Region  # .data and .bss: arena, I/O buffers
+    stack: Region  # the stack (at its start)
+    default_stack_bytes: int
+
+    @property
+    def short(self) -> str:
+        """"m4" for "cortex-m4"."""
+        return self.name.removeprefix("cortex-")
+
+    @property
+    def flash_bytes(self) -> int:
+        """Room for code and constants."""
+        return self.code.size + (self.const.size if self.const != self.code else 0)
+
+    @property
+    def ram_bytes(self) -> int:
+        """Room for data, arena and stack."""
+        return self.ram.size + (self.stack.size if self.stack != self.ram else 0)
+
+
+def _mps2(name: str, arch: str, machine: str, cflags: tuple[str, ...], feature: Feature) -> Core:
+    code = Region("SSRAM1", 0x0000_0000, 4 * MIB)
+    ram = Region("SSRAM23", 0x2000_0000, 4 * MIB)
+    return Core(name, arch, machine, cflags, feature, f"{machine}.ld", code, code, ram, ram, 64 * KIB)
+
+
+_MICROBIT_FLASH = Region("FLASH", 0x0000_0000, 256 * KIB)
+_MICROBIT_SRAM = Region("SRAM", 0x2000_0000, 16 * KIB)
+_AN505_CODE = Region("SSRAM1", 0x1000_0000, 4 * MIB)
+_AN505_RAM = Region("SSRAM23", 0x3800_0000, 4 * MIB)
+
+CORES: dict[str, Core] = {
+    c.name: c
+    for c in (
+        Core(
+            "cortex-m0", "armv6-m", "microbit", ("-mthumb", "-mcpu=cortex-m0"), Feature.SCALAR,
+            "microbit.ld", _MICROBIT_FLASH, _MICROBIT_FLASH, _MICROBIT_SRAM, _MICROBIT_SRAM, 4 * KIB,
+        ),
+        _mps2("cortex-m3", "armv7-m", "mps2-an385", ("-mthumb", "-mcpu=cortex-m3"), Feature.SCALAR),
+        _mps2(
+            "cortex-m4", "armv7e-m", "mps2-an386",
+            ("-mthumb", "-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16", "-mfloat-abi=hard"), Feature.DSP,
+        ),
+        _mps2(
+            "cortex-m7", "armv7e-m", "mps2-an500",
+            ("-mthumb", "-mcpu=cortex-m7", "-mfpu=fpv5-d16", "-mfloat-abi=hard"), Feature.DSP,
+        ),
+        Core(
+            "cortex-m33", "armv8-m.main", "mps2-an505",
+            ("-mthumb", "-mcpu=cortex-m33", "-mfpu=fpv5-sp-d16", "-mfloat-abi=hard"), Feature.DSP,
+            "mps2-an505.ld", _AN505_CODE, _AN505_CODE, _AN505_RAM, _AN505_RAM, 64 * KIB,
+        ),
+        Core(
+            "cortex-m55", "armv8.1-m.main", "mps3-an547", ("-mthumb", "-mcpu=cortex-m55", "-mfloat-abi=hard"),
+            Feature.MVE, "mps3-an547.ld",
+            Region("ITCM", 0x1000_0000, 512 * KIB), Region("DDR", 0x7000_0000, 16 * MIB),
+            Region("SRAM", 0x1100_0000, 2 * MIB), Region("DTCM", 0x3000_0000, 512 * KIB), 64 * KIB,
+        ),
+    )
+}
+
+
+def get_core(name: str) -> Core:
+    """The core called ``name``: "cortex-m4", "m4" or "M4"."""
+    if not isinstance(name, str):
+        raise ArgError(f"core: must be a string such as 'cortex-m4', got {type(name).__name__}")
+    key = name.strip().lower()
+    key = key if key.startswith("cortex-") else f"cortex-{key}"
+    if key not in CORES:
+        known = ", ".join(c.short for c in CORES.values())
+        raise ArgError(f"unknown core '{name}': pycmsisnn targets {known} (as 'm4' or 'cortex-m4')")
+    return CORES[key]
