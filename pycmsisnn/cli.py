@@ -47,6 +47,16 @@ def _parser() -> argparse.ArgumentParser:
     from .qmn import cli as qmn_cli
 
     qmn_cli.add_parser(sub)
+    chk = sub.add_parser("check", help="end to end: host verify, then convert, build, run and count on each target")
+    chk.add_argument("model", help=model_help)
+    chk.add_argument("--targets", default="cortex-m55,cortex-m4", help="comma-separated cores (default: cortex-m55,cortex-m4)")
+    chk.add_argument("--samples", type=int, default=5)
+    chk.add_argument("--seed", type=int, default=0)
+    ben = sub.add_parser("bench", help="instructions per layer and per inference on an emulated Cortex-M core")
+    ben.add_argument("model", help=model_help)
+    ben.add_argument("--target", required=True, choices=[t for t in TARGETS if t != "host"])
+    ben.add_argument("--seed", type=int, default=0)
+    ben.add_argument("--json", action="store_true", help="print the report as JSON")
     con = sub.add_parser("convert", help="generate a standalone C project (kernel calls, static arena) for a Cortex-M core")
     con.add_argument("model", help=model_help)
     con.add_argument("-o", "--output", required=True, type=Path, help="project directory to write")
@@ -91,25 +101,36 @@ def _run(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     from .verify import verify_host
 
-    if args.target != "host":
-        print(f"pycmsisnn: target {args.target} is not available yet (host only)", file=sys.stderr)
-        return 2
     if args.samples < 1:
         print("pycmsisnn: --samples must be at least 1", file=sys.stderr)
         return 2
     name = args.model
-    report = verify_host(model_bytes(name), samples=args.samples, seed=args.seed)
+    if args.target == "host":
+        report = verify_host(model_bytes(name), samples=args.samples, seed=args.seed)
+    else:
+        from .verify import verify_target
+
+        report = verify_target(model_bytes(name), args.target, samples=args.samples, seed=args.seed)
     report.model = name
     if args.json:
         print(report.to_json())
     else:
-        print(f"{name} on {report.target}: {report.exact_samples}/{report.samples} random inputs bit-exact against TensorFlow Lite Micro")
+        if report.target_exact_samples is None:
+            print(f"{name} on {report.target}: {report.exact_samples}/{report.samples} random inputs bit-exact against TensorFlow Lite Micro")
+        else:
+            print(
+                f"{name}: TensorFlow Lite Micro == host == {report.target} on {report.exact_samples}/{report.samples} random inputs "
+                f"(host exact {report.host_exact_samples}, {report.target} exact {report.target_exact_samples})"
+            )
+            if report.target_info:
+                info = report.target_info
+                print(f"  {report.target} build: flash {info['flash_bytes']:,} B, arena {info['arena_bytes']:,} B, RAM {info['ram_bytes']:,} B")
         for o in report.outputs:
             print(f"  output {o['name']}: {o['exact_samples']}/{report.samples} exact")
         m = report.first_mismatch
         if m:
             out = m["output"]
-            print(f"  first mismatch: sample {m['sample']}, output {out['tensor']} element {tuple(out['index'])}: ours {out['ours']}, TFLite Micro {out['reference']} ({out['count']} elements differ)")
+            print(f"  first mismatch ({m.get('where', 'host')}): sample {m['sample']}, output {out['tensor']} element {tuple(out['index'])}: ours {out['ours']}, TFLite Micro {out['reference']} ({out['count']} elements differ)")
             layer = m["layer"]
             if layer:
                 lm = layer["mismatch"]
@@ -127,13 +148,47 @@ def _convert(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from .bench import bench
+
+    report = bench(model_bytes(args.model), args.target, seed=args.seed)
+    report.model = args.model
+    print(report.to_json() if args.json else report.to_text())
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .bench import bench
+    from .verify import verify_host, verify_target
+
+    data = model_bytes(args.model)
+    cores = [t.strip() for t in args.targets.split(",") if t.strip()]
+    unknown = [t for t in cores if t not in TARGETS or t == "host"]
+    if unknown or args.samples < 1:
+        print(f"pycmsisnn: unknown target(s) {unknown}" if unknown else "pycmsisnn: --samples must be at least 1", file=sys.stderr)
+        return 2
+    host = verify_host(data, samples=args.samples, seed=args.seed)
+    print(f"{args.model}: host == TensorFlow Lite Micro on {host.exact_samples}/{host.samples} random inputs")
+    ok = host.exact
+    for core in cores:
+        rep = verify_target(data, core, samples=args.samples, seed=args.seed)
+        b = bench(data, core, seed=args.seed)
+        ok = ok and rep.exact
+        print(
+            f"{core}: TensorFlow Lite Micro == host == target on {rep.exact_samples}/{rep.samples}; "
+            f"{b.instructions:,} instructions per inference ({b.macs / b.instructions:.3f} MACs/instruction); "
+            f"flash {b.flash_bytes:,} B; RAM {b.ram_bytes:,} B (arena {b.arena_bytes:,} + stack {b.stack_used or 0:,})"
+        )
+    return 0 if ok else 1
+
+
 def _qmn(args: argparse.Namespace) -> int:
     from .qmn import cli as qmn_cli
 
     return qmn_cli.run(args)
 
 
-COMMANDS = {"inspect": _inspect, "run": _run, "verify": _verify, "convert": _convert, "qmn": _qmn}
+COMMANDS = {"inspect": _inspect, "run": _run, "verify": _verify, "convert": _convert, "qmn": _qmn, "bench": _bench, "check": _check}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -46,9 +46,12 @@ class VerifyReport:
     target: str
     samples: int
     seed: int
-    exact_samples: int
+    exact_samples: int  # samples where every output equals TFLM's (host, and target when there is one)
     outputs: list[dict[str, Any]] = field(default_factory=list)  # per output: name, exact samples
-    first_mismatch: dict[str, Any] | None = None  # sample, output Mismatch, LayerMismatch
+    first_mismatch: dict[str, Any] | None = None  # sample, output Mismatch, LayerMismatch, where ("host"/"target")
+    host_exact_samples: int = 0
+    target_exact_samples: int | None = None  # None on the host target
+    target_info: dict[str, Any] | None = None  # flash, RAM, instructions of the target build
 
     @property
     def exact(self) -> bool:
@@ -133,6 +136,7 @@ def verify_host(source: str | Path | bytes, samples: int = 10, seed: int = 0) ->
             per_output[k] += d is None
         if all(d is None for d in diffs):
             report.exact_samples += 1
+            report.host_exact_samples += 1
         elif report.first_mismatch is None:
             result = model.run(x, intermediates=True)
             assert isinstance(result, RunResult)
@@ -140,6 +144,77 @@ def verify_host(source: str | Path | bytes, samples: int = 10, seed: int = 0) ->
             preserved.run(x, len(graph.outputs))
             layer = first_layer_mismatch(model, result, preserved)
             first = next(d for d in diffs if d is not None)
-            report.first_mismatch = {"sample": s, "output": asdict(first), "layer": asdict(layer) if layer else None}
+            report.first_mismatch = {"sample": s, "where": "host", "output": asdict(first), "layer": asdict(layer) if layer else None}
+    report.outputs = [{"name": graph.tensor(i).name, "exact_samples": n} for i, n in zip(graph.outputs, per_output)]
+    return report
+
+
+def _target_layer_mismatch(model: Model, core: str, x: list[np.ndarray]) -> LayerMismatch | None:
+    """Rebuild with per-layer dumps, run ``x`` on the target and find the first
+    layer whose output differs from the host's (which equals TFLM's)."""
+    from .target_model import TargetModel
+
+    host = model.run(x, intermediates=True)
+    assert isinstance(host, RunResult)
+    with TargetModel(model.plan, core, dump_layers=True) as tm:
+        result = tm.run(x)
+    for dump in result.layers:
+        call = model.plan.calls[dump.layer]
+        ours = host.tensors[dump.tensor]
+        got = np.frombuffer(dump.data, dtype=ours.dtype).reshape(ours.shape)
+        m = _first_diff(model.graph.tensor(dump.tensor).name, got, ours)
+        if m is not None:
+            return LayerMismatch(call.op.index, call.op.opcode, call.reached, m, _layer_parameters(model, call.op.index))
+    return None
+
+
+def verify_target(source: str | Path | bytes, target: str, samples: int = 5, seed: int = 0) -> VerifyReport:
+    """TFLM, host and a Cortex-M core (generated C under QEMU) on ``samples``
+    random inputs: every output compared exactly, three ways."""
+    from .target_model import TargetModel
+
+    data = Path(source).read_bytes() if not isinstance(source, (bytes, bytearray)) else bytes(source)
+    model = load(data)
+    graph = model.graph
+    tflm = TflmRunner(data)
+    name = str(source) if not isinstance(source, (bytes, bytearray)) else "<bytes>"
+    report = VerifyReport(name, target, samples, seed, 0, target_exact_samples=0)
+    per_output = [0] * len(graph.outputs)
+    rng = np.random.default_rng(seed)
+    with TargetModel(model.plan, target) as tm:
+        report.target_info = {
+            "flash_bytes": tm.build.sizes.flash if tm.build.sizes else tm.report.flash_bytes,
+            "arena_bytes": tm.report.arena_bytes,
+            "ram_bytes": tm.report.ram_bytes,
+        }
+        for s in range(samples):
+            x = random_inputs(graph, rng)
+            ours = model.run(x)
+            assert isinstance(ours, list)
+            ref = tflm.run(x, len(graph.outputs))
+            tgt = list(tm.run(x).outputs)
+            host_diffs = [_first_diff(graph.tensor(i).name, o, r) for i, o, r in zip(graph.outputs, ours, ref)]
+            tgt_diffs = [_first_diff(graph.tensor(i).name, t.reshape(r.shape), r) for i, t, r in zip(graph.outputs, tgt, ref)]
+            for k, (h, t) in enumerate(zip(host_diffs, tgt_diffs)):
+                per_output[k] += h is None and t is None
+            host_ok, tgt_ok = all(d is None for d in host_diffs), all(d is None for d in tgt_diffs)
+            report.host_exact_samples += host_ok
+            report.target_exact_samples = (report.target_exact_samples or 0) + tgt_ok
+            report.exact_samples += host_ok and tgt_ok
+            if (host_ok and tgt_ok) or report.first_mismatch is not None:
+                continue
+            if not host_ok:
+                result = model.run(x, intermediates=True)
+                assert isinstance(result, RunResult)
+                preserved = TflmRunner(data, preserve=True)
+                preserved.run(x, len(graph.outputs))
+                layer = first_layer_mismatch(model, result, preserved)
+                first = next(d for d in host_diffs if d is not None)
+                where = "host"
+            else:
+                layer = _target_layer_mismatch(model, target, x)
+                first = next(d for d in tgt_diffs if d is not None)
+                where = "target"
+            report.first_mismatch = {"sample": s, "where": where, "output": asdict(first), "layer": asdict(layer) if layer else None}
     report.outputs = [{"name": graph.tensor(i).name, "exact_samples": n} for i, n in zip(graph.outputs, per_output)]
     return report

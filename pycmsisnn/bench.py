@@ -1,0 +1,97 @@
+"""``pycmsisnn bench``: instructions per layer and per inference on an
+emulated Cortex-M core, with the kernel each layer reaches, MACs per
+instruction for the layers that multiply, and flash and RAM."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .runtime import load
+from .verify import random_inputs
+
+
+@dataclass
+class LayerBench:
+    layer: int
+    opcode: str
+    kernel: str
+    instructions: int
+    macs: int
+
+    @property
+    def macs_per_instruction(self) -> float | None:
+        return self.macs / self.instructions if self.macs and self.instructions else None
+
+
+@dataclass
+class BenchReport:
+    model: str
+    target: str
+    instructions: int  # one inference (NAME_invoke)
+    layers: list[LayerBench] = field(default_factory=list)
+    flash_bytes: int = 0
+    code_bytes: int = 0
+    constants_bytes: int = 0
+    arena_bytes: int = 0
+    ram_bytes: int = 0
+    stack_used: int | None = None
+
+    @property
+    def macs(self) -> int:
+        return sum(r.macs for r in self.layers)
+
+    def to_json(self) -> str:
+        d = asdict(self)
+        for row, layer in zip(d["layers"], self.layers):
+            row["macs_per_instruction"] = layer.macs_per_instruction
+        d["macs"] = self.macs
+        return json.dumps(d, indent=2)
+
+    def to_text(self) -> str:
+        lines = [f"{self.model} on {self.target}: {self.instructions:,} instructions per inference, {self.macs:,} MACs"]
+        lines.append(f"{'layer':>5}  {'operator':<18} {'kernel':<32} {'instructions':>13} {'MACs':>11} {'MACs/instr':>10}")
+        for r in self.layers:
+            mpi = f"{r.macs_per_instruction:.3f}" if r.macs_per_instruction else ""
+            lines.append(f"{r.layer:>5}  {r.opcode:<18} {r.kernel:<32} {r.instructions:>13,} {r.macs:>11,} {mpi:>10}")
+        lines.append(
+            f"flash {self.flash_bytes:,} B (code {self.code_bytes:,}, constants {self.constants_bytes:,}); "
+            f"RAM {self.ram_bytes:,} B (arena {self.arena_bytes:,})" + (f"; stack used {self.stack_used:,} B" if self.stack_used else "")
+        )
+        return "\n".join(lines)
+
+
+def bench(source: str | Path | bytes, target: str, seed: int = 0) -> BenchReport:
+    """Build the model for ``target`` and count the instructions of one inference."""
+    from .target_model import TargetModel
+
+    data = Path(source).read_bytes() if not isinstance(source, (bytes, bytearray)) else bytes(source)
+    model = load(data)
+    x = random_inputs(model.graph, np.random.default_rng(seed))
+    name = str(source) if not isinstance(source, (bytes, bytearray)) else "<bytes>"
+    with TargetModel(model.plan, target) as tm:
+        result = tm.run(x, count_instructions=True)
+        expected = model.run(x)
+        for got, want in zip(result.outputs, expected):
+            if not np.array_equal(np.asarray(got).reshape(want.shape), want):
+                raise AssertionError(f"{name} on {target}: the target's output differs from the host's; run verify")
+        counts = result.instructions
+        assert counts is not None
+        sizes = tm.build.sizes
+        layers = [
+            LayerBench(k, call.op.opcode, tm.variant(k), int(n), int(call.macs))
+            for k, (call, n) in enumerate(zip(model.plan.calls, counts.layers))
+        ]
+        rep = tm.report
+        info: dict[str, Any] = {
+            "flash_bytes": sizes.flash if sizes else rep.flash_bytes,
+            "code_bytes": sizes.code if sizes else rep.code_bytes,
+            "constants_bytes": sizes.const if sizes else rep.constants_bytes,
+            "ram_bytes": rep.arena_bytes + (result.stack_used or rep.stack_bytes),
+        }
+        return BenchReport(
+            name, target, int(counts.invoke), layers, arena_bytes=rep.arena_bytes, stack_used=result.stack_used, **info
+        )

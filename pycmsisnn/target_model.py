@@ -1,0 +1,55 @@
+"""A model converted to C and built for one Cortex-M core, run under QEMU.
+
+Ties code generation (``pycmsisnn.codegen``) to the target runner
+(``pycmsisnn.targets``): convert once, build once, run as often as needed.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from . import codegen, targets
+from .codegen.report import ProjectReport
+from .lower import Plan
+from .targets import BuildResult, Feature, TargetResult
+
+NAME = "model"
+
+
+class TargetModel:
+    """``with TargetModel(plan, "cortex-m4") as tm: tm.run(inputs)``."""
+
+    def __init__(self, plan: Plan, core: str, *, dump_layers: bool = False, cmsis_nn: str | Path | None = None) -> None:
+        self.plan = plan
+        self.core = targets.get_core(core)
+        self._tmp = tempfile.TemporaryDirectory(prefix="pycmsisnn-target-")
+        root = Path(self._tmp.name)
+        self.report: ProjectReport = codegen.convert(plan, root / "project", target=self.core.name, name=NAME, cmsis_nn=cmsis_nn)
+        self.build: BuildResult = targets.build_project(
+            root / "project", NAME, self.core, root / "build", cmsis_nn=cmsis_nn, dump_layers=dump_layers
+        )
+
+    def __enter__(self) -> "TargetModel":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._tmp.cleanup()
+
+    def run(self, inputs: Sequence[np.ndarray], *, count_instructions: bool = False) -> TargetResult:
+        """One run; raises ``TargetRunError`` (fault, overflow, hang, kernel error) unless it ends well."""
+        result = targets.run_build(self.build, list(inputs), count_instructions=count_instructions)
+        result.check()
+        return result
+
+    def variant(self, layer: int) -> str:
+        """The C kernel the layer's wrapper reaches on this core's build."""
+        reached = self.plan.calls[layer].reached
+        if self.core.feature is Feature.MVE and reached == "arm_depthwise_conv_3x3_s8":
+            return "arm_depthwise_conv_s8_opt"  # MVE builds have no 3x3 special case
+        return reached
