@@ -38,6 +38,17 @@ def describe_call(graph: Graph, call: KernelCall) -> list[str]:
     return lines
 
 
+def planned_arena(plan: Plan) -> str:
+    """The line of the planned arena (greedy, in place) per kernel build."""
+    from .memory import plan_arena
+
+    sizes = {core: plan_arena(plan, core) for core in ("cortex-m3", "cortex-m4", "cortex-m55")}
+    shared = len(sizes["cortex-m4"].aliases)
+    return "planned arena (greedy, %d tensor(s) in place): %s" % (
+        shared, ", ".join(f"{core} {a.arena_bytes} B" for core, a in sizes.items())
+    ) + " (portable / DSP / MVE kernel scratch)"
+
+
 def describe(plan: Plan) -> str:
     g = plan.graph
     lines = ["inputs:"] + [f"  {g.tensor(i).describe()}" for i in g.inputs]
@@ -49,5 +60,6 @@ def describe(plan: Plan) -> str:
     weights = sum(t.nbytes for t in g.tensors if t.is_constant)
     acts = sum(t.nbytes for t in g.tensors if not t.is_constant)
     lines.append(f"constants: {weights} B; activations: {acts} B in all, peak live {peak_bytes(plan)} B (with scratch, no in-place reuse)")
+    lines.append(planned_arena(plan))
     lines.append(f"MACs per inference: {sum(c.macs for c in plan.calls)}")
     return "\n".join(lines)

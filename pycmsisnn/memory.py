@@ -1,15 +1,57 @@
-"""Activation memory of a plan: tensor lifetimes and the peak of live bytes.
+"""Activation memory of a plan: tensor lifetimes, the peak of live bytes, and
+the arena plan code generation reads.
 
-A tensor lives from the call that produces it (model inputs: from the start)
-to the last call that reads it (model outputs: to the end). The peak is the
-largest sum of live activation bytes at any call, plus that call's scratch:
-what an arena needs without in-place reuse.
+A tensor lives from the call that produces it (model inputs: from the start,
+-1) to the last call that reads it (model outputs: to the end, ``len(calls)``).
+``peak_bytes`` is the largest sum of live activation bytes at any call plus
+that call's host scratch: what an arena needs without in-place reuse.
+
+``plan_arena`` places every activation tensor and every call's scratch (sized
+for the target core, see ``pycmsisnn.scratch``) in one arena:
+
+* in place where an op allows it: the output of RESHAPE / SQUEEZE /
+  EXPAND_DIMS (``arm_reshape_s8``) always shares its input's buffer, so no
+  copy is emitted; the elementwise kernels in ``IN_PLACE_KERNELS``, which read
+  each element before writing the same element, write over an input of the
+  same size whose buffer dies at that call;
+* greedy by size, as TensorFlow Lite Micro's greedy planner: largest buffer
+  first, each at the lowest aligned offset that overlaps no placed buffer
+  alive at the same time (the same greedy placement is also tried in order
+  of first use, of size x lifetime and a few more, and the smallest arena kept: on
+  MobileNet-like chains first-use order reaches the live peak where
+  largest-first does not);
+* or linearly, one buffer after another without reuse (``strategy="linear"``
+  or the environment variable ``PYCMSISNN_NO_MEMORY_PLANNER=1``), for debugging.
+
+Buffers are aligned to 4 bytes, 16 on MVE cores.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping
 
-from .lower import Plan
+from .lower import Plan, TensorArg
+from .scratch import ScratchNeed, alignment_of, call_scratch
+
+# Kernels whose output is a view of the input: they share one buffer, no copy.
+ALIAS_KERNELS = frozenset({"arm_reshape_s8"})
+# Kernels that read element i of every input before writing element i of the
+# output (one pass, same element size): the output may overwrite a dying input.
+# Arm's arm_elementwise_add_s8 / _mul_s8 (scalar, DSP and MVE paths) and our
+# pycmsisnn_* element maps all work this way.
+IN_PLACE_KERNELS: Mapping[str, tuple[str, ...]] = {
+    "arm_elementwise_add_s8": ("input_1", "input_2"),
+    "arm_elementwise_mul_s8": ("input_1", "input_2"),
+    "pycmsisnn_relu_s8": ("input",),
+    "pycmsisnn_leaky_relu_s8": ("input",),
+    "pycmsisnn_logistic_s8": ("input",),
+    "pycmsisnn_tanh_s8": ("input",),
+    "pycmsisnn_hard_swish_s8": ("input",),
+    "pycmsisnn_requantize_s8": ("input",),
+}
+STRATEGIES = ("greedy", "linear")
+NO_PLANNER_ENV = "PYCMSISNN_NO_MEMORY_PLANNER"
 
 
 @dataclass(frozen=True)
@@ -42,3 +84,242 @@ def peak_bytes(plan: Plan) -> int:
         live = sum(s.nbytes for s in spans if s.first <= k <= s.last)
         peak = max(peak, live + call.scratch_bytes)
     return peak
+
+
+# ------------------------------------------------------------ arena planning
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A buffer in the arena: byte offset and size."""
+
+    offset: int
+    nbytes: int
+
+    @property
+    def end(self) -> int:
+        return self.offset + self.nbytes
+
+
+@dataclass(frozen=True)
+class Buffer:
+    """One rectangle to place: a group of tensors sharing memory (or one
+    scratch buffer), its aligned size and the calls it is alive over."""
+
+    name: str
+    nbytes: int
+    first: int
+    last: int
+    tensors: tuple[int, ...] = ()
+
+    def overlaps_in_time(self, other: Buffer) -> bool:
+        return self.first <= other.last and other.first <= self.last
+
+
+@dataclass(frozen=True)
+class ArenaPlan:
+    """Where every activation tensor and scratch buffer of a plan lives."""
+
+    core: str
+    strategy: str
+    alignment: int
+    tensors: Mapping[int, Placement]  # every activation tensor (sharing tensors have equal offsets)
+    aliases: Mapping[int, int]  # tensor -> the earlier tensor whose buffer it reuses
+    scratch: tuple[tuple[Placement, ...], ...]  # per call, one per ScratchNeed
+    scratch_needs: tuple[tuple[ScratchNeed, ...], ...]  # per call
+    arena_bytes: int  # the arena size: the end of the highest buffer
+    peak_bytes: int  # the most bytes alive at once: no placement can need less
+    buffers: tuple[Buffer, ...] = field(default=(), repr=False)
+    placements: tuple[Placement, ...] = field(default=(), repr=False)  # one per buffer
+
+    def offset(self, tensor: int) -> int:
+        return self.tensors[tensor].offset
+
+
+def _align(n: int, a: int) -> int:
+    return (n + a - 1) // a * a
+
+
+class _Groups:
+    """Union-find of tensors sharing one buffer; the root is the earliest tensor."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, t: int) -> int:
+        while self.parent.get(t, t) != t:
+            t = self.parent[t]
+        return t
+
+    def join(self, keep: int, other: int) -> None:
+        self.parent[self.find(other)] = self.find(keep)
+
+
+def _first_tensor_arg(value: object) -> TensorArg | None:
+    return value if isinstance(value, TensorArg) else None
+
+
+def _share_buffers(plan: Plan, spans: Mapping[int, Lifetime]) -> tuple[_Groups, dict[int, int]]:
+    """Group tensors that share memory; returns the groups and, per tensor
+    that reuses a buffer, the tensor it reuses."""
+    graph = plan.graph
+    groups = _Groups()
+    aliases: dict[int, int] = {}
+    members: dict[int, list[int]] = {t: [t] for t in spans}
+
+    def group_last(t: int) -> int:
+        return max(spans[m].last for m in members[groups.find(t)])
+
+    def join(src: int, out: int) -> None:
+        root_src, root_out = groups.find(src), groups.find(out)
+        groups.join(src, out)
+        members[groups.find(src)] = members[root_src] + members[root_out]
+        aliases[out] = src
+
+    for k, call in enumerate(plan.calls):
+        if len(call.outputs) != 1:
+            continue
+        out = call.outputs[0]
+        y = graph.tensor(out)
+        if call.kernel in ALIAS_KERNELS:
+            x = _first_tensor_arg(call.args.get("input"))
+            if x is not None and x.index in spans and not graph.tensor(x.index).is_constant and graph.tensor(x.index).nbytes == y.nbytes:
+                join(x.index, out)
+            continue
+        for name in IN_PLACE_KERNELS.get(call.kernel, ()):
+            x = _first_tensor_arg(call.args.get(name))
+            if x is None or x.index not in spans or graph.tensor(x.index).is_constant:
+                continue
+            t = graph.tensor(x.index)
+            if t.nbytes == y.nbytes and t.dtype == y.dtype and group_last(x.index) == k:
+                join(x.index, out)
+                break
+    return groups, aliases
+
+
+def _buffers(plan: Plan, needs: tuple[tuple[ScratchNeed, ...], ...], alignment: int, in_place: bool) -> tuple[list[Buffer], dict[int, int]]:
+    spans = {s.tensor: s for s in lifetimes(plan)}
+    if in_place:
+        groups, aliases = _share_buffers(plan, spans)
+    else:
+        groups, aliases = _Groups(), {}
+    by_root: dict[int, list[int]] = {}
+    for t in spans:
+        by_root.setdefault(groups.find(t), []).append(t)
+    buffers = [
+        Buffer(
+            name=f"tensor {root}",
+            nbytes=_align(max(spans[t].nbytes for t in ts), alignment),
+            first=min(spans[t].first for t in ts),
+            last=max(spans[t].last for t in ts),
+            tensors=tuple(sorted(ts)),
+        )
+        for root, ts in sorted(by_root.items())
+    ]
+    for k, call_needs in enumerate(needs):
+        for n in call_needs:
+            buffers.append(Buffer(name=f"scratch {k} {n.role}", nbytes=_align(n.nbytes, alignment), first=k, last=k))
+    return buffers, aliases
+
+
+# Orders the greedy planner tries, TensorFlow Lite Micro's (largest first) first;
+# the smallest arena wins, ties going to the earlier order.
+GREEDY_ORDERS: Mapping[str, Callable[[Buffer, int], tuple[int, ...]]] = {
+    "size": lambda b, i: (-b.nbytes, b.first, i),
+    "first use": lambda b, i: (b.first, -b.nbytes, i),
+    "area": lambda b, i: (-(b.last - b.first + 1) * b.nbytes, i),
+    "size, last use": lambda b, i: (-b.nbytes, -b.last, i),
+    "lifetime": lambda b, i: (-(b.last - b.first), -b.nbytes, i),
+}
+
+
+def _greedy(buffers: list[Buffer], alignment: int, order: Callable[[Buffer, int], tuple[int, ...]]) -> list[Placement]:
+    """Buffers taken in ``order``, each at the lowest aligned offset clear of
+    every placed buffer alive at the same time."""
+    placed: dict[int, Placement] = {}
+    for i in sorted(range(len(buffers)), key=lambda i: order(buffers[i], i)):
+        b = buffers[i]
+        busy = sorted((p.offset, p.end) for j, p in placed.items() if buffers[j].overlaps_in_time(b) and p.nbytes)
+        offset = 0
+        for start, end in busy:
+            if offset + b.nbytes <= start:
+                break
+            offset = max(offset, _align(end, alignment))
+        placed[i] = Placement(offset, b.nbytes)
+    return [placed[i] for i in range(len(buffers))]
+
+
+def _best_greedy(buffers: list[Buffer], alignment: int) -> list[Placement]:
+    """The smallest of the greedy placements over ``GREEDY_ORDERS``."""
+    best: list[Placement] | None = None
+    for order in GREEDY_ORDERS.values():
+        placement = _greedy(buffers, alignment, order)
+        if best is None or _end(placement) < _end(best):
+            best = placement
+    return best or []
+
+
+def _end(placements: list[Placement]) -> int:
+    return max((p.end for p in placements), default=0)
+
+
+def _linear(buffers: list[Buffer], alignment: int) -> list[Placement]:
+    """Every buffer after the previous one, in order of first use: no reuse."""
+    out: dict[int, Placement] = {}
+    offset = 0
+    for i in sorted(range(len(buffers)), key=lambda i: (buffers[i].first, i)):
+        out[i] = Placement(offset, buffers[i].nbytes)
+        offset = _align(offset + buffers[i].nbytes, alignment)
+    return [out[i] for i in range(len(buffers))]
+
+
+def live_peak(buffers: Iterable[Buffer]) -> int:
+    """The most bytes alive at any one time: a lower bound of any arena."""
+    bs = list(buffers)
+    times = sorted({b.first for b in bs})
+    return max((sum(b.nbytes for b in bs if b.first <= t <= b.last) for t in times), default=0)
+
+
+def default_strategy() -> str:
+    """"linear" when ``PYCMSISNN_NO_MEMORY_PLANNER`` is set to a true value, else "greedy"."""
+    return "linear" if os.environ.get(NO_PLANNER_ENV, "") not in ("", "0") else "greedy"
+
+
+def plan_arena(plan: Plan, core: str = "host", *, strategy: str | None = None, library: str = "pycmsisnn") -> ArenaPlan:
+    """Place the activations and scratch of ``plan`` for ``core`` in one arena.
+
+    ``strategy`` is "greedy" (with in-place reuse) or "linear" (no reuse, no
+    in-place); None takes ``default_strategy()``. ``library`` ("pycmsisnn" or
+    "official") selects whose scratch requirements apply."""
+    strategy = strategy or default_strategy()
+    if strategy not in STRATEGIES:
+        raise ValueError(f"unknown memory planning strategy '{strategy}'; known: {', '.join(STRATEGIES)}")
+    alignment = alignment_of(core)
+    needs = tuple(call_scratch(plan.graph, c, core, library) for c in plan.calls)
+    buffers, aliases = _buffers(plan, needs, alignment, in_place=strategy == "greedy")
+    placements = _best_greedy(buffers, alignment) if strategy == "greedy" else _linear(buffers, alignment)
+    tensors: dict[int, Placement] = {}
+    scratch: list[list[Placement]] = [[] for _ in plan.calls]
+    for b, p in zip(buffers, placements):
+        for t in b.tensors:
+            tensors[t] = Placement(p.offset, plan.graph.tensor(t).nbytes)
+    n_tensor_buffers = sum(1 for b in buffers if b.tensors)
+    i = n_tensor_buffers
+    for k, call_needs in enumerate(needs):
+        for n in call_needs:
+            scratch[k].append(Placement(placements[i].offset, n.nbytes))
+            i += 1
+    arena = max((p.end for p in placements), default=0)
+    return ArenaPlan(
+        core=core,
+        strategy=strategy,
+        alignment=alignment,
+        tensors=tensors,
+        aliases=aliases,
+        scratch=tuple(tuple(s) for s in scratch),
+        scratch_needs=needs,
+        arena_bytes=_align(max(arena, 1), alignment),
+        peak_bytes=live_peak(buffers),
+        buffers=tuple(buffers),
+        placements=tuple(placements),
+    )

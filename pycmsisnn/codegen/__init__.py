@@ -1,0 +1,135 @@
+"""Code generation: a lowered model as a standalone C project for a Cortex-M core.
+
+``convert(plan_or_model, out_dir, target, name)`` plans the arena for the
+core (``pycmsisnn.memory.plan_arena``), emits ``NAME.h`` / ``NAME.c`` (one
+emit function per CMSIS-NN struct in ``structs``, one emitter per kernel in
+``kernels``), copies the kernel library, writes ``Makefile``,
+``CMakeLists.txt``, ``report.json`` and ``report.txt``, and returns the
+``ProjectReport``. A model with an operator that cannot be emitted is refused
+(``CodegenRefusal``, naming each operator and why) before anything is written.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from ..ir import Graph
+from ..lower import Plan, lower
+from ..memory import ArenaPlan, plan_arena
+from ..tflite import read_model
+from .cores import TARGETS, CoreFlags, core
+from .cwriter import CodegenRefusal, c_identifier
+from .project import LIBRARY_DIR, check_official, cmake_text, library_files, makefile_text
+from .report import STACK_ESTIMATE, ProjectReport, estimate_code, measure, toolchain_available
+from .source import build_layers, header_text, source_text
+
+DEFAULT_TARGET = "cortex-m4"
+
+
+def as_plan(source: Any) -> Plan:
+    """A Plan from a Plan, a runtime Model, a Graph, a .tflite path or its bytes."""
+    if isinstance(source, Plan):
+        return source
+    plan = getattr(source, "plan", None)
+    if isinstance(plan, Plan):
+        return plan
+    if isinstance(source, Graph):
+        return lower(source)
+    if isinstance(source, (str, Path, bytes, bytearray)):
+        return lower(read_model(bytes(source) if isinstance(source, bytearray) else source))
+    raise TypeError(f"expected a Plan, a Model, a Graph, a .tflite path or bytes, got {type(source).__name__}")
+
+
+def _layer_table(plan: Plan, arena: ArenaPlan) -> list[dict[str, Any]]:
+    rows = []
+    for k, call in enumerate(plan.calls):
+        o = call.outputs[0]
+        rows.append({
+            "layer": k, "opcode": call.op.opcode, "kernel": call.kernel, "host_variant": call.reached, "tensor": o,
+            "output_offset": arena.offset(o), "output_bytes": plan.graph.tensor(o).nbytes,
+            "scratch_bytes": sum(p.nbytes for p in arena.scratch[k]),
+        })
+    return rows
+
+
+def generate(plan: Plan, target: str, name: str, *, official: Path | None = None, strategy: str | None = None) -> tuple[dict[str, str], ArenaPlan, int, CoreFlags]:
+    """The generated text files by relative path, the arena plan, the
+    constant bytes and the core (nothing written)."""
+    c_identifier(name)
+    cpu = core(target)
+    arena = plan_arena(plan, target, strategy=strategy, library=arena_library(official))
+    unit, layers = build_layers(name, plan, arena, cpu.isa)
+    files = {
+        f"{name}.h": header_text(name, plan, arena, target),
+        f"{name}.c": source_text(name, plan, arena, target, unit, layers),
+        "Makefile": makefile_text(name, cpu, official),
+        "CMakeLists.txt": cmake_text(name, cpu, official),
+    }
+    return files, arena, unit.constant_bytes, cpu
+
+
+def convert(
+    plan_or_model: Any,
+    out_dir: str | Path,
+    target: str = DEFAULT_TARGET,
+    name: str = "model",
+    *,
+    cmsis_nn: str | Path | None = None,
+    strategy: str | None = None,
+    measure_size: bool | None = None,
+) -> ProjectReport:
+    """Write the C project of a model for ``target`` into ``out_dir``.
+
+    ``cmsis_nn``: a checkout of Arm's CMSIS-NN to build against instead of a
+    copy of ours. ``strategy``: "greedy" or "linear" arena planning (default:
+    greedy unless PYCMSISNN_NO_MEMORY_PLANNER=1). ``measure_size``: size the
+    build with arm-none-eabi-gcc (default: when the toolchain is installed).
+    """
+    plan = as_plan(plan_or_model)
+    official = check_official(Path(cmsis_nn)) if cmsis_nn is not None else None
+    files, arena, constants, cpu = generate(plan, target, name, official=official, strategy=strategy)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if (out / LIBRARY_DIR).exists():
+        shutil.rmtree(out / LIBRARY_DIR)
+    for src, rel in library_files(official is not None):
+        dest = out / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+    for rel, text in files.items():
+        (out / rel).write_text(text)
+    kernels = sorted({c.reached for c in plan.calls})
+    report = ProjectReport(
+        name=name,
+        target=target,
+        out_dir=str(out),
+        library=str(official) if official else "pycmsisnn",
+        layers=len(plan.calls),
+        arena_bytes=arena.arena_bytes,
+        peak_bytes=arena.peak_bytes,
+        linear_arena_bytes=plan_arena(plan, target, strategy="linear", library=arena_library(official)).arena_bytes,
+        in_place_tensors=len(arena.aliases),
+        constants_bytes=constants,
+        code_bytes=0,
+        stack_bytes=0,
+        measured=False,
+        files=sorted(list(files) + [LIBRARY_DIR + "/", "report.json", "report.txt"]),
+        kernels=kernels,
+        layer_table=_layer_table(plan, arena),
+    )
+    if measure_size if measure_size is not None else toolchain_available():
+        m = measure(out, name, cpu, constants)
+        report.code_bytes, report.stack_bytes, report.measured = m.code_bytes, m.stack_bytes, True
+    else:
+        report.code_bytes, report.stack_bytes = estimate_code(kernels, len(plan.calls)), STACK_ESTIMATE
+    (out / "report.json").write_text(report.to_json() + "\n")
+    (out / "report.txt").write_text(report.to_text())
+    return report
+
+
+def arena_library(official: Path | None) -> str:
+    return "official" if official else "pycmsisnn"
+
+
+__all__ = ["CodegenRefusal", "DEFAULT_TARGET", "ProjectReport", "TARGETS", "as_plan", "convert", "generate"]

@@ -1,0 +1,427 @@
+"""One emitter per kernel the lowering produces: the C call with exactly the
+arguments the Python wrapper of that name passes to C.
+
+``EMITTERS`` maps a ``KernelCall.kernel`` to ``(function, header)``: the
+function writes the layer body through a ``Layer`` (parameter structs, then
+the call), the header is the one declaring the C functions it calls. What a
+wrapper does in numpy is done here at generation time for constants (batch
+matmul's transposes); where it would need run-time work on activations the
+emitter refuses with the reason. Only the CMSIS-NN API (and our
+``pycmsisnn_*`` kernels of operators CMSIS-NN lacks) appears in the calls.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from ..kernels.data_movement import CONCAT_AXIS_FUNCTIONS
+from ..kernels.fully_connected import arm_vector_sum_s8
+from ..lower import KernelCall, TensorArg
+from ..params import AddParams, BmmParams, ConvParams, DwConvParams, FcParams, MulParams, PerChannelQuant, PerTensorQuant, PoolParams, SoftmaxParams, TransposeConvParams
+from ..scratch import MVE
+from .cwriter import Layer, c_int
+from .structs import declare, declare_context, declare_dims, declare_quant_params, declare_transpose_params, dims, init
+
+Emitter = Callable[[Layer, KernelCall], None]
+NNFUNCTIONS, ACTIVATIONS, TENSOR_OPS = "arm_nnfunctions.h", "pycmsisnn_activations.h", "pycmsisnn_tensor_ops.h"
+
+
+def _nhwc(shape: Sequence[int], fill: int = 1) -> tuple[int, int, int, int]:
+    """A rank <= 4 shape right-aligned in (N, H, W, C), leading entries ``fill``."""
+    s = tuple(int(d) for d in shape)
+    return (fill,) * (4 - len(s)) + s  # type: ignore[return-value]
+
+
+def _left_aligned(shape: Sequence[int]) -> tuple[int, int, int, int]:
+    """A rank <= 4 shape in the leading fields of (n, h, w, c), the rest 1 (arm_transpose_s8)."""
+    s = tuple(int(d) for d in shape)
+    return s + (1,) * (4 - len(s))  # type: ignore[return-value]
+
+
+def _bias(layer: Layer, bias: Any, channels: int) -> str:
+    if bias is None:
+        return "NULL"
+    b = np.asarray(bias)
+    if b.dtype != np.int32 or b.shape != (channels,):
+        raise layer.refuse(f"bias must be int32[{channels}], got {b.dtype.name}{list(b.shape)}")
+    return layer.input(b, "bias")
+
+
+def _per_channel(layer: Layer, q: Any, channels: int) -> str:
+    if not isinstance(q, PerChannelQuant) or len(q.multiplier) != channels or len(q.shift) != channels:
+        raise layer.refuse(f"quant_params must be a PerChannelQuant of {channels} channels")
+    return declare(layer, "quant_params", q)
+
+
+def _rank4(layer: Layer, value: Any, role: str) -> tuple[int, ...]:
+    shape = layer.shape(value)
+    if len(shape) != 4:
+        raise layer.refuse(f"{role} must be 4-D, got {list(shape)}")
+    return shape
+
+
+# ------------------------------------------------------------- convolutions
+
+
+def conv(layer: Layer, call: KernelCall) -> None:
+    a = call.args
+    w = np.asarray(a["filter"])
+    x_shape, out_c = _rank4(layer, a["input"], "input"), int(w.shape[0])
+    layer.returns("arm_convolve_wrapper_s8", [
+        declare_context(layer, "ctx"), declare(layer, "conv_params", a["conv_params"], ConvParams), _per_channel(layer, a["quant_params"], out_c),
+        declare_dims(layer, "input_dims", x_shape), layer.input(a["input"], "input"),
+        declare_dims(layer, "filter_dims", w.shape), layer.input(w, "filter"),
+        declare_dims(layer, "bias_dims", (1, 1, 1, out_c)), _bias(layer, a["bias"], out_c),
+        declare_dims(layer, "output_dims", a["output_shape"]), layer.output(),
+    ])
+
+
+def depthwise(layer: Layer, call: KernelCall) -> None:
+    a = call.args
+    w = np.asarray(a["filter"])
+    x_shape, out_c = _rank4(layer, a["input"], "input"), int(w.shape[3])
+    bias_shape = (1, 1, 1, out_c) if a["bias"] is not None else (0, 0, 0, 0)
+    layer.returns("arm_depthwise_conv_wrapper_s8", [
+        declare_context(layer, "ctx"), declare(layer, "dw_conv_params", a["dw_conv_params"], DwConvParams),
+        _per_channel(layer, a["quant_params"], out_c),
+        declare_dims(layer, "input_dims", x_shape), layer.input(a["input"], "input"),
+        declare_dims(layer, "filter_dims", w.shape), layer.input(w, "filter"),
+        declare_dims(layer, "bias_dims", bias_shape), _bias(layer, a["bias"], out_c),
+        declare_dims(layer, "output_dims", a["output_shape"]), layer.output(),
+    ])
+
+
+def transpose_conv(layer: Layer, call: KernelCall) -> None:
+    a = call.args
+    w = np.asarray(a["filter"])
+    x_shape, out_c = _rank4(layer, a["input"], "input"), int(w.shape[0])
+    layer.returns("arm_transpose_conv_wrapper_s8", [
+        declare_context(layer, "ctx", 0), declare_context(layer, "reverse_conv_ctx", 1),
+        declare(layer, "transpose_conv_params", a["transpose_conv_params"], TransposeConvParams),
+        _per_channel(layer, a["quant_params"], out_c),
+        declare_dims(layer, "input_dims", x_shape), layer.input(a["input"], "input"),
+        declare_dims(layer, "filter_dims", w.shape), layer.input(w, "filter"),
+        declare_dims(layer, "bias_dims", (1, 1, 1, out_c)), _bias(layer, a["bias"], out_c),
+        declare_dims(layer, "output_dims", a["output_shape"]), layer.output(),
+    ])
+
+
+# ------------------------------------------------------------------ matrices
+
+
+def fully_connected(layer: Layer, call: KernelCall) -> None:
+    a = call.args
+    w = np.asarray(a["filter"])
+    x_shape = layer.shape(a["input"])
+    if len(x_shape) != 2 or w.ndim != 2 or w.shape[1] != x_shape[1]:
+        raise layer.refuse(f"input {list(x_shape)} and filter {list(w.shape)} are not [batches, depth] and [C_OUT, depth]")
+    batches, depth = x_shape
+    out_c = int(w.shape[0])
+    fc = a["fc_params"]
+    if not isinstance(fc, FcParams):
+        raise layer.refuse("fc_params must be an FcParams")
+    if layer.unit.isa == MVE:
+        # Arm's MVE kernels read per-row kernel sums (bias and input offset
+        # folded in) from ctx; ours ignore ctx. Computed here, kept in flash.
+        sums = arm_vector_sum_s8(w, fc.input_offset, fc.filter_offset, a["bias"])
+        ctx = layer.declare("cmsis_nn_context", "ctx", init([("buf", f"(void *){layer.constant(sums, 'kernel_sums')}"), ("size", c_int(sums.nbytes))]))
+    else:
+        ctx = declare_context(layer, "ctx")
+    q = a["quant_params"]
+    if isinstance(q, PerChannelQuant) and len(q.multiplier) != out_c:
+        raise layer.refuse(f"quant_params has {len(q.multiplier)} channels, the filter {out_c}")
+    if not isinstance(q, (PerChannelQuant, PerTensorQuant)):
+        raise layer.refuse(f"quant_params must be per tensor or per channel, got {type(q).__name__}")
+    layer.returns("arm_fully_connected_wrapper_s8", [
+        ctx, declare(layer, "fc_params", fc), declare_quant_params(layer, "quant_params", q),
+        declare_dims(layer, "input_dims", (batches, 1, 1, depth)), layer.input(a["input"], "input"),
+        declare_dims(layer, "filter_dims", (depth, 1, 1, out_c)), layer.input(w, "filter"),
+        declare_dims(layer, "bias_dims", (1, 1, 1, out_c)), _bias(layer, a["bias"], out_c),
+        declare_dims(layer, "output_dims", (batches, 1, 1, out_c)), layer.output(),
+    ])
+
+
+def _operand(layer: Layer, value: Any, transpose: bool, role: str) -> tuple[str, tuple[int, ...]]:
+    """A batch-matmul operand as the C kernel takes it, transposed in its
+    last two dims when ``transpose``: constants are transposed here, an
+    activation that would need it is refused."""
+    data: np.ndarray | None = None
+    if isinstance(value, np.ndarray):
+        data = value
+    elif isinstance(value, TensorArg) and layer.graph.tensor(value.index).is_constant:
+        data = np.asarray(layer.graph.tensor(value.index).data).reshape(layer.shape(value))
+    if data is not None:
+        if transpose:
+            data = np.ascontiguousarray(np.swapaxes(data, -1, -2))
+        return layer.constant(data, role), tuple(data.shape)
+    if transpose:
+        raise layer.refuse(
+            f"the {role} operand is an activation that the wrapper transposes in numpy "
+            "(adj_x on lhs, or no adj_y on rhs); generated code has no run-time transpose for it yet"
+        )
+    return layer.input(value, role), layer.shape(value)
+
+
+def batch_matmul(layer: Layer, call: KernelCall) -> None:
+    a = call.args
+    bp = a["bmm_params"]
+    if not isinstance(bp, BmmParams) or not isinstance(a["quant_params"], PerTensorQuant):
+        raise layer.refuse("bmm_params must be a BmmParams and quant_params a PerTensorQuant")
+    lhs, lhs_shape = _operand(layer, a["lhs"], bool(bp.adj_x), "lhs")
+    rhs, rhs_shape = _operand(layer, a["rhs"], not bool(bp.adj_y), "rhs")
+    ln, lh, m, k = _nhwc(lhs_shape)
+    rn, rh, n, rk = _nhwc(rhs_shape)
+    if rk != k:
+        raise layer.refuse(f"depths differ: lhs {k}, rhs {rk}")
+    layer.returns("arm_batch_matmul_s8", [
+        declare_context(layer, "ctx"), declare(layer, "bmm_params", bp), declare(layer, "quant_params", a["quant_params"]),
+        declare_dims(layer, "lhs_dims", (ln, lh, m, k)), lhs, declare_dims(layer, "rhs_dims", (rn, rh, n, k)), rhs,
+        declare_dims(layer, "output_dims", (max(ln, rn), max(lh, rh), m, n)), layer.output(),
+    ])
+
+
+# ------------------------------------------------------------------ pooling
+
+
+def _pool(function: str) -> Emitter:
+    def emit(layer: Layer, call: KernelCall) -> None:
+        a = call.args
+        fh, fw = (int(v) for v in a["filter_hw"])
+        layer.returns(function, [
+            declare_context(layer, "ctx"), declare(layer, "pool_params", a["pool_params"], PoolParams),
+            declare_dims(layer, "input_dims", _rank4(layer, a["input"], "input")), layer.input(a["input"], "input"),
+            declare_dims(layer, "filter_dims", (1, fh, fw, 1)), declare_dims(layer, "output_dims", a["output_shape"]), layer.output(),
+        ])
+
+    return emit
+
+
+# ------------------------------------------------------------------ softmax
+
+
+def _softmax(function: str) -> Emitter:
+    def emit(layer: Layer, call: KernelCall) -> None:
+        a = call.args
+        p = a["params"]
+        if not isinstance(p, SoftmaxParams):
+            raise layer.refuse("params must be a SoftmaxParams")
+        shape = layer.shape(a["input"])
+        row = int(shape[-1])
+        layer.calls(function, [layer.input(a["input"], "input"), c_int(layer.size(a["input"]) // row), c_int(row),
+                               c_int(p.mult), c_int(p.shift), c_int(p.diff_min), layer.output()])
+        layer.succeeds()
+
+    return emit
+
+
+# -------------------------------------------------------------- elementwise
+
+
+def _same_shape(layer: Layer, call: KernelCall) -> int:
+    a, b = layer.shape(call.args["input_1"]), layer.shape(call.args["input_2"])
+    if a != b:
+        raise layer.refuse(f"inputs differ in shape ({list(a)}, {list(b)}) and this kernel does not broadcast")
+    return layer.size(call.args["input_1"])
+
+
+def elementwise_add(layer: Layer, call: KernelCall) -> None:
+    a, p = call.args, call.args["params"]
+    if not isinstance(p, AddParams):
+        raise layer.refuse("params must be an AddParams")
+    size = _same_shape(layer, call)
+    layer.returns("arm_elementwise_add_s8", [
+        layer.input(a["input_1"], "input_1"), layer.input(a["input_2"], "input_2"),
+        *(c_int(v) for v in (p.input_1_offset, p.input_1_mult, p.input_1_shift, p.input_2_offset, p.input_2_mult, p.input_2_shift, p.left_shift)),
+        layer.output(), *(c_int(v) for v in (p.out_offset, p.out_mult, p.out_shift, p.out_activation_min, p.out_activation_max, size)),
+    ])
+
+
+def elementwise_mul(layer: Layer, call: KernelCall) -> None:
+    a, p = call.args, call.args["params"]
+    if not isinstance(p, MulParams):
+        raise layer.refuse("params must be a MulParams")
+    size = _same_shape(layer, call)
+    layer.returns("arm_elementwise_mul_s8", [
+        layer.input(a["input_1"], "input_1"), layer.input(a["input_2"], "input_2"), c_int(p.input_1_offset), c_int(p.input_2_offset),
+        layer.output(), *(c_int(v) for v in (p.out_offset, p.out_mult, p.out_shift, p.out_activation_min, p.out_activation_max, size)),
+    ])
+
+
+def _broadcast_shape(layer: Layer, s1: Sequence[int], s2: Sequence[int]) -> tuple[int, ...]:
+    rank = max(len(s1), len(s2))
+    p1, p2 = (1,) * (rank - len(s1)) + tuple(s1), (1,) * (rank - len(s2)) + tuple(s2)
+    if any(d1 != d2 and 1 not in (d1, d2) for d1, d2 in zip(p1, p2)):
+        raise layer.refuse(f"shapes {list(s1)} and {list(s2)} do not broadcast")
+    return tuple(max(d1, d2) for d1, d2 in zip(p1, p2))
+
+
+def _min_max(function: str) -> Emitter:
+    def emit(layer: Layer, call: KernelCall) -> None:
+        a = call.args
+        s1, s2 = layer.shape(a["input_1"]), layer.shape(a["input_2"])
+        layer.returns(function, [
+            declare_context(layer, "ctx"),
+            layer.input(a["input_1"], "input_1"), declare_dims(layer, "input_1_dims", _nhwc(s1)),
+            layer.input(a["input_2"], "input_2"), declare_dims(layer, "input_2_dims", _nhwc(s2)),
+            layer.output(), declare_dims(layer, "output_dims", _nhwc(_broadcast_shape(layer, s1, s2))),
+        ])
+
+    return emit
+
+
+def _broadcast(function: str, params: type) -> Emitter:
+    def emit(layer: Layer, call: KernelCall) -> None:
+        a = call.args
+        s1, s2 = layer.shape(a["input_1"]), layer.shape(a["input_2"])
+        layer.returns(function, [
+            declare(layer, "params", a["params"], params),
+            declare_dims(layer, "input_1_dims", _nhwc(s1)), layer.input(a["input_1"], "input_1"),
+            declare_dims(layer, "input_2_dims", _nhwc(s2)), layer.input(a["input_2"], "input_2"),
+            declare_dims(layer, "output_dims", _nhwc(_broadcast_shape(layer, s1, s2))), layer.output(),
+        ])
+
+    return emit
+
+
+def _element_map(function: str) -> Emitter:
+    """Our one-element-at-a-time kernels: (params, input, output, size)."""
+
+    def emit(layer: Layer, call: KernelCall) -> None:
+        a = call.args
+        layer.returns(function, [declare(layer, "params", a["params"]), layer.input(a["input"], "input"), layer.output(), c_int(layer.size(a["input"]))])
+
+    return emit
+
+
+# ------------------------------------------------------------ data movement
+
+
+def reshape(layer: Layer, call: KernelCall) -> None:
+    x = call.args["input"]
+    out = call.outputs[0]
+    if isinstance(x, TensorArg) and layer.arena.aliases.get(out) == x.index:
+        layer.lines.append(f"/* in place: tensor {out} is tensor {x.index}'s buffer, no copy */")
+        return
+    layer.calls("arm_reshape_s8", [layer.input(x, "input"), layer.output(), f"{layer.size(x)}u"])
+    layer.succeeds()
+
+
+def transpose(layer: Layer, call: KernelCall) -> None:
+    a = call.args
+    shape = layer.shape(a["input"])
+    perm = [int(p) for p in a["permutations"]]
+    if sorted(perm) != list(range(len(shape))) or len(shape) > 4:
+        raise layer.refuse(f"permutation {perm} does not fit a rank {len(shape)} input")
+    out_shape = [shape[p] for p in perm]
+    layer.returns("arm_transpose_s8", [
+        layer.input(a["input"], "input"), layer.output(),
+        declare_dims(layer, "input_dims", _left_aligned(shape)), declare_dims(layer, "output_dims", _left_aligned(out_shape)),
+        declare_transpose_params(layer, "transpose_params", perm),
+    ])
+
+
+def pad(layer: Layer, call: KernelCall) -> None:
+    a = call.args
+    shape = layer.shape(a["input"])
+    layer.returns("arm_pad_s8", [
+        layer.input(a["input"], "input"), layer.output(), c_int(a["pad_value"]),
+        declare_dims(layer, "input_size", _nhwc(shape, 1)),
+        declare_dims(layer, "pre_pad", _nhwc(a["pre_pad"], 0)), declare_dims(layer, "post_pad", _nhwc(a["post_pad"], 0)),
+    ])
+
+
+def concatenation(layer: Layer, call: KernelCall) -> None:
+    a = call.args
+    inputs = list(a["inputs"])
+    shapes = [layer.shape(v) for v in inputs]
+    rank = len(shapes[0])
+    if not 1 <= rank <= 4 or any(len(s) != rank for s in shapes):
+        raise layer.refuse(f"inputs of ranks {[len(s) for s in shapes]}; one rank of 1 to 4 is needed")
+    ax = int(a["axis"]) % rank
+    axis4 = ax + 4 - rank
+    out4 = list(_nhwc(shapes[0]))
+    out4[axis4] = sum(int(s[ax]) for s in shapes)
+    function = CONCAT_AXIS_FUNCTIONS[axis4]
+    offset = 0
+    for i, (value, shape) in enumerate(zip(inputs, shapes)):
+        n, h, w, c = _nhwc(shape)
+        args = [layer.input(value, f"input_{i}"), c_int(c), c_int(w), c_int(h), c_int(n), layer.output()]
+        if axis4 != 0:  # arm_concatenation_s8_w takes no output extent
+            args.append(c_int(out4[axis4]))
+        args.append(f"{offset}u")
+        layer.calls(function, args)
+        offset += int(shape[ax])
+    layer.succeeds()
+
+
+# ------------------------------------------------------------ tensor ops
+
+
+def mean(layer: Layer, call: KernelCall) -> None:
+    a = call.args
+    shape = layer.shape(a["input"])
+    axes = {int(x) % len(shape) for x in a["axes"]}
+    kept = tuple(1 if i in axes else d for i, d in enumerate(shape))
+    layer.returns("pycmsisnn_mean_s8", [
+        declare(layer, "params", a["params"]), declare_dims(layer, "input_dims", _nhwc(shape)), layer.input(a["input"], "input"),
+        declare_dims(layer, "output_dims", _nhwc(kept)), layer.output(),
+    ])
+
+
+def strided_slice(layer: Layer, call: KernelCall) -> None:
+    a = call.args
+    shape = layer.shape(a["input"])
+    begin, strides, out = (tuple(int(v) for v in a[k]) for k in ("begin", "strides", "output_shape"))
+    if not len(begin) == len(strides) == len(out) == len(shape):
+        raise layer.refuse(f"begin, strides and output_shape need {len(shape)} entries")
+    params = init([("begin", dims(_nhwc(begin, 0))), ("stride", dims(_nhwc(strides, 1)))])
+    layer.returns("pycmsisnn_strided_slice_s8", [
+        layer.declare("pycmsisnn_strided_slice_params", "params", params),
+        declare_dims(layer, "input_dims", _nhwc(shape)), layer.input(a["input"], "input"),
+        declare_dims(layer, "output_dims", _nhwc(out)), layer.output(),
+    ])
+
+
+EMITTERS: dict[str, tuple[Emitter, str]] = {
+    "arm_convolve_wrapper_s8": (conv, NNFUNCTIONS),
+    "arm_depthwise_conv_wrapper_s8": (depthwise, NNFUNCTIONS),
+    "arm_transpose_conv_wrapper_s8": (transpose_conv, NNFUNCTIONS),
+    "arm_fully_connected_wrapper_s8": (fully_connected, NNFUNCTIONS),
+    "arm_batch_matmul_s8": (batch_matmul, NNFUNCTIONS),
+    "arm_avgpool_s8": (_pool("arm_avgpool_s8"), NNFUNCTIONS),
+    "arm_max_pool_s8": (_pool("arm_max_pool_s8"), NNFUNCTIONS),
+    "arm_softmax_s8": (_softmax("arm_softmax_s8"), NNFUNCTIONS),
+    "arm_softmax_s8_s16": (_softmax("arm_softmax_s8_s16"), NNFUNCTIONS),
+    "arm_elementwise_add_s8": (elementwise_add, NNFUNCTIONS),
+    "arm_elementwise_mul_s8": (elementwise_mul, NNFUNCTIONS),
+    "arm_minimum_s8": (_min_max("arm_minimum_s8"), NNFUNCTIONS),
+    "arm_maximum_s8": (_min_max("arm_maximum_s8"), NNFUNCTIONS),
+    "arm_reshape_s8": (reshape, NNFUNCTIONS),
+    "arm_transpose_s8": (transpose, NNFUNCTIONS),
+    "arm_pad_s8": (pad, NNFUNCTIONS),
+    "concatenation_s8": (concatenation, NNFUNCTIONS),
+    "pycmsisnn_logistic_s8": (_element_map("pycmsisnn_logistic_s8"), ACTIVATIONS),
+    "pycmsisnn_tanh_s8": (_element_map("pycmsisnn_tanh_s8"), ACTIVATIONS),
+    "pycmsisnn_relu_s8": (_element_map("pycmsisnn_relu_s8"), ACTIVATIONS),
+    "pycmsisnn_leaky_relu_s8": (_element_map("pycmsisnn_leaky_relu_s8"), ACTIVATIONS),
+    "pycmsisnn_hard_swish_s8": (_element_map("pycmsisnn_hard_swish_s8"), ACTIVATIONS),
+    "pycmsisnn_requantize_s8": (_element_map("pycmsisnn_requantize_s8"), ACTIVATIONS),
+    "pycmsisnn_quantize_f32_s8": (_element_map("pycmsisnn_quantize_f32_s8"), ACTIVATIONS),
+    "pycmsisnn_dequantize_s8": (_element_map("pycmsisnn_dequantize_s8"), ACTIVATIONS),
+    "pycmsisnn_mean_s8": (mean, TENSOR_OPS),
+    "pycmsisnn_strided_slice_s8": (strided_slice, TENSOR_OPS),
+    "pycmsisnn_broadcast_add_s8": (_broadcast("pycmsisnn_broadcast_add_s8", AddParams), TENSOR_OPS),
+    "pycmsisnn_broadcast_sub_s8": (_broadcast("pycmsisnn_broadcast_sub_s8", AddParams), TENSOR_OPS),
+    "pycmsisnn_broadcast_mul_s8": (_broadcast("pycmsisnn_broadcast_mul_s8", MulParams), TENSOR_OPS),
+}
+
+
+def emit_layer(layer: Layer) -> None:
+    """Write ``layer``'s body; raises ``CodegenRefusal`` for a kernel without an emitter."""
+    entry = EMITTERS.get(layer.call.kernel)
+    if entry is None:
+        raise layer.refuse("no C emitter for this kernel")
+    emit, header = entry
+    layer.unit.includes.add(header)
+    emit(layer, layer.call)

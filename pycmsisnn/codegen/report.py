@@ -1,0 +1,145 @@
+"""What a generated project costs: flash (code + constants) and RAM (arena +
+stack), measured with arm-none-eabi-gcc / -size when they are installed,
+estimated otherwise.
+
+Measured: the project's Makefile builds the library with ``-fstack-usage``
+into a temporary directory, ``NAME_invoke`` is linked alone with
+``--gc-sections`` (only what it reaches stays), and ``arm-none-eabi-size``
+gives text + data (flash) and data + bss (static RAM, which holds the arena).
+The stack is estimated from the ``.su`` frames: ``NAME_invoke`` + its largest
+layer frame + the three largest kernel frames (a wrapper, a kernel and a
+helper deep), an upper-side estimate rather than a measurement.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import CmsisNNError
+from .cores import CoreFlags
+
+TOOL_TIMEOUT_S = 600
+# Without a toolchain: rough code bytes per distinct C kernel and per layer
+# (parameter structs and the call), and a stack guess.
+CODE_PER_KERNEL_ESTIMATE = 1536
+CODE_PER_LAYER_ESTIMATE = 96
+STACK_ESTIMATE = 1024
+
+
+class MeasurementError(RuntimeError, CmsisNNError):
+    """The cross build that sizes a project failed (the message has the compiler's output)."""
+
+
+@dataclass
+class ProjectReport:
+    """The generated project: where, for what, and its memory cost in bytes."""
+
+    name: str
+    target: str
+    out_dir: str
+    library: str  # "pycmsisnn" or the path of Arm's CMSIS-NN
+    layers: int
+    arena_bytes: int
+    peak_bytes: int  # most bytes alive at once (a lower bound of the arena)
+    linear_arena_bytes: int  # the arena without reuse, for comparison
+    in_place_tensors: int
+    constants_bytes: int
+    code_bytes: int
+    stack_bytes: int
+    measured: bool  # code and stack from the cross toolchain (else estimates)
+    files: list[str] = field(default_factory=list)
+    kernels: list[str] = field(default_factory=list)
+    layer_table: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def flash_bytes(self) -> int:
+        return self.code_bytes + self.constants_bytes
+
+    @property
+    def ram_bytes(self) -> int:
+        return self.arena_bytes + self.stack_bytes
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"flash_bytes": self.flash_bytes, "ram_bytes": self.ram_bytes}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    def to_text(self) -> str:
+        how = "measured with arm-none-eabi-gcc" if self.measured else "estimated (no arm-none-eabi-gcc)"
+        lines = [
+            f"{self.name} for {self.target}: {self.layers} layers, kernels from {self.library}",
+            f"flash: {self.flash_bytes} B = code {self.code_bytes} B ({how}) + constants {self.constants_bytes} B",
+            f"RAM:   {self.ram_bytes} B = arena {self.arena_bytes} B + stack {self.stack_bytes} B ({'estimated from -fstack-usage' if self.measured else 'estimate'})",
+            f"arena: live peak {self.peak_bytes} B, {self.in_place_tensors} tensor(s) in place; without reuse {self.linear_arena_bytes} B",
+            "layers:",
+        ]
+        for row in self.layer_table:
+            scratch = f", scratch {row['scratch_bytes']} B" if row["scratch_bytes"] else ""
+            via = f" ({row['host_variant']} on the host)" if row["host_variant"] != row["kernel"] else ""
+            lines.append(f"  [{row['layer']}] {row['opcode']} -> {row['kernel']}{via}: output at +{row['output_offset']} ({row['output_bytes']} B){scratch}")
+        lines.append(f"files: {', '.join(self.files)}")
+        return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Measured:
+    code_bytes: int  # flash minus the constants
+    flash_bytes: int
+    stack_bytes: int
+
+
+def toolchain_available() -> bool:
+    return all(shutil.which(t) for t in ("arm-none-eabi-gcc", "arm-none-eabi-ar", "arm-none-eabi-size", "make"))
+
+
+def _run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    try:
+        result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=TOOL_TIMEOUT_S)
+    except subprocess.TimeoutExpired as exc:
+        raise MeasurementError(f"{' '.join(cmd[:3])} ... did not finish in {TOOL_TIMEOUT_S} s") from exc
+    if result.returncode != 0:
+        raise MeasurementError(f"{' '.join(cmd)} failed:\n{result.stdout[-2000:]}{result.stderr[-4000:]}")
+    return result
+
+
+def _frames(build: Path) -> dict[str, int]:
+    """Stack frame bytes per function from gcc's .su files."""
+    frames: dict[str, int] = {}
+    for su in build.glob("*.su"):
+        for line in su.read_text().splitlines():
+            parts = line.split("\t")
+            if len(parts) >= 2 and parts[1].strip().isdigit():
+                frames[parts[0].rsplit(":", 1)[-1]] = int(parts[1])
+    return frames
+
+
+def measure(project: Path, name: str, core: CoreFlags, constants_bytes: int) -> Measured:
+    """Build ``project`` for ``core`` and size what ``NAME_invoke`` reaches."""
+    with tempfile.TemporaryDirectory(prefix="pycmsisnn-size-") as tmp:
+        build = Path(tmp) / "build"
+        lib = Path(tmp) / f"lib{name}.a"
+        _run(["make", "-s", "-j2", f"BUILD={build}", "EXTRA_CFLAGS=-fstack-usage", f"lib{name}.a"], project)
+        shutil.move(str(project / f"lib{name}.a"), lib)
+        elf = Path(tmp) / "size.elf"
+        _run(["arm-none-eabi-gcc", *core.cflags, "-nostartfiles", "--specs=nosys.specs", "-Wl,--gc-sections",
+              f"-Wl,--entry={name}_invoke", f"-Wl,--undefined={name}_invoke", "-o", str(elf), str(lib)], project)
+        out = _run(["arm-none-eabi-size", "-B", str(elf)], project).stdout.splitlines()
+        text, data, _bss = (int(v) for v in out[1].split()[:3])
+        frames = _frames(build)
+    flash = text + data
+    invoke = frames.get(f"{name}_invoke", 0)
+    layer_frames = [v for k, v in frames.items() if re.fullmatch(rf"{re.escape(name)}_layer_\d+", k)]
+    kernel_frames = sorted((v for k, v in frames.items() if not k.startswith(f"{name}_")), reverse=True)
+    stack = invoke + max(layer_frames, default=0) + sum(kernel_frames[:3])
+    return Measured(code_bytes=max(flash - constants_bytes, 0), flash_bytes=flash, stack_bytes=stack)
+
+
+def estimate_code(kernels: list[str], layers: int) -> int:
+    return CODE_PER_KERNEL_ESTIMATE * len(kernels) + CODE_PER_LAYER_ESTIMATE * layers

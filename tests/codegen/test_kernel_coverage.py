@@ -1,0 +1,109 @@
+"""Generated C for the kernels the MLPerf models and the generated networks do
+not reach: broadcasting SUB/ADD (with a constant operand), concatenation
+along H and W, TRANSPOSE, MEAN over channels, two outputs, float32 I/O
+(QUANTIZE/DEQUANTIZE), int8 -> int8 QUANTIZE, int16 softmax and BATCH_MATMUL.
+Every emitter in ``pycmsisnn.codegen.kernels.EMITTERS`` is exercised here or
+in ``test_models``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pycmsisnn.codegen.kernels import EMITTERS
+from pycmsisnn.reference import TflmRunner
+from pycmsisnn.runtime import load
+from pycmsisnn.verify import random_inputs
+
+from ..kernels.test_activations_extra import handmade_model
+from ..kernels.test_batch_matmul import BmmConfig
+from ..kernels.test_batch_matmul import _model as bmm_model
+from ..kernels.test_softmax import SoftmaxConfig
+from ..kernels.test_softmax import _model as softmax_model
+from ..support.tflite_build import build_model, random_bias_initializer, tf
+from .host import build_host_model, output_specs
+from .test_models import GENERATED, MLPERF, generated_model
+from .test_models import MODELS as MODELS_DIR
+
+
+def _data_movement(inputs: list) -> object:
+    K = tf().keras
+    L = K.layers
+    a, b = inputs  # (1, 4, 6, 3) and (1, 1, 6, 3)
+    diff = L.Lambda(lambda t: t[0] - t[1])([a, b])
+    summed = L.Lambda(lambda t: t[0] + t[1])([a, b])
+    shifted = L.Lambda(lambda t: t + tf().constant([0.5, -0.25, 1.0]))(a)
+    tall = L.Concatenate(axis=1)([diff, summed, shifted])  # (1, 12, 6, 3)
+    wide = L.Concatenate(axis=2)([tall, tall])  # (1, 12, 12, 3)
+    turned = L.Lambda(lambda t: K.ops.transpose(t, (0, 2, 1, 3)))(wide)
+    pooled = L.Lambda(lambda t: tf().reduce_mean(t, axis=3, keepdims=False))(tall)
+    return [turned, pooled]
+
+
+def _float_io(inputs: list) -> object:
+    L = tf().keras.layers
+    x = L.Conv2D(4, 3, padding="same", bias_initializer=random_bias_initializer())(inputs[0])
+    x = L.Activation("tanh")(x)
+    x = L.Flatten()(x)
+    return L.Dense(5, bias_initializer=random_bias_initializer())(x)
+
+
+MODELS = {
+    "data_movement": lambda: build_model("codegen-cover-data-movement-v1", _data_movement, [(1, 4, 6, 3), (1, 1, 6, 3)], seed=41, input_range=(-2.0, 2.0)),
+    "float_io": lambda: build_model("codegen-cover-float-io-v1", _float_io, [(1, 6, 5, 3)], seed=42, int8_io=False),
+    "requantize": lambda: handmade_model("QUANTIZE", (1, 16, 17), np.int8, np.int8, (0.0173, 61), (0.0291, -77)),
+    "softmax_s16": lambda: softmax_model(SoftmaxConfig((3, 7), (-4.0, 4.0), int16_out=True)),
+    "batch_matmul": lambda: bmm_model(BmmConfig((2, 3, 4), (2, 5, 4), adj_y=True)),
+}
+KERNELS = {
+    "data_movement": {"pycmsisnn_broadcast_sub_s8", "pycmsisnn_broadcast_add_s8", "concatenation_s8", "arm_transpose_s8", "pycmsisnn_mean_s8"},
+    "float_io": {"pycmsisnn_quantize_f32_s8", "pycmsisnn_dequantize_s8", "pycmsisnn_tanh_s8"},
+    "requantize": {"pycmsisnn_requantize_s8"},
+    "softmax_s16": {"arm_softmax_s8_s16"},
+    "batch_matmul": {"arm_batch_matmul_s8"},
+}
+
+
+@pytest.mark.parametrize("key", list(MODELS))
+def test_kernel_in_c_is_exact(key: str, tmp_path: Path, host_kernels: Path) -> None:
+    data = MODELS[key]()
+    model = load(data)
+    assert KERNELS[key] <= {c.kernel for c in model.plan.calls}, {c.kernel for c in model.plan.calls}
+    host = build_host_model(model, tmp_path, host_kernels, target="cortex-m55" if key == "batch_matmul" else "cortex-m33")
+    tflm = TflmRunner(data) if key != "requantize" else None
+    rng = np.random.default_rng(11)
+    for sample in range(3):
+        x = random_inputs(model.graph, rng)
+        ours, _ = host.run(x, output_specs(model.plan), tmp_path / f"s{sample}")
+        expected = model.run(x)
+        assert isinstance(expected, list)
+        for k, (c, e) in enumerate(zip(ours, expected)):
+            np.testing.assert_array_equal(c, e, err_msg=f"{key}: output {k}, sample {sample}")
+        if tflm is not None:
+            for k, (c, r) in enumerate(zip(ours, tflm.run(x, len(expected)))):
+                np.testing.assert_array_equal(c, np.asarray(r).reshape(c.shape), err_msg=f"{key} vs TFLite Micro: output {k}")
+
+
+def test_every_emitter_is_exercised() -> None:
+    """The models above plus those of test_models reach every emitter."""
+    covered = {c.kernel for key in MODELS for c in load(MODELS[key]()).plan.calls}
+    for name, _ in MLPERF:
+        covered |= {c.kernel for c in load(MODELS_DIR / name).plan.calls}
+    for prefix, blocks, seed in GENERATED:
+        covered |= {c.kernel for c in load(generated_model(prefix, blocks, seed)).plan.calls}
+    assert covered == set(EMITTERS), f"not exercised: {sorted(set(EMITTERS) - covered)}"
+
+
+def test_every_kernel_the_lowering_names_has_an_emitter() -> None:
+    """Kernel names written in the lowering rules (pycmsisnn/lower/*.py) and
+    the emitters agree: a new lowering needs its emitter."""
+    import re
+
+    import pycmsisnn.lower
+
+    lower_dir = Path(pycmsisnn.lower.__file__).parent
+    named = set()
+    for path in lower_dir.glob("*.py"):
+        named |= set(re.findall(r"\"((?:arm|pycmsisnn)_[a-z0-9_]+|concatenation_s8)\"", path.read_text()))
+    assert named == set(EMITTERS), f"lowering without emitter: {sorted(named - set(EMITTERS))}; emitter without lowering: {sorted(set(EMITTERS) - named)}"
