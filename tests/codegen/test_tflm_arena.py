@@ -10,30 +10,16 @@ network allows it.
 """
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from pycmsisnn.memory import plan_arena
+from pycmsisnn.reference import tflm_arena_bytes
 from pycmsisnn.runtime import load
 
 from .test_models import MODELS
 
-TIMEOUT_S = 120
-_PROBE = """
-import sys
-import numpy as np
-from tflite_micro import runtime as rt
-interp = rt.Interpreter.from_bytes(open(sys.argv[1], "rb").read(), arena_size=4 << 20,
-                                   intrepreter_config=rt.InterpreterConfig.kAllocationRecording)
-d = interp.get_input_details(0)  # the MLPerf models have one input
-interp.set_input(np.zeros(d["shape"], d["dtype"]), 0)
-interp.invoke()
-interp.print_allocations()
-"""
 # model: (TFLM total, TFLM head, our arena on Cortex-M4, on Cortex-M55)
 EXPECTED = {
     "mlperf_tiny_ad01_fc_autoencoder_int8.tflite": (3984, 768, 768, 768),
@@ -44,14 +30,8 @@ EXPECTED = {
 
 
 def tflm_arena(model: Path) -> tuple[int, int]:
-    """(total, head) bytes of TFLM's arena for ``model``, from print_allocations."""
-    result = subprocess.run([sys.executable, "-c", _PROBE, str(model)], capture_output=True, text=True, timeout=TIMEOUT_S)
-    assert result.returncode == 0, result.stderr[-2000:]
-    printed = result.stdout + result.stderr  # TFLM logs to stderr
-    total = re.search(r"Arena allocation total (\d+) bytes", printed)
-    head = re.search(r"Arena allocation head (\d+) bytes", printed)
-    assert total and head, f"no allocation report in TFLM's output:\n{printed[-2000:]}"
-    return int(total.group(1)), int(head.group(1))
+    """(total, head) bytes of TFLM's arena for ``model``."""
+    return tflm_arena_bytes(model.read_bytes())
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
