@@ -10,6 +10,7 @@
 #define PYCMSISNN_INTERNAL_ARM_NN_BROADCAST_S8_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arm_nn_types.h"
 
@@ -44,7 +45,66 @@ static inline int arm_nn_broadcast_strides(const cmsis_nn_dims *in, const cmsis_
     return 1;
 }
 
-/* Shared body of the two public functions; take_max selects maximum. */
+/* Checked element strides of two inputs broadcast to out_dims (element
+ * counts up to INT32_MAX); 0 when a dimension neither matches nor is 1. */
+static inline int arm_nn_broadcast_pair(const cmsis_nn_dims *dims_1,
+                                        const cmsis_nn_dims *dims_2,
+                                        const cmsis_nn_dims *out_dims,
+                                        int32_t s1[4],
+                                        int32_t s2[4])
+{
+    if (dims_1 == NULL || dims_2 == NULL || out_dims == NULL ||
+        (int64_t)out_dims->n * out_dims->h * out_dims->w * out_dims->c > INT32_MAX)
+    {
+        return 0;
+    }
+    return arm_nn_broadcast_strides(dims_1, out_dims, s1) && arm_nn_broadcast_strides(dims_2, out_dims, s2);
+}
+
+/* One output element from one element of each input (params: the caller's). */
+typedef int8_t (*arm_nn_broadcast_op_s8)(const void *params, int8_t a, int8_t b);
+
+/* Walk the output in NHWC order, applying op to the broadcast input elements.
+ * Inlined into each kernel, so the op call is resolved at compile time. */
+static inline void arm_nn_broadcast_walk_s8(const int8_t *in_1,
+                                            const int32_t s1[4],
+                                            const int8_t *in_2,
+                                            const int32_t s2[4],
+                                            int8_t *out,
+                                            const cmsis_nn_dims *out_dims,
+                                            const arm_nn_broadcast_op_s8 op,
+                                            const void *params)
+{
+    for (int32_t n = 0; n < out_dims->n; n++)
+    {
+        for (int32_t h = 0; h < out_dims->h; h++)
+        {
+            for (int32_t w = 0; w < out_dims->w; w++)
+            {
+                const int8_t *p1 = in_1 + n * s1[0] + h * s1[1] + w * s1[2];
+                const int8_t *p2 = in_2 + n * s2[0] + h * s2[1] + w * s2[2];
+                for (int32_t c = 0; c < out_dims->c; c++)
+                {
+                    *out++ = op(params, p1[c * s1[3]], p2[c * s2[3]]);
+                }
+            }
+        }
+    }
+}
+
+static inline int8_t arm_nn_max_s8(const void *params, const int8_t a, const int8_t b)
+{
+    (void)params;
+    return a >= b ? a : b;
+}
+
+static inline int8_t arm_nn_min_s8(const void *params, const int8_t a, const int8_t b)
+{
+    (void)params;
+    return a <= b ? a : b;
+}
+
+/* Shared body of arm_minimum_s8 and arm_maximum_s8; take_max selects maximum. */
 static inline arm_cmsis_nn_status arm_nn_min_max_broadcast_s8(const int8_t *in_1,
                                                               const cmsis_nn_dims *dims_1,
                                                               const int8_t *in_2,
@@ -56,40 +116,11 @@ static inline arm_cmsis_nn_status arm_nn_min_max_broadcast_s8(const int8_t *in_1
     int32_t s1[4];
     int32_t s2[4];
 
-    if (in_1 == NULL || in_2 == NULL || out == NULL || dims_1 == NULL || dims_2 == NULL || out_dims == NULL)
+    if (in_1 == NULL || in_2 == NULL || out == NULL || !arm_nn_broadcast_pair(dims_1, dims_2, out_dims, s1, s2))
     {
         return ARM_CMSIS_NN_ARG_ERROR;
     }
-    if (!arm_nn_broadcast_strides(dims_1, out_dims, s1) || !arm_nn_broadcast_strides(dims_2, out_dims, s2))
-    {
-        return ARM_CMSIS_NN_ARG_ERROR;
-    }
-
-    for (int32_t n = 0; n < out_dims->n; n++)
-    {
-        for (int32_t h = 0; h < out_dims->h; h++)
-        {
-            for (int32_t w = 0; w < out_dims->w; w++)
-            {
-                const int8_t *p1 = in_1 + n * s1[0] + h * s1[1] + w * s1[2];
-                const int8_t *p2 = in_2 + n * s2[0] + h * s2[1] + w * s2[2];
-                for (int32_t c = 0; c < out_dims->c; c++)
-                {
-                    const int8_t a = p1[c * s1[3]];
-                    const int8_t b = p2[c * s2[3]];
-                    if (take_max)
-                    {
-                        *out++ = a >= b ? a : b;
-                    }
-                    else
-                    {
-                        *out++ = a <= b ? a : b;
-                    }
-                }
-            }
-        }
-    }
-
+    arm_nn_broadcast_walk_s8(in_1, s1, in_2, s2, out, out_dims, take_max ? arm_nn_max_s8 : arm_nn_min_s8, NULL);
     return ARM_CMSIS_NN_SUCCESS;
 }
 

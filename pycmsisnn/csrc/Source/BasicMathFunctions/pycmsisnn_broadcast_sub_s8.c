@@ -14,37 +14,13 @@
 #include "pycmsisnn_tensor_ops.h"
 #include "arm_nn_types.h"
 #include "arm_nn_math_types.h"
+#include "Internal/arm_nn_broadcast_s8.h"
 #include "Internal/pycmsisnn_arith.h"
 
-/* True when an input extent can be broadcast to the output extent. */
-static int32_t broadcastable(const cmsis_nn_dims *in, const cmsis_nn_dims *out)
-{
-    return in->n > 0 && in->h > 0 && in->w > 0 && in->c > 0 && (in->n == out->n || in->n == 1) &&
-        (in->h == out->h || in->h == 1) && (in->w == out->w || in->w == 1) && (in->c == out->c || in->c == 1);
-}
-
-/* Element steps of an NHWC tensor along N, H, W and C, 0 where it is broadcast.
- * The caller has checked that the element count fits in int32. */
-static void broadcast_steps(const cmsis_nn_dims *in, int32_t steps[4])
-{
-    const int32_t step_w = in->c;
-    const int32_t step_h = step_w * in->w;
-    const int32_t step_n = step_h * in->h;
-    steps[0] = in->n == 1 ? 0 : step_n;
-    steps[1] = in->h == 1 ? 0 : step_h;
-    steps[2] = in->w == 1 ? 0 : step_w;
-    steps[3] = in->c == 1 ? 0 : 1;
-}
-
-/* Number of elements of an NHWC tensor, computed without overflow. */
-static int64_t element_count(const cmsis_nn_dims *d)
-{
-    return (int64_t)d->n * d->h * d->w * d->c;
-}
-
 /* One output element of the quantised difference. */
-static int8_t sub_element(const pycmsisnn_add_params *p, const int8_t x1, const int8_t x2)
+static int8_t sub_element(const void *params, const int8_t x1, const int8_t x2)
 {
+    const pycmsisnn_add_params *p = (const pycmsisnn_add_params *)params;
     const int32_t a = arm_nn_shift_left_wrap((int32_t)x1 + p->input_1_offset, p->left_shift);
     const int32_t b = arm_nn_shift_left_wrap((int32_t)x2 + p->input_2_offset, p->left_shift);
     const int32_t a_scaled = arm_nn_requantize(a, p->input_1_mult, p->input_1_shift);
@@ -69,8 +45,9 @@ arm_cmsis_nn_status pycmsisnn_broadcast_sub_s8(const pycmsisnn_add_params *param
     {
         return ARM_CMSIS_NN_ARG_ERROR;
     }
-    if (!broadcastable(input_1_dims, output_dims) || !broadcastable(input_2_dims, output_dims) ||
-        element_count(output_dims) > NN_Q31_MAX)
+    int32_t steps_1[4];
+    int32_t steps_2[4];
+    if (!arm_nn_broadcast_pair(input_1_dims, input_2_dims, output_dims, steps_1, steps_2))
     {
         return ARM_CMSIS_NN_ARG_ERROR;
     }
@@ -80,29 +57,7 @@ arm_cmsis_nn_status pycmsisnn_broadcast_sub_s8(const pycmsisnn_add_params *param
         return ARM_CMSIS_NN_ARG_ERROR;
     }
 
-    int32_t steps_1[4];
-    int32_t steps_2[4];
-    broadcast_steps(input_1_dims, steps_1);
-    broadcast_steps(input_2_dims, steps_2);
-
-    int8_t *out = output;
-    for (int32_t n = 0; n < output_dims->n; n++)
-    {
-        for (int32_t h = 0; h < output_dims->h; h++)
-        {
-            for (int32_t w = 0; w < output_dims->w; w++)
-            {
-                const int8_t *in_1 = input_1 + n * steps_1[0] + h * steps_1[1] + w * steps_1[2];
-                const int8_t *in_2 = input_2 + n * steps_2[0] + h * steps_2[1] + w * steps_2[2];
-                for (int32_t c = 0; c < output_dims->c; c++)
-                {
-                    *out++ = sub_element(params, *in_1, *in_2);
-                    in_1 += steps_1[3];
-                    in_2 += steps_2[3];
-                }
-            }
-        }
-    }
+    arm_nn_broadcast_walk_s8(input_1, steps_1, input_2, steps_2, output, output_dims, sub_element, params);
 
     return ARM_CMSIS_NN_SUCCESS;
 }
