@@ -15,6 +15,7 @@
 
 #include "arm_nn_math_types.h"
 #include "arm_nnsupportfunctions.h"
+#include "Internal/pycmsisnn_fixedpoint.h"
 
 /* Integer bits of the scaled difference fed to exp(), and of the sum of exps. */
 #define PCN_SOFTMAX_DIFF_INT_BITS 5
@@ -38,28 +39,6 @@ static inline int32_t pcn_sm_mul(const int32_t a, const int32_t b)
     return arm_nn_doubling_high_mult(a, b);
 }
 
-/* x * 2^exponent for 0 < exponent < 31, saturating to the int32 range. */
-static inline int32_t pcn_sm_shl_sat(const int32_t x, const int32_t exponent)
-{
-    const int32_t limit = (int32_t)(((int64_t)1 << (31 - exponent)) - 1);
-    if (x > limit)
-    {
-        return NN_Q31_MAX;
-    }
-    if (x < -limit)
-    {
-        return NN_Q31_MIN;
-    }
-    return arm_nn_shift_left_wrap(x, exponent);
-}
-
-/* Round((a + b) / 2), halves away from zero, computed without overflow. */
-static inline int32_t pcn_sm_half_sum(const int32_t a, const int32_t b)
-{
-    const int64_t s = (int64_t)a + (int64_t)b;
-    return (int32_t)((s + (s >= 0 ? 1 : -1)) / 2);
-}
-
 /* Number of leading zero bits of a 32-bit word (32 for 0). */
 static inline int32_t pcn_sm_clz(uint32_t v)
 {
@@ -76,75 +55,16 @@ static inline int32_t pcn_sm_clz(uint32_t v)
     return n;
 }
 
-/* exp(a) for a Q0 value in [-1/4, 0): a fourth-order Taylor polynomial around
- * -1/8. With t = a + 1/8:
- *   exp(a) = e^(-1/8) * (1 + t + t^2/2 + t^3/6 + t^4/24),
- * the bracket's tail being evaluated as ((t^4/4 + t^3) / 3 + t^2) / 2. */
-static inline int32_t pcn_sm_exp_small(const int32_t a)
+/* exp(a) in Q0.31 for a Q5.26 value a <= 0 (the scaled differences). */
+static inline int32_t pcn_exp_on_negative_q5(const int32_t a)
 {
-    const int32_t exp_neg_eighth = 1895147668; /* e^(-1/8) in Q0 */
-    const int32_t one_third = 715827883;       /* 1/3 in Q0 */
-    const int32_t t = pcn_sm_add(a, (int32_t)1 << 28);
-    const int32_t t2 = pcn_sm_mul(t, t);
-    const int32_t t3 = pcn_sm_mul(t2, t);
-    const int32_t t4 = pcn_sm_mul(t2, t2);
-    const int32_t t4_quarter = arm_nn_divide_by_power_of_two(t4, 2);
-    const int32_t tail =
-        arm_nn_divide_by_power_of_two(pcn_sm_add(pcn_sm_mul(pcn_sm_add(t4_quarter, t3), one_third), t2), 1);
-    return pcn_sm_add(exp_neg_eighth, pcn_sm_mul(exp_neg_eighth, pcn_sm_add(t, tail)));
+    return pcn_exp_on_negative(a, PCN_SOFTMAX_DIFF_INT_BITS);
 }
 
-/* exp(a) in Q0 for a Q5 value a <= 0.
- * a is split as a = r - 1/4 - (sum of powers of two between 1/4 and 16), with
- * r - 1/4 in [-1/4, 0): exp of the small part comes from the polynomial, and
- * every power of two present multiplies the result by its constant exp(-2^k).
- * exp(0) is the largest Q0 value. */
-static inline int32_t pcn_sm_exp_on_negative(const int32_t a)
-{
-    /* exp(-2^k) in Q0 for k = -2 .. 4 */
-    static const int32_t exp_neg_pow2[7] = {1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
-    const int32_t frac_bits = 31 - PCN_SOFTMAX_DIFF_INT_BITS; /* 26 */
-    const int32_t quarter = (int32_t)1 << (frac_bits - 2);
-    const int32_t small = pcn_sm_sub(a & (quarter - 1), quarter); /* in [-1/4, 0) */
-    const int32_t rest = pcn_sm_sub(small, a);                     /* non-negative multiple of 1/4 */
-    int32_t result = pcn_sm_exp_small(pcn_sm_shl_sat(small, PCN_SOFTMAX_DIFF_INT_BITS));
-    int32_t k;
-
-    for (k = 0; k < 7; k++)
-    {
-        /* bit of 2^(k - 2) in the Q5 representation */
-        if ((rest & ((int32_t)1 << (frac_bits - 2 + k))) != 0)
-        {
-            result = pcn_sm_mul(result, exp_neg_pow2[k]);
-        }
-    }
-    if (a == 0)
-    {
-        result = NN_Q31_MAX;
-    }
-    return result;
-}
-
-/* 1 / (1 + x) in Q0 for a Q0 value x in [0, 1): three Newton-Raphson steps on
- * the half denominator d = (1 + x) / 2, from the start 48/17 - 32/17 * d, all
- * in Q2; the Q2 estimate of 1/d, halved, is 1/(1 + x). */
+/* 1 / (1 + x) in Q0.31 for a Q0.31 value x in [0, 1). */
 static inline int32_t pcn_sm_one_over_one_plus_x(const int32_t x)
 {
-    const int32_t c_48_17 = 1515870810;      /* 48/17 in Q2 */
-    const int32_t c_neg_32_17 = -1010580540; /* -32/17 in Q2 */
-    const int32_t one_q2 = (int32_t)1 << 29;
-    const int32_t d = pcn_sm_half_sum(x, NN_Q31_MAX);
-    int32_t est = pcn_sm_add(c_48_17, pcn_sm_mul(d, c_neg_32_17));
-    int32_t i;
-
-    for (i = 0; i < 3; i++)
-    {
-        const int32_t err = pcn_sm_sub(one_q2, pcn_sm_mul(d, est)); /* 1 - d * est, Q2 */
-        /* est * err is Q4; bring it back to Q2 */
-        est = pcn_sm_add(est, pcn_sm_shl_sat(pcn_sm_mul(est, err), 2));
-    }
-    /* est / 2 reinterpreted in Q1, then Q1 -> Q0 */
-    return pcn_sm_shl_sat(est, 1);
+    return pcn_saturating_shl(pcn_reciprocal_one_plus_q29(x), 1);
 }
 
 /* The int32 difference x - row_max scaled by the input multiplier into Q5:
@@ -186,7 +106,7 @@ static inline int32_t pcn_softmax_row_setup(const int8_t *row,
         const int32_t diff = (int32_t)row[c] - max;
         if (diff >= diff_min)
         {
-            const int32_t e = pcn_sm_exp_on_negative(pcn_sm_scale_diff(diff, mult, shift));
+            const int32_t e = pcn_exp_on_negative_q5(pcn_sm_scale_diff(diff, mult, shift));
             /* Q0 -> Q12 before accumulating */
             sum = pcn_sm_add(sum, arm_nn_divide_by_power_of_two(e, PCN_SOFTMAX_SUM_INT_BITS));
         }
@@ -212,7 +132,7 @@ static inline int32_t pcn_softmax_element(const int32_t diff,
                                           const int32_t reciprocal,
                                           const int32_t out_shift)
 {
-    const int32_t e = pcn_sm_exp_on_negative(pcn_sm_scale_diff(diff, mult, shift));
+    const int32_t e = pcn_exp_on_negative_q5(pcn_sm_scale_diff(diff, mult, shift));
     return arm_nn_divide_by_power_of_two(pcn_sm_mul(reciprocal, e), out_shift);
 }
 
