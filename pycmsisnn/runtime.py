@@ -16,7 +16,7 @@ from .errors import ArgError
 from .ir import Graph, Tensor
 from .kernels import lookup
 from .kernels._binding import BoundCall, recording
-from .lower import KernelCall, Plan, TensorArg, lower
+from .lower import Plan, TensorArg, lower
 from .tflite import read_model
 
 

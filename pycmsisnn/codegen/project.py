@@ -46,7 +46,7 @@ def check_official(root: Path) -> Path:
 def makefile_text(name: str, core: CoreFlags, official: Path | None) -> str:
     ours = f"$(sort $(wildcard {LIBRARY_DIR}/Source/*/*.c))"
     if official is None:
-        library = [f"CMSIS_NN := {LIBRARY_DIR}", f"INCLUDES := -I. -I$(CMSIS_NN)/Include", f"KERNEL_SRCS := {ours}"]
+        library = [f"CMSIS_NN := {LIBRARY_DIR}", "INCLUDES := -I. -I$(CMSIS_NN)/Include", f"KERNEL_SRCS := {ours}"]
     else:
         library = [
             "# Arm's CMSIS-NN (float kernels left out), plus pycmsisnn's kernels of operators it lacks.",

@@ -87,7 +87,7 @@ def header_text(name: str, plan: Plan, arena: ArenaPlan, target: str) -> str:
         lines += [f"/* {p.kind.lower()} {p.position}: tensor {p.tensor.index} '{_comment(p.tensor.name)}' */"] + _port_macros(name, p)
     lines += [
         "",
-        f"/* Bytes of the static arena holding every activation and scratch buffer. */",
+        "/* Bytes of the static arena holding every activation and scratch buffer. */",
         f"#define {name}_ARENA_SIZE {arena.arena_bytes}",
         f"#define {name}_LAYER_COUNT {len(plan.calls)}",
         "",

@@ -14,7 +14,6 @@ from ..params import ConvParams, PerChannelQuant, Tile
 from ._base import (
     DIM_MAX,
     Shape4,
-    call,
     c_conv_params,
     c_per_channel,
     check_activation,

@@ -18,7 +18,6 @@ from ._base import (
     INT32_MAX,
     c_dw_conv_params,
     c_per_channel,
-    call,
     check_activation,
     check_array,
     check_bias,

@@ -17,7 +17,6 @@ from ._base import (
     DIM_MAX,
     INT32_MAX,
     c_pool_params,
-    call,
     check_activation,
     check_array,
     check_int,
