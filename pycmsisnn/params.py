@@ -151,3 +151,82 @@ class SoftmaxParams:
     mult: int
     shift: int
     diff_min: int
+
+
+@dataclass(frozen=True)
+class SigmoidTanhParams:
+    """pycmsisnn_sigmoid_tanh_params: the offset input goes to Q4.27 by one
+    requantisation; offset inputs with magnitude >= ``input_range_radius``
+    saturate the output."""
+
+    input_offset: int  # minus the input zero point
+    input_multiplier: int  # Q31 mantissa of input scale * 2^27
+    input_left_shift: int  # its exponent, 0..31
+    input_range_radius: int  # >= 0
+
+
+@dataclass(frozen=True)
+class ReluParams:
+    """pycmsisnn_relu_params: requantise by s_in / s_out, add the output zero
+    point, clamp to ``activation``."""
+
+    input_offset: int  # minus the input zero point
+    output_offset: int  # the output zero point
+    output_multiplier: int  # Q31
+    output_shift: int  # > 0 left, < 0 right
+    activation: Activation  # clamp in the output's quantised domain
+
+
+@dataclass(frozen=True)
+class LeakyReluParams:
+    """pycmsisnn_leaky_relu_params: identity multiplier for offset inputs >= 0,
+    alpha multiplier (signed) for negative ones."""
+
+    input_offset: int
+    output_offset: int
+    identity_multiplier: int  # Q31 of s_in / s_out
+    identity_shift: int
+    alpha_multiplier: int  # Q31 of alpha * s_in / s_out, may be negative
+    alpha_shift: int
+
+
+@dataclass(frozen=True)
+class HardSwishParams:
+    """pycmsisnn_hard_swish_params: two Q15 multipliers of the 16-bit scheme."""
+
+    input_offset: int
+    output_offset: int
+    output_multiplier: int  # Q15 of s_in / (128 * s_out)
+    reluish_multiplier: int  # Q15 of s_in / (128 * 3 / 32768)
+    output_shift: int  # -15..0
+    reluish_shift: int  # -15..30
+
+
+@dataclass(frozen=True)
+class RequantizeParams:
+    """pycmsisnn_requantize_params: int8 -> int8 with a new scale and zero point."""
+
+    input_offset: int
+    output_offset: int
+    multiplier: int  # Q31 of s_in / s_out
+    shift: int
+
+
+@dataclass(frozen=True)
+class AffineParams:
+    """pycmsisnn_affine_params: real = scale * (q - zero_point); the scale is
+    used as a float32, as the model stores it."""
+
+    scale: float
+    zero_point: int
+
+
+@dataclass(frozen=True)
+class MeanParams:
+    """pycmsisnn_mean_params: offsets and the requantisation of a MEAN whose
+    multiplier already folds in 1 / (number of reduced elements)."""
+
+    input_offset: int  # minus the input zero point
+    output_offset: int  # the output zero point
+    multiplier: int  # Q31
+    shift: int  # > 0 left, < 0 right

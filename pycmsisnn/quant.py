@@ -18,7 +18,22 @@ from typing import Sequence
 
 import numpy as np
 
-from .params import Activation, AddParams, MulParams, PerChannelQuant, PerTensorQuant, SoftmaxParams, Tile
+from .params import (
+    Activation,
+    AddParams,
+    AffineParams,
+    HardSwishParams,
+    LeakyReluParams,
+    MeanParams,
+    MulParams,
+    PerChannelQuant,
+    PerTensorQuant,
+    ReluParams,
+    RequantizeParams,
+    SigmoidTanhParams,
+    SoftmaxParams,
+    Tile,
+)
 
 INT8_MIN, INT8_MAX = -128, 127
 
@@ -275,3 +290,169 @@ def transpose_conv_padding(
     output as the 'input' side. Returns (padding, padding offsets)."""
     pad, offsets, _ = conv_padding(padding, output_hw, filter_hw, stride)
     return pad, offsets
+
+
+# ------------------------------------------------ operators CMSIS-NN lacks
+
+SIGMOID_TANH_INPUT_INTEGER_BITS = 4
+# The shift a MEAN's folded element count may take: at most 32 (the 64-bit
+# product stays exact) and at most 31 + shift (the final right shift stays within 31).
+_MEAN_FOLD_SHIFT_MAX = 32
+
+
+def _f32_div(a: float, b: float) -> float:
+    """a / b in float32 arithmetic, widened to double."""
+    return float(np.float32(a) / np.float32(b))
+
+
+def _round_f32_quotient(value: float, scale: float) -> int:
+    """round(value / scale) with a float32 quotient, halves away from zero."""
+    return round_half_away(_f32_div(value, scale))
+
+
+def sigmoid_tanh_params(input_scale: float, input_zero_point: int) -> SigmoidTanhParams:
+    """LOGISTIC and TANH (int8): input multiplier, left shift and input radius
+    of TensorFlow Lite Micro's CalculateArithmeticOpData."""
+    real = _f32(input_scale) * float(1 << (31 - SIGMOID_TANH_INPUT_INTEGER_BITS))
+    if not (real > 0 and math.isfinite(real)):
+        raise QuantError(f"input scale {input_scale} must be positive")
+    mantissa, shift = math.frexp(real)
+    multiplier = round_half_away(mantissa * float(1 << 31))
+    if multiplier >= 1 << 31:
+        raise QuantError(f"input scale {input_scale} gives a multiplier of 2^31")
+    if not 0 <= shift <= 31:
+        raise QuantError(f"input scale {input_scale} is outside [2^-28, 16): the input shift {shift} is outside [0, 31]")
+    max_rescaled = float((1 << SIGMOID_TANH_INPUT_INTEGER_BITS) - 1) * float(1 << (31 - SIGMOID_TANH_INPUT_INTEGER_BITS)) / float(1 << shift)
+    return SigmoidTanhParams(
+        input_offset=input_offset(input_zero_point),
+        input_multiplier=multiplier,
+        input_left_shift=shift,
+        input_range_radius=int(math.floor(max_rescaled)),
+    )
+
+
+def relu_params(opcode: str, input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int) -> ReluParams:
+    """RELU, RELU6 or RELU_N1_TO_1 (int8) as the reference interpreter of each
+    computes it: RELU requantises by s_in / s_out and clamps at the output's
+    zero; RELU6 clamps the raw input to [zp_in, q(6.0)] on the input scale
+    without requantising (TensorFlow Lite Micro's behaviour); RELU_N1_TO_1
+    requantises (float32 quotient) and clamps to [q(-1), q(1)] (TensorFlow
+    Lite's, TensorFlow Lite Micro having no kernel for it)."""
+    zp_in, zp_out = int(input_zero_point), int(output_zero_point)
+    if opcode == "RELU6":
+        six = min(INT8_MAX, max(INT8_MIN, _round_f32_quotient(6.0, input_scale) + zp_in))
+        return ReluParams(
+            input_offset=input_offset(zp_in),
+            output_offset=output_offset(zp_in),
+            output_multiplier=1 << 30,  # 2^30 with shift 1: the identity
+            output_shift=1,
+            activation=Activation(zp_in, six),
+        )
+    if opcode == "RELU":
+        real = _f32(input_scale) / _f32(output_scale)
+        lo, hi = max(INT8_MIN, zp_out + _round_f32_quotient(0.0, output_scale)), INT8_MAX
+    elif opcode == "RELU_N1_TO_1":
+        real = _f32_div(input_scale, output_scale)
+        lo = max(INT8_MIN, zp_out + _round_f32_quotient(-1.0, output_scale))
+        hi = min(INT8_MAX, zp_out + _round_f32_quotient(1.0, output_scale))
+    else:
+        raise ValueError(f"not a RELU operator: {opcode}")
+    mult, shift = quantize_multiplier(real)
+    return ReluParams(
+        input_offset=input_offset(zp_in),
+        output_offset=output_offset(zp_out),
+        output_multiplier=mult,
+        output_shift=shift,
+        activation=Activation(lo, max(lo, hi)),
+    )
+
+
+def leaky_relu_params(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int, alpha: float) -> LeakyReluParams:
+    """LEAKY_RELU (int8): TensorFlow Lite Micro's two multipliers."""
+    s_in, s_out = np.float32(input_scale), np.float32(output_scale)
+    alpha_real = float(np.float32(s_in * np.float32(alpha)) / s_out)
+    identity_real = float(s_in / s_out)
+    im, ish = quantize_multiplier(identity_real)
+    am, ash = quantize_multiplier(alpha_real)
+    return LeakyReluParams(
+        input_offset=input_offset(input_zero_point),
+        output_offset=output_offset(output_zero_point),
+        identity_multiplier=im,
+        identity_shift=ish,
+        alpha_multiplier=am,
+        alpha_shift=ash,
+    )
+
+
+def downscale_multiplier_to_q15(multiplier: int) -> int:
+    """TensorFlow Lite's DownScaleInt32ToInt16Multiplier: a Q31 multiplier
+    rounded to Q15, saturating at 2^15 - 1."""
+    if multiplier < 0:
+        raise QuantError(f"multiplier {multiplier} is negative")
+    if multiplier >= (1 << 31) - 1 - (1 << 15):
+        return (1 << 15) - 1
+    return (multiplier + (1 << 15)) >> 16
+
+
+def hard_swish_params(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int) -> HardSwishParams:
+    """HARD_SWISH (int8): TensorFlow Lite Micro's HardSwishPrepare."""
+    hires = np.float32(np.float32(1.0 / 128.0) * np.float32(input_scale))
+    reluish_scale = np.float32(3.0) / np.float32(32768.0)
+    out_m, out_e = quantize_multiplier(float(hires / np.float32(output_scale)))
+    rel_m, rel_e = quantize_multiplier(float(hires / reluish_scale))
+    if not -15 <= out_e <= 0:
+        raise QuantError(f"output multiplier exponent {out_e} is outside [-15, 0] (input scale {input_scale}, output scale {output_scale})")
+    if not -15 <= rel_e <= 30:
+        raise QuantError(f"input scale {input_scale} gives a reluish exponent {rel_e} outside [-15, 30]")
+    return HardSwishParams(
+        input_offset=input_offset(input_zero_point),
+        output_offset=output_offset(output_zero_point),
+        output_multiplier=downscale_multiplier_to_q15(out_m),
+        reluish_multiplier=downscale_multiplier_to_q15(rel_m),
+        output_shift=out_e,
+        reluish_shift=rel_e,
+    )
+
+
+def affine_params(scale: float, zero_point: int) -> AffineParams:
+    """The float32 scale and zero point of an int8 tensor, for QUANTIZE from
+    float32 and DEQUANTIZE to float32."""
+    s = float(np.float32(scale))
+    if not (s > 0 and np.isfinite(s)):
+        raise QuantError(f"scale {scale} must be a positive finite float32")
+    return AffineParams(scale=s, zero_point=output_offset(zero_point))
+
+
+def requantize_params(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int) -> RequantizeParams:
+    """QUANTIZE int8 -> int8: one multiplier of s_in / s_out (double)."""
+    s_out = float(np.float32(output_scale))
+    if s_out <= 0:
+        raise QuantError(f"output scale {output_scale} must be positive")
+    mult, shift = quantize_multiplier(float(np.float32(input_scale)) / s_out)
+    return RequantizeParams(
+        input_offset=input_offset(input_zero_point),
+        output_offset=output_offset(output_zero_point),
+        multiplier=mult,
+        shift=shift,
+    )
+
+
+def mean_params(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int, count: int) -> MeanParams:
+    """MEAN int8 over ``count`` elements per output: TFLM's multiplier of
+    ``s_in / s_out`` with ``1 / count`` folded in, and the offsets."""
+    count = int(count)
+    if count < 1:
+        raise QuantError(f"a mean over {count} elements")
+    s_in, s_out = float(np.float32(input_scale)), float(np.float32(output_scale))
+    if s_out <= 0.0 or s_in <= 0.0:
+        raise QuantError(f"scales must be positive (input {s_in}, output {s_out})")
+    multiplier, shift = quantize_multiplier(s_in / s_out)
+    # quantize_multiplier never returns a shift below -31, so fold >= 0.
+    fold = min(count.bit_length() - 1, _MEAN_FOLD_SHIFT_MAX, 31 + shift)
+    multiplier = (multiplier << fold) // count
+    return MeanParams(
+        input_offset=input_offset(input_zero_point),
+        output_offset=output_offset(output_zero_point),
+        multiplier=multiplier,
+        shift=shift - fold,
+    )

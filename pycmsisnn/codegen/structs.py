@@ -15,19 +15,24 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from ..kernels.activations_extra import AffineParams, HardSwishParams, LeakyReluParams, ReluParams, RequantizeParams, SigmoidTanhParams
-from ..kernels.tensor_ops import MeanParams
 from ..params import (
     Activation,
     AddParams,
+    AffineParams,
     BmmParams,
     ConvParams,
     DwConvParams,
     FcParams,
+    HardSwishParams,
+    LeakyReluParams,
+    MeanParams,
     MulParams,
     PerChannelQuant,
     PerTensorQuant,
     PoolParams,
+    ReluParams,
+    RequantizeParams,
+    SigmoidTanhParams,
     Tile,
     TransposeConvParams,
 )

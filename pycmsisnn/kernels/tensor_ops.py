@@ -7,16 +7,15 @@ arithmetic ``pycmsisnn_broadcast_add_s8``, ``pycmsisnn_broadcast_sub_s8`` and
 right (leading dimensions of 1). ADD and SUB take ``AddParams`` (from
 ``quant.add_params``: TFLM derives SUB's like ADD's), MUL takes ``MulParams``
 (``quant.mul_params``); MEAN takes ``MeanParams``
-(``pycmsisnn.lower.reduce.mean_params``).
+(``pycmsisnn.quant.mean_params``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
 
-from ..params import AddParams, MulParams
+from ..params import AddParams, MeanParams, MulParams
 from ._base import (
     DIM_MAX,
     INT8_MAX,
@@ -43,17 +42,6 @@ from .elementwise import broadcast_shape
 ADD_LEFT_SHIFT_MAX = 23
 # The MEAN accumulator is int32: at most this many offset inputs (|x| <= 255) fit.
 MEAN_MAX_COUNT = INT32_MAX // 255
-
-
-@dataclass(frozen=True)
-class MeanParams:
-    """pycmsisnn_mean_params: offsets and the requantisation of a MEAN whose
-    multiplier already folds in 1 / (number of reduced elements)."""
-
-    input_offset: int  # minus the input zero point
-    output_offset: int  # the output zero point
-    multiplier: int  # Q31
-    shift: int  # > 0 left, < 0 right
 
 
 def _nhwc(shape: Sequence[int]) -> tuple[int, int, int, int]:
@@ -263,7 +251,6 @@ def pycmsisnn_broadcast_mul_s8(input_1: np.ndarray, input_2: np.ndarray, params:
 
 
 __all__ = [
-    "MeanParams",
     "pycmsisnn_mean_s8",
     "pycmsisnn_strided_slice_s8",
     "pycmsisnn_broadcast_add_s8",

@@ -1,8 +1,9 @@
 """LOGISTIC, TANH, RELU, RELU6, RELU_N1_TO_1, LEAKY_RELU and HARD_SWISH (int8)
 to our kernels of ``pycmsisnn_activations.h``.
 
-The parameter derivations follow TensorFlow Lite Micro's Prepare functions,
-including where they compute in float32 and where in double:
+The parameter derivations (in ``pycmsisnn.quant``) follow TensorFlow Lite
+Micro's Prepare functions, including where they compute in float32 and where
+in double:
 
 * LOGISTIC / TANH: input scale * 2^27 split by frexp into a Q31 mantissa
   (rounded, never re-normalised) and a left shift; the input radius is
@@ -30,14 +31,12 @@ import numpy as np
 
 from .. import quant
 from ..ir import Graph, Operator, Tensor
-from ..kernels.activations_extra import HardSwishParams, LeakyReluParams, ReluParams, SigmoidTanhParams
-from ..params import Activation
+from ..quant import hard_swish_params, leaky_relu_params, relu_params, sigmoid_tanh_params
 from .common import dtype_reason, first_reason, output, tensor
 from .plan import KernelCall, TensorArg
 from .registry import rule
 
 INT8_MIN, INT8_MAX = -128, 127
-SIGMOID_TANH_INPUT_INTEGER_BITS = 4
 # Output quantisation TensorFlow Lite Micro's LOGISTIC and TANH produce.
 LOGISTIC_OUTPUT = (1.0 / 256, -128)
 TANH_OUTPUT = (1.0 / 128, 0)
@@ -47,117 +46,6 @@ def _f32(x: float) -> float:
     return float(np.float32(x))
 
 
-def _f32_div(a: float, b: float) -> float:
-    """a / b in float32 arithmetic, widened to double."""
-    return float(np.float32(a) / np.float32(b))
-
-
-def _round_f32_quotient(value: float, scale: float) -> int:
-    """round(value / scale) with a float32 quotient, halves away from zero."""
-    return quant.round_half_away(_f32_div(value, scale))
-
-
-# ------------------------------------------------------------ derivations
-
-
-def sigmoid_tanh_params(input_scale: float, input_zero_point: int) -> SigmoidTanhParams:
-    """LOGISTIC and TANH (int8): input multiplier, left shift and input radius
-    of TensorFlow Lite Micro's CalculateArithmeticOpData."""
-    real = _f32(input_scale) * float(1 << (31 - SIGMOID_TANH_INPUT_INTEGER_BITS))
-    if not (real > 0 and math.isfinite(real)):
-        raise quant.QuantError(f"input scale {input_scale} must be positive")
-    mantissa, shift = math.frexp(real)
-    multiplier = quant.round_half_away(mantissa * float(1 << 31))
-    if multiplier >= 1 << 31:
-        raise quant.QuantError(f"input scale {input_scale} gives a multiplier of 2^31")
-    if not 0 <= shift <= 31:
-        raise quant.QuantError(f"input scale {input_scale} is outside [2^-28, 16): the input shift {shift} is outside [0, 31]")
-    max_rescaled = float((1 << SIGMOID_TANH_INPUT_INTEGER_BITS) - 1) * float(1 << (31 - SIGMOID_TANH_INPUT_INTEGER_BITS)) / float(1 << shift)
-    return SigmoidTanhParams(
-        input_offset=quant.input_offset(input_zero_point),
-        input_multiplier=multiplier,
-        input_left_shift=shift,
-        input_range_radius=int(math.floor(max_rescaled)),
-    )
-
-
-def relu_params(opcode: str, input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int) -> ReluParams:
-    """RELU, RELU6 or RELU_N1_TO_1 (int8) as the reference interpreter of each
-    computes it (see the module description)."""
-    zp_in, zp_out = int(input_zero_point), int(output_zero_point)
-    if opcode == "RELU6":
-        six = min(INT8_MAX, max(INT8_MIN, _round_f32_quotient(6.0, input_scale) + zp_in))
-        return ReluParams(
-            input_offset=quant.input_offset(zp_in),
-            output_offset=quant.output_offset(zp_in),
-            output_multiplier=1 << 30,  # 2^30 with shift 1: the identity
-            output_shift=1,
-            activation=Activation(zp_in, six),
-        )
-    if opcode == "RELU":
-        real = _f32(input_scale) / _f32(output_scale)
-        lo, hi = max(INT8_MIN, zp_out + _round_f32_quotient(0.0, output_scale)), INT8_MAX
-    elif opcode == "RELU_N1_TO_1":
-        real = _f32_div(input_scale, output_scale)
-        lo = max(INT8_MIN, zp_out + _round_f32_quotient(-1.0, output_scale))
-        hi = min(INT8_MAX, zp_out + _round_f32_quotient(1.0, output_scale))
-    else:
-        raise ValueError(f"not a RELU operator: {opcode}")
-    mult, shift = quant.quantize_multiplier(real)
-    return ReluParams(
-        input_offset=quant.input_offset(zp_in),
-        output_offset=quant.output_offset(zp_out),
-        output_multiplier=mult,
-        output_shift=shift,
-        activation=Activation(lo, max(lo, hi)),
-    )
-
-
-def leaky_relu_params(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int, alpha: float) -> LeakyReluParams:
-    """LEAKY_RELU (int8): TensorFlow Lite Micro's two multipliers."""
-    s_in, s_out = np.float32(input_scale), np.float32(output_scale)
-    alpha_real = float(np.float32(s_in * np.float32(alpha)) / s_out)
-    identity_real = float(s_in / s_out)
-    im, ish = quant.quantize_multiplier(identity_real)
-    am, ash = quant.quantize_multiplier(alpha_real)
-    return LeakyReluParams(
-        input_offset=quant.input_offset(input_zero_point),
-        output_offset=quant.output_offset(output_zero_point),
-        identity_multiplier=im,
-        identity_shift=ish,
-        alpha_multiplier=am,
-        alpha_shift=ash,
-    )
-
-
-def downscale_multiplier_to_q15(multiplier: int) -> int:
-    """TensorFlow Lite's DownScaleInt32ToInt16Multiplier: a Q31 multiplier
-    rounded to Q15, saturating at 2^15 - 1."""
-    if multiplier < 0:
-        raise quant.QuantError(f"multiplier {multiplier} is negative")
-    if multiplier >= (1 << 31) - 1 - (1 << 15):
-        return (1 << 15) - 1
-    return (multiplier + (1 << 15)) >> 16
-
-
-def hard_swish_params(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int) -> HardSwishParams:
-    """HARD_SWISH (int8): TensorFlow Lite Micro's HardSwishPrepare."""
-    hires = np.float32(np.float32(1.0 / 128.0) * np.float32(input_scale))
-    reluish_scale = np.float32(3.0) / np.float32(32768.0)
-    out_m, out_e = quant.quantize_multiplier(float(hires / np.float32(output_scale)))
-    rel_m, rel_e = quant.quantize_multiplier(float(hires / reluish_scale))
-    if not -15 <= out_e <= 0:
-        raise quant.QuantError(f"output multiplier exponent {out_e} is outside [-15, 0] (input scale {input_scale}, output scale {output_scale})")
-    if not -15 <= rel_e <= 30:
-        raise quant.QuantError(f"input scale {input_scale} gives a reluish exponent {rel_e} outside [-15, 30]")
-    return HardSwishParams(
-        input_offset=quant.input_offset(input_zero_point),
-        output_offset=quant.output_offset(output_zero_point),
-        output_multiplier=downscale_multiplier_to_q15(out_m),
-        reluish_multiplier=downscale_multiplier_to_q15(rel_m),
-        output_shift=out_e,
-        reluish_shift=rel_e,
-    )
 
 
 # -------------------------------------------------------------- the rules

@@ -13,33 +13,10 @@ import numpy as np
 
 from .. import quant
 from ..ir import Graph, Operator, Tensor
-from ..kernels.activations_extra import AffineParams, RequantizeParams
+from ..quant import affine_params, requantize_params
 from .common import dtype_reason, first_reason, output, tensor
 from .plan import KernelCall, TensorArg
 from .registry import rule
-
-
-def affine_params(scale: float, zero_point: int) -> AffineParams:
-    """The float32 scale and zero point of an int8 tensor, for QUANTIZE from
-    float32 and DEQUANTIZE to float32."""
-    s = float(np.float32(scale))
-    if not (s > 0 and np.isfinite(s)):
-        raise quant.QuantError(f"scale {scale} must be a positive finite float32")
-    return AffineParams(scale=s, zero_point=quant.output_offset(zero_point))
-
-
-def requantize_params(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int) -> RequantizeParams:
-    """QUANTIZE int8 -> int8: one multiplier of s_in / s_out (double)."""
-    s_out = float(np.float32(output_scale))
-    if s_out <= 0:
-        raise quant.QuantError(f"output scale {output_scale} must be positive")
-    mult, shift = quant.quantize_multiplier(float(np.float32(input_scale)) / s_out)
-    return RequantizeParams(
-        input_offset=quant.input_offset(input_zero_point),
-        output_offset=quant.output_offset(output_zero_point),
-        multiplier=mult,
-        shift=shift,
-    )
 
 
 def _per_tensor_reason(t: Tensor, role: str) -> str | None:

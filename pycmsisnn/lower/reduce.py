@@ -13,37 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import quant
 from ..ir import Graph, Operator
-from ..kernels.tensor_ops import MEAN_MAX_COUNT, MeanParams
+from ..kernels.tensor_ops import MEAN_MAX_COUNT
+from ..quant import mean_params
 from .common import dtype_reason, first_reason, output, tensor
 from .plan import KernelCall, TensorArg
 from .registry import rule
 
-# The shift the folded count may take: at most 32 (the 64-bit product stays
-# exact) and at most 31 + shift (the final right shift stays within 31).
-_FOLD_SHIFT_MAX = 32
-
-
-def mean_params(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int, count: int) -> MeanParams:
-    """MEAN int8 over ``count`` elements per output: TFLM's multiplier of
-    ``s_in / s_out`` with ``1 / count`` folded in, and the offsets."""
-    count = int(count)
-    if count < 1:
-        raise quant.QuantError(f"a mean over {count} elements")
-    s_in, s_out = float(np.float32(input_scale)), float(np.float32(output_scale))
-    if s_out <= 0.0 or s_in <= 0.0:
-        raise quant.QuantError(f"scales must be positive (input {s_in}, output {s_out})")
-    multiplier, shift = quant.quantize_multiplier(s_in / s_out)
-    # quantize_multiplier never returns a shift below -31, so fold >= 0.
-    fold = min(count.bit_length() - 1, _FOLD_SHIFT_MAX, 31 + shift)
-    multiplier = (multiplier << fold) // count
-    return MeanParams(
-        input_offset=quant.input_offset(input_zero_point),
-        output_offset=quant.output_offset(output_zero_point),
-        multiplier=multiplier,
-        shift=shift - fold,
-    )
 
 
 def reduced_axes(graph: Graph, op: Operator) -> list[int]:

@@ -20,12 +20,6 @@ import pytest
 
 from pycmsisnn.errors import ArgError
 from pycmsisnn.kernels.activations_extra import (
-    AffineParams,
-    HardSwishParams,
-    LeakyReluParams,
-    ReluParams,
-    RequantizeParams,
-    SigmoidTanhParams,
     pycmsisnn_dequantize_s8,
     pycmsisnn_hard_swish_s8,
     pycmsisnn_leaky_relu_s8,
@@ -35,9 +29,8 @@ from pycmsisnn.kernels.activations_extra import (
     pycmsisnn_requantize_s8,
     pycmsisnn_tanh_s8,
 )
-from pycmsisnn.lower.activations import hard_swish_params, leaky_relu_params, relu_params, sigmoid_tanh_params
-from pycmsisnn.lower.quantize import affine_params, requantize_params
-from pycmsisnn.params import Activation
+from pycmsisnn.params import Activation, AffineParams, HardSwishParams, LeakyReluParams, ReluParams, RequantizeParams, SigmoidTanhParams
+from pycmsisnn.quant import affine_params, hard_swish_params, leaky_relu_params, relu_params, requantize_params, sigmoid_tanh_params
 from tests.support.model_view import OpView, schema, single_op
 from tests.support.tflite_build import build_model, tf
 from tests.support.tflm import run_tflm

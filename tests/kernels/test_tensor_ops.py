@@ -13,16 +13,15 @@ import pytest
 from pycmsisnn import quant
 from pycmsisnn.kernels.elementwise import arm_elementwise_add_s8, arm_elementwise_mul_s8
 from pycmsisnn.kernels.tensor_ops import (
-    MeanParams,
     pycmsisnn_broadcast_add_s8,
     pycmsisnn_broadcast_mul_s8,
     pycmsisnn_broadcast_sub_s8,
     pycmsisnn_mean_s8,
     pycmsisnn_strided_slice_s8,
 )
-from pycmsisnn.lower.reduce import mean_params
+from pycmsisnn.quant import mean_params
 from pycmsisnn.lower.slice import SliceError, resolve_strided_slice
-from pycmsisnn.params import AddParams, MulParams
+from pycmsisnn.params import AddParams, MeanParams, MulParams
 from tests.support.flatbuffer_edit import edit_model
 from tests.support.model_view import OpView, ops, single_op
 from tests.support.tflm import run_tflm
