@@ -63,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     con.add_argument("--target", default="cortex-m4", choices=[t for t in TARGETS if t != "host"])
     con.add_argument("--name", default="model", help="C name of the model: NAME.h, NAME.c, NAME_invoke (default: model)")
     con.add_argument("--cmsis-nn", type=Path, help="build against Arm's CMSIS-NN checkout at PATH instead of a copy of ours")
+    con.add_argument("--legacy", action="store_true",
+                     help="call the legacy q7 (Qm.n) functions instead of the s8 API; refused, with the reasons, "
+                     "unless every layer is exactly expressible (see pycmsisnn qmn)")
     return p
 
 
@@ -141,8 +144,12 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    from .codegen import convert
+    from .codegen import convert, convert_legacy
 
+    if args.legacy:
+        report = convert_legacy(model_bytes(args.model), args.output, target=args.target, name=args.name, cmsis_nn=args.cmsis_nn)
+        print(report.to_text(), end="")
+        return 0
     report = convert(model_bytes(args.model), args.output, target=args.target, name=args.name, cmsis_nn=args.cmsis_nn)
     print(report.to_text(), end="")
     return 0

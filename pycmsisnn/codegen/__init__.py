@@ -132,4 +132,10 @@ def arena_library(official: Path | None) -> str:
     return "official" if official else "pycmsisnn"
 
 
-__all__ = ["CodegenRefusal", "DEFAULT_TARGET", "ProjectReport", "TARGETS", "as_plan", "convert", "generate"]
+# ``convert --legacy``: the same project calling the legacy q7 kernels (see legacy.py).
+from .legacy import LegacyProjectReport, LegacyRefusal, convert_legacy  # noqa: E402
+
+__all__ = [
+    "CodegenRefusal", "DEFAULT_TARGET", "LegacyProjectReport", "LegacyRefusal", "ProjectReport", "TARGETS", "as_plan",
+    "convert", "convert_legacy", "generate",
+]
