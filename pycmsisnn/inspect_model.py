@@ -49,6 +49,21 @@ def planned_arena(plan: Plan) -> str:
     ) + " (portable / DSP / MVE kernel scratch)"
 
 
+def memory_footprint(plan: Plan, core: str = "cortex-m4") -> str:
+    """The flash and RAM line of ``convert``'s report, estimated without
+    building: constants as generated, code from the kernels used, the arena as
+    planned, a fixed stack estimate (``convert`` and ``bench`` measure them)."""
+    from .codegen import generate
+    from .codegen.report import STACK_ESTIMATE, estimate_code
+
+    _, arena, constants, _ = generate(plan, core, "model")
+    code = estimate_code(sorted({c.reached for c in plan.calls}), len(plan.calls))
+    return (
+        f"{core} (estimated): flash {code + constants} B = code ~{code} B + constants {constants} B; "
+        f"RAM {arena.arena_bytes + STACK_ESTIMATE} B = arena {arena.arena_bytes} B + stack ~{STACK_ESTIMATE} B"
+    )
+
+
 def describe(plan: Plan) -> str:
     g = plan.graph
     lines = ["inputs:"] + [f"  {g.tensor(i).describe()}" for i in g.inputs]
@@ -61,5 +76,6 @@ def describe(plan: Plan) -> str:
     acts = sum(t.nbytes for t in g.tensors if not t.is_constant)
     lines.append(f"constants: {weights} B; activations: {acts} B in all, peak live {peak_bytes(plan)} B (with scratch, no in-place reuse)")
     lines.append(planned_arena(plan))
+    lines.append(memory_footprint(plan))
     lines.append(f"MACs per inference: {sum(c.macs for c in plan.calls)}")
     return "\n".join(lines)
