@@ -75,6 +75,7 @@ def bench(source: str | Path | bytes, target: str, seed: int = 0) -> BenchReport
     with TargetModel(model.plan, target) as tm:
         result = tm.run(x, count_instructions=True)
         expected = model.run(x)
+        assert isinstance(expected, list)
         for got, want in zip(result.outputs, expected):
             if not np.array_equal(np.asarray(got).reshape(want.shape), want):
                 raise AssertionError(f"{name} on {target}: the target's output differs from the host's; run verify")

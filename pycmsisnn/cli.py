@@ -147,8 +147,8 @@ def _convert(args: argparse.Namespace) -> int:
     from .codegen import convert, convert_legacy
 
     if args.legacy:
-        report = convert_legacy(model_bytes(args.model), args.output, target=args.target, name=args.name, cmsis_nn=args.cmsis_nn)
-        print(report.to_text(), end="")
+        legacy = convert_legacy(model_bytes(args.model), args.output, target=args.target, name=args.name, cmsis_nn=args.cmsis_nn)
+        print(legacy.to_text(), end="")
         return 0
     report = convert(model_bytes(args.model), args.output, target=args.target, name=args.name, cmsis_nn=args.cmsis_nn)
     print(report.to_text(), end="")

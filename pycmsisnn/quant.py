@@ -269,8 +269,8 @@ def padding_with_offset(stride: int, dilation: int, in_size: int, filter_size: i
 
 def conv_padding(
     padding: Padding | int,
-    input_hw: tuple[int, int],
-    filter_hw: tuple[int, int],
+    input_hw: Sequence[int],
+    filter_hw: Sequence[int],
     stride: Tile,
     dilation: Tile = Tile(1, 1),
 ) -> tuple[Tile, Tile, tuple[int, int]]:
@@ -284,7 +284,7 @@ def conv_padding(
 
 
 def transpose_conv_padding(
-    padding: Padding | int, output_hw: tuple[int, int], filter_hw: tuple[int, int], stride: Tile
+    padding: Padding | int, output_hw: Sequence[int], filter_hw: Sequence[int], stride: Tile
 ) -> tuple[Tile, Tile]:
     """TRANSPOSE_CONV padding: TFLite runs ComputePaddingHeightWidth with the
     output as the 'input' side. Returns (padding, padding offsets)."""

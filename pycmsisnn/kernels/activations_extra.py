@@ -67,7 +67,7 @@ def _shift(kernel: str, name: str, value: Any, lo: int = REQUANT_SHIFT_MIN, hi: 
 
 
 def _run(kernel: str, fn: Callable[..., int], c_params: Any, x: np.ndarray, out_dtype: type, in_ctype: str, out_ctype: str) -> np.ndarray:
-    out = np.empty(x.shape, dtype=out_dtype)
+    out: np.ndarray = np.empty(x.shape, dtype=out_dtype)
     call(kernel, fn(c_params, ptr(x, in_ctype), ptr(out, out_ctype), int(x.size)))
     return out
 

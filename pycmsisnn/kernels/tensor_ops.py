@@ -75,7 +75,7 @@ def pycmsisnn_mean_s8(input: np.ndarray, params: MeanParams, axes: Sequence[int]
     k = "pycmsisnn_mean_s8"
     x = check_array(k, "input", input, np.int8, (1, 2, 3, 4))
     if isinstance(axes, (int, np.integer)) and not isinstance(axes, bool):
-        axes = (axes,)
+        axes = [int(axes)]
     if isinstance(axes, np.ndarray):
         axes = axes.reshape(-1).tolist() if axes.ndim <= 1 else axes
     if not isinstance(axes, (list, tuple)):
