@@ -37,6 +37,9 @@ class Model:
         self._fns: list[Callable[..., Any]] = [lookup(c.kernel) for c in plan.calls]
         # After a call's first run (validated by its wrapper), its C call replayed directly.
         self._bound: list[BoundCall | None] = [None] * len(plan.calls)
+        # Per call: its activation arguments (tensor, view shape) and its outputs (tensor, shape).
+        self._dynamic = [[(a.index, a.shape) for a in c.args.values() if isinstance(a, TensorArg)] for c in plan.calls]
+        self._out_shapes = [[(o, self.graph.tensor(o).shape) for o in c.outputs] for c in plan.calls]
 
     @property
     def inputs(self) -> list[Tensor]:
@@ -77,19 +80,22 @@ class Model:
         return value
 
     def _execute(self, k: int, values: dict[int, np.ndarray]) -> None:
-        call = self.plan.calls[k]
-        dynamic = [self._resolve(v, values) for v in call.args.values() if isinstance(v, TensorArg)]
+        dynamic = [values[i] if shape is None else values[i].reshape(shape) for i, shape in self._dynamic[k]]
         bound = self._bound[k]
         if bound is not None:
             result: Any = bound(*dynamic)
         else:
+            call = self.plan.calls[k]
             with recording(dynamic) as rec:
                 result = self._fns[k](**{name: self._resolve(v, values) for name, v in call.args.items()})
             self._bound[k] = rec.bound
-        results = result if isinstance(result, (list, tuple)) else [result]
-        for index, arr in zip(call.outputs, results):
-            t = self.graph.tensor(index)
-            values[index] = np.asarray(arr).reshape(t.shape)
+        outputs = self._out_shapes[k]
+        if len(outputs) == 1:
+            index, shape = outputs[0]
+            values[index] = np.asarray(result).reshape(shape)
+            return
+        for (index, shape), arr in zip(outputs, result):
+            values[index] = np.asarray(arr).reshape(shape)
 
     def run(self, inputs: Any, *, intermediates: bool = False) -> list[np.ndarray] | RunResult:
         """Run the model on ``inputs`` (an array, a list in model input order,

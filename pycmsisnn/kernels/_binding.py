@@ -72,16 +72,16 @@ class BoundCall:
         kernel: str,
         fn: Callable[..., Any],
         args: list[Any],
-        slots: list[tuple[int, int, str, tuple[int, ...], np.dtype]],
+        slots: list[tuple[int, int, Any, tuple[int, ...], np.dtype]],
         out_pos: int,
-        out_ctype: str,
+        out_ctype: Any,
         output: np.ndarray,
         keep: list[Any],
     ) -> None:
         self.kernel = kernel
         self.fn = fn
         self.args = args
-        self.slots = slots  # (argument position, dynamic index, C type, shape, dtype)
+        self.slots = slots  # (argument position, dynamic index, C array type, shape, dtype)
         self.out_pos = out_pos
         self.out_ctype = out_ctype
         self.out_shape = output.shape
@@ -94,9 +94,9 @@ class BoundCall:
             x = dynamic[k]
             if x.shape != shape or x.dtype != dtype or not x.flags.c_contiguous:
                 raise ValueError(f"{self.kernel}: bound call expects {dtype}{list(shape)}, got {x.dtype}{list(x.shape)}")
-            args[pos] = ffi.cast(ctype, ffi.from_buffer(x))
+            args[pos] = ffi.from_buffer(ctype, x)
         out = np.empty(self.out_shape, dtype=self.out_dtype)
-        args[self.out_pos] = ffi.cast(self.out_ctype, ffi.from_buffer(out))
+        args[self.out_pos] = ffi.from_buffer(self.out_ctype, out)
         status = self.fn(*args)
         if status is not None:
             raise_for_status(self.kernel, int(status))
@@ -117,6 +117,12 @@ def invoke(kernel: str, fn: Callable[..., Any], *args: Any, output: np.ndarray) 
     return output
 
 
+def _array_type(pointer: Any) -> Any:
+    """The C array type (``T[]``) matching a ``T *`` argument: ``ffi.from_buffer``
+    of that type passes straight to the parameter, with no cast."""
+    return ffi.getctype(ffi.typeof(pointer).item, "[]")
+
+
 def _bind(kernel: str, fn: Callable[..., Any], args: list[Any], output: np.ndarray, rec: Recorder) -> BoundCall | None:
     addresses = [_address(a) for a in args]
     out_addr = output.ctypes.data
@@ -131,7 +137,7 @@ def _bind(kernel: str, fn: Callable[..., Any], args: list[Any], output: np.ndarr
         if len(positions) != 1:
             return None
         pos = positions[0]
-        slots.append((pos, k, ffi.getctype(ffi.typeof(args[pos])), x.shape, x.dtype))
-    out_ctype = ffi.getctype(ffi.typeof(args[out_pos]))
+        slots.append((pos, k, _array_type(args[pos]), x.shape, x.dtype))
+    out_ctype = _array_type(args[out_pos])
     constants = [obj for obj in rec.keep if not any(obj is x for x in rec.dynamic)]
     return BoundCall(kernel, fn, args, slots, out_pos, out_ctype, output, constants)
