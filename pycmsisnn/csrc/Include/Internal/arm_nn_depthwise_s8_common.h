@@ -4,7 +4,9 @@
  * The layer predicates are shared by arm_depthwise_conv_wrapper_s8 and its
  * buffer-size functions so that the kernel chosen and the scratch sized for
  * it can never disagree. The pixel helper is the arithmetic common to the
- * channel-multiplier-1 kernels (_opt and 3x3).
+ * channel-multiplier-1 kernels (_opt and 3x3) in their portable build; the
+ * vectorised builds (MVE, DSP) share the window walk and the per-pixel
+ * channel loops in Internal/arm_nn_depthwise_s8_simd.h.
  */
 #ifndef ARM_NN_DEPTHWISE_S8_COMMON_H
 #define ARM_NN_DEPTHWISE_S8_COMMON_H

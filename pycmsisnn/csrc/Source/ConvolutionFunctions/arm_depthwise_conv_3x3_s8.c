@@ -7,11 +7,15 @@
  * tap of a row or column can fall outside the input (both only when the
  * input is a single row or column). Each output pixel therefore starts from
  * the full window and drops those edge taps; the sums are those of
- * arm_depthwise_conv_s8_opt.
+ * arm_depthwise_conv_s8_opt. MVE and DSP builds share the vectorised channel
+ * loops of arm_depthwise_conv_s8_opt (Internal/arm_nn_depthwise_s8_simd.h),
+ * whose DSP form unrolls the 3-tap rows of whole windows; the loops below
+ * serve the portable build and the layers those leave.
  */
 #include "arm_nnfunctions.h"
 #include "arm_nnsupportfunctions.h"
 #include "Internal/arm_nn_depthwise_s8_common.h"
+#include "Internal/arm_nn_depthwise_s8_simd.h"
 
 arm_cmsis_nn_status arm_depthwise_conv_3x3_s8(const cmsis_nn_context *ctx,
                                               const cmsis_nn_dw_conv_params *dw_conv_params,
@@ -47,6 +51,22 @@ arm_cmsis_nn_status arm_depthwise_conv_3x3_s8(const cmsis_nn_context *ctx,
     {
         return ARM_CMSIS_NN_ARG_ERROR;
     }
+
+#if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
+    if (arm_nn_dw_s8_simd_takes(dw_conv_params))
+    {
+        arm_nn_dw_s8_ch1_simd(dw_conv_params,
+                              quant_params,
+                              input_dims,
+                              input_data,
+                              filter_dims,
+                              filter_data,
+                              bias_data,
+                              output_dims,
+                              output_data);
+        return ARM_CMSIS_NN_SUCCESS;
+    }
+#endif
 
     for (oy = 0; oy < out_h; oy++)
     {

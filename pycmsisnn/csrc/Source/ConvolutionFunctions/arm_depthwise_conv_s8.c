@@ -5,9 +5,16 @@
  * oc = ic * ch_mult + m reads input channel ic; every in-bounds tap adds
  * (x + input_offset) * w to the int32 accumulator, which starts at the bias
  * (or 0 without one) and is requantised per output channel.
+ *
+ * MVE and DSP builds clip each output pixel's (dilated) window to the input
+ * once and vectorise over channels: channel multiplier 1 as the _opt kernel
+ * does, larger multipliers over the output channels of one input channel
+ * (Internal/arm_nn_depthwise_s8_simd.h). The portable loops below serve the
+ * portable build and the layers those leave (arm_nn_dw_s8_simd_takes).
  */
 #include "arm_nnfunctions.h"
 #include "arm_nnsupportfunctions.h"
+#include "Internal/arm_nn_depthwise_s8_simd.h"
 
 arm_cmsis_nn_status arm_depthwise_conv_s8(const cmsis_nn_context *ctx,
                                           const cmsis_nn_dw_conv_params *dw_conv_params,
@@ -48,6 +55,22 @@ arm_cmsis_nn_status arm_depthwise_conv_s8(const cmsis_nn_context *ctx,
     {
         return ARM_CMSIS_NN_ARG_ERROR;
     }
+
+#if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
+    if (arm_nn_dw_s8_simd_takes(dw_conv_params))
+    {
+        arm_nn_dw_s8_simd(dw_conv_params,
+                          quant_params,
+                          input_dims,
+                          input_data,
+                          filter_dims,
+                          filter_data,
+                          bias_data,
+                          output_dims,
+                          output_data);
+        return ARM_CMSIS_NN_SUCCESS;
+    }
+#endif
 
     for (b = 0; b < batches; b++)
     {

@@ -3,13 +3,19 @@
  * with channel multiplier 1, one batch and no dilation (any filter size).
  *
  * Each output pixel clips its filter window to the input once, then sums
- * every channel over the clipped window. The portable build needs no
- * scratch; the DSP and MVE builds of the official library do (see
- * arm_depthwise_conv_s8_opt_get_buffer_size_dsp/_mve).
+ * every channel over the clipped window. MVE builds take 16 or 8 channels
+ * per step (two side-by-side pixels at once where both windows are whole),
+ * DSP builds 4 channels per 32-bit word (Internal/arm_nn_depthwise_s8_simd.h);
+ * the portable loops below serve the portable build and the rare layers the
+ * vectorised paths leave (arm_nn_dw_s8_simd_takes). None of them uses the
+ * scratch that the official library's DSP and MVE builds ask for (see
+ * arm_depthwise_conv_s8_opt_get_buffer_size_dsp/_mve); it stays promised so
+ * that either library can be linked.
  */
 #include "arm_nnfunctions.h"
 #include "arm_nnsupportfunctions.h"
 #include "Internal/arm_nn_depthwise_s8_common.h"
+#include "Internal/arm_nn_depthwise_s8_simd.h"
 
 arm_cmsis_nn_status arm_depthwise_conv_s8_opt(const cmsis_nn_context *ctx,
                                               const cmsis_nn_dw_conv_params *dw_conv_params,
@@ -38,6 +44,22 @@ arm_cmsis_nn_status arm_depthwise_conv_s8_opt(const cmsis_nn_context *ctx,
     {
         return ARM_CMSIS_NN_ARG_ERROR;
     }
+
+#if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
+    if (arm_nn_dw_s8_simd_takes(dw_conv_params))
+    {
+        arm_nn_dw_s8_ch1_simd(dw_conv_params,
+                              quant_params,
+                              input_dims,
+                              input_data,
+                              filter_dims,
+                              filter_data,
+                              bias_data,
+                              output_dims,
+                              output_data);
+        return ARM_CMSIS_NN_SUCCESS;
+    }
+#endif
 
     for (oy = 0; oy < out_h; oy++)
     {

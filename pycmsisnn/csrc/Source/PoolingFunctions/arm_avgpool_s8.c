@@ -4,10 +4,96 @@
  * Each output is the mean of the input values under its window, the window
  * clipped to the input so that padding neither adds to the sum nor to the
  * count. The division rounds half away from zero; the result is clamped to
- * the activation range. The portable build needs no scratch.
+ * the activation range. No build uses scratch (the DSP size stays
+ * promised so that either library can be linked).
+ *
+ * Windows of at most 256 values sum exactly in 16 bits (|sum| <= 128 * 256):
+ * MVE builds then add 16 channels per step as two int16 vectors (a last
+ * block tail-predicated), DSP builds 4 channels per 32-bit word with SXTAB16
+ * (even and odd bytes into two int16 pairs). Larger windows, leftover DSP
+ * channels and the portable build sum one channel at a time. The divisions
+ * are the portable ones in every build.
  */
 #include "arm_nnfunctions.h"
 #include "arm_nnsupportfunctions.h"
+
+#if defined(ARM_MATH_MVEI)
+    #include <arm_mve.h>
+#elif defined(ARM_MATH_DSP)
+    #include <arm_acle.h>
+#endif
+
+/* The mean of `count` values summing to `sum`, rounded half away from zero,
+ * clamped. */
+static inline int8_t avg_round_clamp(int32_t sum, const int32_t count, const int32_t act_min, const int32_t act_max)
+{
+    sum = (sum > 0) ? (sum + count / 2) / count : (sum - count / 2) / count;
+    return (int8_t)PCN_CLAMP(sum, act_min, act_max);
+}
+
+#if defined(ARM_MATH_MVEI)
+/* Channels [c, c + 16) (or the `valid` < 16 from c, predicated) of one
+ * output pixel: the window rows [y0, y1) x columns [x0, x1) of at most 256
+ * values summed in int16 lanes, then divided. `in` is the batch's input. */
+static void avg_pool_block16_mve(const int8_t *in,
+                                 const int32_t in_w,
+                                 const int32_t channels,
+                                 const int32_t c,
+                                 const int32_t valid,
+                                 const int32_t y0,
+                                 const int32_t y1,
+                                 const int32_t x0,
+                                 const int32_t x1,
+                                 const int32_t act_min,
+                                 const int32_t act_max,
+                                 int8_t *out)
+{
+    const int32_t count = (y1 - y0) * (x1 - x0);
+    int16x8_t lo = vdupq_n_s16(0);
+    int16x8_t hi = vdupq_n_s16(0);
+    int16_t sums[16];
+    int32_t y, x, i;
+
+    if (valid >= 16)
+    {
+        for (y = y0; y < y1; y++)
+        {
+            const int8_t *p = in + (y * in_w + x0) * channels + c;
+
+            for (x = x0; x < x1; x++)
+            {
+                lo = vaddq_s16(lo, vldrbq_s16(p));
+                hi = vaddq_s16(hi, vldrbq_s16(p + 8));
+                p += channels;
+            }
+        }
+    }
+    else
+    {
+        /* lanes off read 0 and are never stored */
+        const mve_pred16_t pred_lo = vctp16q((uint32_t)valid);
+        const mve_pred16_t pred_hi = vctp16q((uint32_t)(valid > 8 ? valid - 8 : 0));
+
+        for (y = y0; y < y1; y++)
+        {
+            const int8_t *p = in + (y * in_w + x0) * channels + c;
+
+            for (x = x0; x < x1; x++)
+            {
+                lo = vaddq_s16(lo, vldrbq_z_s16(p, pred_lo));
+                hi = vaddq_s16(hi, vldrbq_z_s16(p + 8, pred_hi));
+                p += channels;
+            }
+        }
+    }
+    vst1q_s16(sums, lo);
+    vst1q_s16(sums + 8, hi);
+    for (i = 0; i < PCN_MIN(valid, 16); i++)
+    {
+        out[c + i] = avg_round_clamp(sums[i], count, act_min, act_max);
+    }
+}
+#endif
 
 /* True when every one of `count` windows of `taps` positions, starting at
  * i * stride - pad, overlaps [0, size). The starts are linear in i, so the
@@ -71,7 +157,52 @@ arm_cmsis_nn_status arm_avgpool_s8(const cmsis_nn_context *ctx,
                 const int32_t x0 = PCN_MAX(origin_x, 0);
                 const int32_t x1 = PCN_MIN(origin_x + filter_dims->w, in_w);
                 const int32_t count = (y1 - y0) * (x1 - x0);
-                for (c = 0; c < channels; c++)
+
+                c = 0;
+#if defined(ARM_MATH_MVEI)
+                if (count <= 256)
+                {
+                    for (; c < channels; c += 16)
+                    {
+                        avg_pool_block16_mve(
+                            in_batch, in_w, channels, c, channels - c, y0, y1, x0, x1, act_min, act_max, output_data);
+                    }
+                    c = channels;
+                }
+#elif defined(ARM_MATH_DSP)
+                if (count <= 256)
+                {
+                    for (; c <= channels - 4; c += 4)
+                    {
+                        /* halfword sums: even = channels c, c + 2; odd = c + 1, c + 3 */
+                        int32_t even = 0;
+                        int32_t odd = 0;
+                        int32_t y, x;
+
+                        for (y = y0; y < y1; y++)
+                        {
+                            const int8_t *row = in_batch + (y * in_w + x0) * channels + c;
+
+                            for (x = x0; x < x1; x++)
+                            {
+                                int32_t v, v_odd;
+
+                                memcpy(&v, row, sizeof(v));
+                                __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(v_odd) : "r"(odd), "r"(v));
+                                even = __sxtab16(even, v);
+                                odd = v_odd;
+                                row += channels;
+                            }
+                        }
+                        output_data[c] = avg_round_clamp((int16_t)even, count, act_min, act_max);
+                        output_data[c + 1] = avg_round_clamp((int16_t)odd, count, act_min, act_max);
+                        output_data[c + 2] = avg_round_clamp(even >> 16, count, act_min, act_max);
+                        output_data[c + 3] = avg_round_clamp(odd >> 16, count, act_min, act_max);
+                    }
+                }
+#endif
+                output_data += c;
+                for (; c < channels; c++)
                 {
                     int32_t sum = 0;
                     int32_t y, x;
@@ -86,8 +217,7 @@ arm_cmsis_nn_status arm_avgpool_s8(const cmsis_nn_context *ctx,
                         }
                     }
                     /* Round half away from zero, then truncate towards zero. */
-                    sum = (sum > 0) ? (sum + count / 2) / count : (sum - count / 2) / count;
-                    *output_data++ = (int8_t)PCN_CLAMP(sum, act_min, act_max);
+                    *output_data++ = avg_round_clamp(sum, count, act_min, act_max);
                 }
             }
         }
