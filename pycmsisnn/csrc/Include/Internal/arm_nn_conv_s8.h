@@ -99,15 +99,19 @@ static inline int32_t arm_nn_conv_s8_1_x_n_buffer_size_mve(const cmsis_nn_conv_p
     return left_size > right_size ? left_size : right_size;
 }
 
-/* Bytes of scratch arm_nn_conv_s8_im2col needs: one int8 column of
- * KH * KW * C_FILTER entries (never more than any of the sizes above). */
+/* Bytes of scratch arm_nn_conv_s8_im2col needs at least: one int8 column
+ * of KH * KW * C_FILTER entries (never more than any of the sizes above).
+ * The DSP and MVE builds use more when the build's own formula above
+ * promises it (two columns, an int16 column pair, up to four columns). */
 static inline int32_t arm_nn_conv_s8_im2col_scratch(const cmsis_nn_dims *filter_dims)
 {
     return filter_dims->w * filter_dims->h * filter_dims->c;
 }
 
-/* Generic (optionally grouped, optionally upscaled) convolution through an
- * int8 im2col column in col_buf (arm_nn_conv_s8_im2col_scratch bytes).
+/* Generic (optionally grouped, optionally upscaled) convolution through
+ * im2col columns in col_buf (the build's arm_convolve_s8 /
+ * arm_convolve_1_x_n_s8 buffer size; the portable build uses one column,
+ * arm_nn_conv_s8_im2col_scratch bytes).
  * input_dims is the extent the filter slides over; with up_h/up_w > 1 that is
  * the zero-inserted input, whose real data then has ceil(h / up_h) rows of
  * ceil(w / up_w) pixels and sits at the positions that are multiples of the

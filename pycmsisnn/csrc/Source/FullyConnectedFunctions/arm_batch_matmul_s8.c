@@ -9,8 +9,10 @@
  * [n][h][w = columns][c = depth]; the output is [n][h][lhs w][rhs w].
  * A batch dimension of 1 on one side is broadcast against the other side's.
  * adj_x and adj_y are not read: the caller has already laid both operands
- * out as described (as TensorFlow Lite Micro does before calling). The
- * portable kernel needs no scratch and never reads ctx.
+ * out as described (as TensorFlow Lite Micro does before calling). Each
+ * (n, h) product is the fully-connected core (Internal/arm_nn_fc_common_s8.h,
+ * with its DSP and MVE paths) on lhs rows against rhs rows; no path needs
+ * scratch and none reads ctx.
  */
 #include "arm_nnfunctions.h"
 #include "arm_nnsupportfunctions.h"
@@ -52,8 +54,6 @@ arm_cmsis_nn_status arm_batch_matmul_s8(const cmsis_nn_context *ctx,
     const size_t rhs_mat = (size_t)cols * (size_t)depth;
     int32_t n;
     int32_t h;
-    int32_t i;
-    int32_t j;
     (void)ctx;
 
     if (input_lhs_dims->n < 1 || input_lhs_dims->h < 1 || input_rhs_dims->n < 1 || input_rhs_dims->h < 1 ||
@@ -76,21 +76,21 @@ arm_cmsis_nn_status arm_batch_matmul_s8(const cmsis_nn_context *ctx,
             const int8_t *rhs = input_rhs + ((size_t)rhs_n * (size_t)input_rhs_dims->h + (size_t)rhs_h) * rhs_mat;
             int8_t *out = output + ((size_t)n * (size_t)out_h + (size_t)h) * (size_t)rows * (size_t)cols;
 
-            for (i = 0; i < rows; i++)
-            {
-                const int8_t *lhs_row = lhs + (size_t)i * (size_t)depth;
-                for (j = 0; j < cols; j++)
-                {
-                    const int32_t acc = pcn_dot_offset_s8(
-                        lhs_row, fc->input_offset, rhs + (size_t)j * (size_t)depth, fc->filter_offset, depth);
-                    out[(size_t)i * (size_t)cols + (size_t)j] = arm_nn_requantize_clamp_s8(acc,
-                                                                                          quant_params->multiplier,
-                                                                                          quant_params->shift,
-                                                                                          fc->output_offset,
-                                                                                          fc->activation.min,
-                                                                                          fc->activation.max);
-                }
-            }
+            pcn_fc_s8_rows(lhs,
+                           rows,
+                           rhs,
+                           cols,
+                           depth,
+                           fc->input_offset,
+                           fc->filter_offset,
+                           fc->output_offset,
+                           fc->activation.min,
+                           fc->activation.max,
+                           NULL,
+                           &quant_params->multiplier,
+                           &quant_params->shift,
+                           0,
+                           out);
         }
     }
     return ARM_CMSIS_NN_SUCCESS;

@@ -2,7 +2,8 @@
  * pycmsisnn: arm_fully_connected_per_channel_s8.
  *
  * As arm_fully_connected_s8, but output feature o is requantised with
- * quant_params->multiplier[o] and quant_params->shift[o]. No scratch needed.
+ * quant_params->multiplier[o] and quant_params->shift[o]. No path needs
+ * scratch or reads ctx.
  */
 #include "arm_nnfunctions.h"
 #include "arm_nnsupportfunctions.h"

@@ -5,7 +5,9 @@
  * each of the input_dims->n rows of filter_dims->n values is multiplied by the
  * [output_dims->c][filter_dims->n] weight matrix, offsets applied to both
  * operands, bias added, the sum requantised, the output offset added and the
- * result clamped. The portable kernel needs no scratch and never reads ctx.
+ * result clamped. No path (portable, DSP, MVE: Internal/arm_nn_fc_common_s8.h)
+ * needs scratch or reads ctx: the MVE path computes the weight sums it folds
+ * the input offset with as it goes, instead of expecting them in ctx->buf.
  */
 #include "arm_nnfunctions.h"
 #include "arm_nnsupportfunctions.h"
