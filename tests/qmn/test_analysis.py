@@ -129,8 +129,8 @@ def test_relu6_with_a_clamp_inside_int8_is_not_expressible() -> None:
     assert "use the s8 API" in r.to_dict()["advice"]
 
 
-@pytest.mark.skipif(not KWS.is_file(), reason="the shared MLPerf models are not present")
 def test_non_square_layers_get_no_kernel() -> None:
+    assert KWS.is_file(), f"{KWS} is missing: the shared models must sit beside the checkout"
     a = _layer(requantize_power_of_two(KWS.read_bytes()), 0)
     assert a.exact and a.kernel is None
     assert a.kernel_note == "non-square input 49x10 (the historical _nonsquare kernels are not provided); non-square kernel 10x4"
