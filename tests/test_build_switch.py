@@ -52,6 +52,11 @@ def test_official_tree_builds_with_our_declarations(tmp_path: Path, monkeypatch:
     """A full cffi build against a tree in the official layout links."""
     official = _fake_official(tmp_path / "CMSIS-NN")
     monkeypatch.setenv("CMSIS_NN_ROOT", str(official))
+    # Our own sources from a copy inside tmp_path too: distutils writes each
+    # object file at the source's path relative to the build directory.
+    shutil.copytree(build.CSRC, tmp_path / "ours")
+    monkeypatch.setattr(build, "OUR_INCLUDE", tmp_path / "ours" / "Include")
+    monkeypatch.setattr(build, "OUR_SOURCE", tmp_path / "ours" / "Source")
     monkeypatch.chdir(tmp_path)
     builder = build.make_builder()
     out = builder.compile(tmpdir=str(tmp_path))
