@@ -29,10 +29,9 @@ import math
 
 import numpy as np
 
-from .. import quant
 from ..ir import Graph, Operator, Tensor
 from ..quant import hard_swish_params, leaky_relu_params, relu_params, sigmoid_tanh_params
-from .common import dtype_reason, first_reason, output, tensor
+from .common import derivation_reason, dtype_reason, first_reason, output, per_tensor_reason, same_size_reason, tensor
 from .plan import KernelCall, TensorArg
 from .registry import rule
 
@@ -46,32 +45,18 @@ def _f32(x: float) -> float:
     return float(np.float32(x))
 
 
-
-
 # -------------------------------------------------------------- the rules
-
-
-def _per_tensor_reason(t: Tensor, role: str) -> str | None:
-    if t.quant is not None and t.quant.per_channel:
-        return f"{role} '{t.name}' is quantised per channel; a single scale is needed"
-    return None
 
 
 def _unary_reason(graph: Graph, op: Operator) -> str | None:
     x, y = tensor(graph, op, 0, "input"), output(graph, op)
-    reason = first_reason(
+    return first_reason(
         dtype_reason(x, "input", [np.int8]),
         dtype_reason(y, "output", [np.int8]),
-        _per_tensor_reason(x, "input"),
-        _per_tensor_reason(y, "output"),
+        per_tensor_reason(x, "input"),
+        per_tensor_reason(y, "output"),
+        same_size_reason(x, y),
     )
-    if reason:
-        return reason
-    if x.size != y.size:
-        return f"input has {x.size} elements, output {y.size}"
-    if x.is_constant:
-        return f"input '{x.name}' is a constant tensor"
-    return None
 
 
 def _fixed_output_reason(y: Tensor, expected: tuple[float, int]) -> str | None:
@@ -79,14 +64,6 @@ def _fixed_output_reason(y: Tensor, expected: tuple[float, int]) -> str | None:
     assert y.quant is not None
     if abs(y.quant.scale - scale) > 1e-9 * scale or y.quant.zero_point != zp:
         return f"output quantisation must be scale {scale:g}, zero point {zp} (got {y.quant.scale:g}, {y.quant.zero_point})"
-    return None
-
-
-def _derivation_reason(fn, *args) -> str | None:  # noqa: ANN001, ANN002
-    try:
-        fn(*args)
-    except (quant.QuantError, ValueError) as exc:
-        return str(exc)
     return None
 
 
@@ -107,7 +84,7 @@ def _sigmoid_tanh_check(graph: Graph, op: Operator) -> str | None:
     x, y, s_in, zp_in, _, _ = _scales(graph, op)
     return first_reason(
         _fixed_output_reason(y, LOGISTIC_OUTPUT if op.opcode == "LOGISTIC" else TANH_OUTPUT),
-        _derivation_reason(sigmoid_tanh_params, s_in, zp_in),
+        derivation_reason(sigmoid_tanh_params, s_in, zp_in),
     )
 
 
@@ -123,7 +100,7 @@ def _relu_check(graph: Graph, op: Operator) -> str | None:
     if reason:
         return reason
     _, _, s_in, zp_in, s_out, zp_out = _scales(graph, op)
-    return _derivation_reason(relu_params, op.opcode, s_in, zp_in, s_out, zp_out)
+    return derivation_reason(relu_params, op.opcode, s_in, zp_in, s_out, zp_out)
 
 
 @rule("RELU", "RELU6", "RELU_N1_TO_1", check=_relu_check)
@@ -143,7 +120,7 @@ def _leaky_relu_check(graph: Graph, op: Operator) -> str | None:
     _, _, s_in, zp_in, s_out, zp_out = _scales(graph, op)
     if not math.isfinite(_alpha(op)):
         return f"alpha {_alpha(op)} is not finite"
-    return _derivation_reason(leaky_relu_params, s_in, zp_in, s_out, zp_out, _alpha(op))
+    return derivation_reason(leaky_relu_params, s_in, zp_in, s_out, zp_out, _alpha(op))
 
 
 @rule("LEAKY_RELU", check=_leaky_relu_check)
@@ -157,7 +134,7 @@ def _hard_swish_check(graph: Graph, op: Operator) -> str | None:
     if reason:
         return reason
     _, _, s_in, zp_in, s_out, zp_out = _scales(graph, op)
-    return _derivation_reason(hard_swish_params, s_in, zp_in, s_out, zp_out)
+    return derivation_reason(hard_swish_params, s_in, zp_in, s_out, zp_out)
 
 
 @rule("HARD_SWISH", check=_hard_swish_check)

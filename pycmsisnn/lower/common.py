@@ -1,7 +1,7 @@
 """Helpers shared by the op lowering modules: tensor roles, types, clamps."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -43,6 +43,33 @@ def dtype_reason(t: Tensor, role: str, allowed: Sequence[type]) -> str | None:
 
 def first_reason(*reasons: str | None) -> str | None:
     return next((r for r in reasons if r), None)
+
+
+def per_tensor_reason(t: Tensor, role: str) -> str | None:
+    """Why ``t`` lacks the single scale and zero point a kernel needs, or None."""
+    if t.quant is None:
+        return f"{role} '{t.name}' has no quantisation parameters"
+    if t.quant.per_channel:
+        return f"{role} '{t.name}' is quantised per channel; a single scale is needed"
+    return None
+
+
+def same_size_reason(x: Tensor, y: Tensor) -> str | None:
+    """Why an elementwise op cannot map input ``x`` onto output ``y``, or None."""
+    if x.size != y.size:
+        return f"input has {x.size} elements, output {y.size}"
+    if x.is_constant:
+        return f"input '{x.name}' is a constant tensor"
+    return None
+
+
+def derivation_reason(derive: Callable[..., object], *args: object) -> str | None:
+    """The message of the QuantError (or ValueError) ``derive(*args)`` raises, or None."""
+    try:
+        derive(*args)
+    except ValueError as exc:  # QuantError is a ValueError
+        return str(exc)
+    return None
 
 
 def activation_of(op: Operator, out: Tensor) -> Activation:

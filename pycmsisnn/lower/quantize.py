@@ -11,36 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import quant
-from ..ir import Graph, Operator, Tensor
+from ..ir import Graph, Operator
 from ..quant import affine_params, requantize_params
-from .common import dtype_reason, first_reason, output, tensor
+from .common import derivation_reason, dtype_reason, first_reason, output, per_tensor_reason, same_size_reason, tensor
 from .plan import KernelCall, TensorArg
 from .registry import rule
-
-
-def _per_tensor_reason(t: Tensor, role: str) -> str | None:
-    if t.quant is None:
-        return f"{role} '{t.name}' has no quantisation parameters"
-    if t.quant.per_channel:
-        return f"{role} '{t.name}' is quantised per channel; a single scale is needed"
-    return None
-
-
-def _shape_reason(x: Tensor, y: Tensor) -> str | None:
-    if x.size != y.size:
-        return f"input has {x.size} elements, output {y.size}"
-    if x.is_constant:
-        return f"input '{x.name}' is a constant tensor"
-    return None
-
-
-def _derivation_reason(fn, *args) -> str | None:  # noqa: ANN001, ANN002
-    try:
-        fn(*args)
-    except (quant.QuantError, ValueError) as exc:
-        return str(exc)
-    return None
 
 
 def _quantize_check(graph: Graph, op: Operator) -> str | None:
@@ -48,17 +23,17 @@ def _quantize_check(graph: Graph, op: Operator) -> str | None:
     reason = first_reason(dtype_reason(x, "input", [np.float32, np.int8]), dtype_reason(y, "output", [np.int8]))
     if reason:
         return reason
-    reason = first_reason(_per_tensor_reason(y, "output"), _shape_reason(x, y))
+    reason = first_reason(per_tensor_reason(y, "output"), same_size_reason(x, y))
     if reason:
         return reason
     assert y.quant is not None
     if x.dtype == np.float32:
-        return _derivation_reason(affine_params, y.quant.scale, y.quant.zero_point)
-    reason = _per_tensor_reason(x, "input")
+        return derivation_reason(affine_params, y.quant.scale, y.quant.zero_point)
+    reason = per_tensor_reason(x, "input")
     if reason:
         return reason
     assert x.quant is not None
-    return _derivation_reason(requantize_params, x.quant.scale, x.quant.zero_point, y.quant.scale, y.quant.zero_point)
+    return derivation_reason(requantize_params, x.quant.scale, x.quant.zero_point, y.quant.scale, y.quant.zero_point)
 
 
 @rule("QUANTIZE", check=_quantize_check)
@@ -79,11 +54,11 @@ def _dequantize_check(graph: Graph, op: Operator) -> str | None:
     reason = first_reason(dtype_reason(x, "input", [np.int8]), dtype_reason(y, "output", [np.float32]))
     if reason:
         return reason
-    reason = first_reason(_per_tensor_reason(x, "input"), _shape_reason(x, y))
+    reason = first_reason(per_tensor_reason(x, "input"), same_size_reason(x, y))
     if reason:
         return reason
     assert x.quant is not None
-    return _derivation_reason(affine_params, x.quant.scale, x.quant.zero_point)
+    return derivation_reason(affine_params, x.quant.scale, x.quant.zero_point)
 
 
 @rule("DEQUANTIZE", check=_dequantize_check)

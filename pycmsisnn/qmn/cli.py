@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..cli import model_bytes
 from ..errors import CmsisNNError
 from .formats import QmnError
 from .report import S8_ADVICE, TIES, LayerReport, QmnReport, build_report
 from .requantize import ROUNDINGS
-
-DEFAULT_MODEL = "default"
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -42,15 +40,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--requantize", type=Path, metavar="OUT.tflite",
                    help="write the power-of-two model for legacy deployment and report the accuracy change")
     return p
-
-
-def _model_bytes(name: str) -> bytes:
-    if name == DEFAULT_MODEL:
-        return resources.files("pycmsisnn").joinpath("data", "default_model.tflite").read_bytes()
-    path = Path(name)
-    if not path.is_file():
-        raise FileNotFoundError(f"{name}: no such model file")
-    return path.read_bytes()
 
 
 def _pct(x: float) -> str:
@@ -130,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
         if args.data is not None:
             data = np.load(args.data, allow_pickle=False)
         report = build_report(
-            _model_bytes(args.model), args.model, samples=args.samples, seed=args.seed, data=data,
+            model_bytes(args.model), args.model, samples=args.samples, seed=args.seed, data=data,
             data_name=str(args.data), rounding=args.rounding, requantize_to=args.requantize,
         )
     except (CmsisNNError, ValueError, OSError) as exc:
