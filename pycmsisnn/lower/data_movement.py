@@ -104,22 +104,27 @@ def lower_concatenation(graph: Graph, op: Operator) -> KernelCall:
     )
 
 
-# ----------------------------------------------------------------- pad, padv2
-
-
-def _pad_check(graph: Graph, op: Operator) -> str | None:
+def _copy_with_constant(graph: Graph, op: Operator, role: str) -> tuple[np.ndarray | None, str | None]:
+    """Checks shared by PAD, PADV2 and TRANSPOSE: int8 input and output of one
+    quantisation and a supported rank; returns the constant int operand 1
+    (``role``), or the reason the op cannot be lowered."""
     x, y = tensor(graph, op, 0, "input"), output(graph, op)
     reason = first_reason(
         dtype_reason(x, "input", [np.int8]),
         dtype_reason(y, "output", [np.int8]),
         _rank_reason(x, "input"),
-    )
+    ) or _same_quant_reason(x, y, "input")
     if reason:
-        return reason
-    reason = _same_quant_reason(x, y, "input")
-    if reason:
-        return reason
-    paddings, reason = _int_constant(graph, op, 1, "paddings")
+        return None, reason
+    return _int_constant(graph, op, 1, role)
+
+
+# ----------------------------------------------------------------- pad, padv2
+
+
+def _pad_check(graph: Graph, op: Operator) -> str | None:
+    x, y = tensor(graph, op, 0, "input"), output(graph, op)
+    paddings, reason = _copy_with_constant(graph, op, "paddings")
     if reason:
         return reason
     assert paddings is not None
@@ -180,17 +185,7 @@ def lower_pad(graph: Graph, op: Operator) -> KernelCall:
 
 def _transpose_check(graph: Graph, op: Operator) -> str | None:
     x, y = tensor(graph, op, 0, "input"), output(graph, op)
-    reason = first_reason(
-        dtype_reason(x, "input", [np.int8]),
-        dtype_reason(y, "output", [np.int8]),
-        _rank_reason(x, "input"),
-    )
-    if reason:
-        return reason
-    reason = _same_quant_reason(x, y, "input")
-    if reason:
-        return reason
-    perm, reason = _int_constant(graph, op, 1, "permutation")
+    perm, reason = _copy_with_constant(graph, op, "permutation")
     if reason:
         return reason
     assert perm is not None
