@@ -21,7 +21,7 @@ from ..tflite import read_model
 from .cores import TARGETS, CoreFlags, core
 from .cwriter import CodegenRefusal, c_identifier
 from .project import LIBRARY_DIR, check_official, cmake_text, library_files, makefile_text
-from .report import STACK_ESTIMATE, ProjectReport, estimate_code, measure, toolchain_available
+from .report import ProjectReport, finish_report
 from .source import build_layers, header_text, source_text
 
 DEFAULT_TARGET = "cortex-m4"
@@ -118,14 +118,7 @@ def convert(
         kernels=kernels,
         layer_table=_layer_table(plan, arena),
     )
-    if measure_size if measure_size is not None else toolchain_available():
-        m = measure(out, name, cpu, constants)
-        report.code_bytes, report.stack_bytes, report.measured = m.code_bytes, m.stack_bytes, True
-    else:
-        report.code_bytes, report.stack_bytes = estimate_code(kernels, len(plan.calls)), STACK_ESTIMATE
-    (out / "report.json").write_text(report.to_json() + "\n")
-    (out / "report.txt").write_text(report.to_text())
-    return report
+    return finish_report(report, out, cpu, measure_size)
 
 
 def arena_library(official: Path | None) -> str:

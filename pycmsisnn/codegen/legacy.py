@@ -65,7 +65,7 @@ from .cores import core
 from .cwriter import CodegenRefusal, Layer, Unit, c_identifier
 from .kernels import reshape as emit_reshape_copy
 from .project import LIBRARY_DIR, cmake_text, library_files, makefile_text
-from .report import STACK_ESTIMATE, ProjectReport, estimate_code, measure, toolchain_available
+from .report import ProjectReport, finish_report
 from .source import header_text, source_text
 
 LEGACY_HEADER = "pycmsisnn_legacy_q7.h"
@@ -584,14 +584,7 @@ def convert_legacy(
         layer_table=_layer_table(plan, arena),
         q7_layers=_q7_table(plan),
     )
-    if measure_size if measure_size is not None else toolchain_available():
-        m = measure(out, name, cpu, constants)
-        report.code_bytes, report.stack_bytes, report.measured = m.code_bytes, m.stack_bytes, True
-    else:
-        report.code_bytes, report.stack_bytes = estimate_code(kernels, len(plan.calls)), STACK_ESTIMATE
-    (out / "report.json").write_text(report.to_json() + "\n")
-    (out / "report.txt").write_text(report.to_text())
-    return report
+    return finish_report(report, out, cpu, measure_size)
 
 
 __all__ = [

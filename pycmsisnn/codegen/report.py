@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import CmsisNNError
 from .cores import CoreFlags
@@ -143,3 +143,20 @@ def measure(project: Path, name: str, core: CoreFlags, constants_bytes: int) -> 
 
 def estimate_code(kernels: list[str], layers: int) -> int:
     return CODE_PER_KERNEL_ESTIMATE * len(kernels) + CODE_PER_LAYER_ESTIMATE * layers
+
+
+R = TypeVar("R", bound=ProjectReport)
+
+
+def finish_report(report: R, out: Path, cpu: CoreFlags, measure_size: bool | None) -> R:
+    """Fill in code and stack bytes (measured with the cross toolchain when
+    ``measure_size``, by default when it is installed; else estimated) and
+    write report.json and report.txt into the project ``out``."""
+    if measure_size if measure_size is not None else toolchain_available():
+        m = measure(out, report.name, cpu, report.constants_bytes)
+        report.code_bytes, report.stack_bytes, report.measured = m.code_bytes, m.stack_bytes, True
+    else:
+        report.code_bytes, report.stack_bytes = estimate_code(report.kernels, report.layers), STACK_ESTIMATE
+    (out / "report.json").write_text(report.to_json() + "\n")
+    (out / "report.txt").write_text(report.to_text())
+    return report
