@@ -3,14 +3,14 @@ runtime, TensorFlow Lite Micro's Python interpreter, and TensorFlow Lite's
 BUILTIN_REF (reference kernels) interpreter.
 
     python -m pytest benchmarks/test_models_host.py --benchmark-only \
-        --benchmark-group-by=param:name --benchmark-columns=min,median,rounds
+        --benchmark-group-by=param:mlperf --benchmark-columns=min,median,rounds
 
-Compare within one group (one model): the ratios are what count.
+Compare within one group (one model): the ratios are what count. The suite's
+MLPerf Tiny networks always; the real files with ``--models-dir DIR``.
 """
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,13 +19,7 @@ from pycmsisnn.reference import TflmRunner
 from pycmsisnn.runtime import load
 from pycmsisnn.verify import random_inputs
 
-MODELS = Path(__file__).resolve().parents[2] / "shared" / "models"
-NAMES = [
-    "mlperf_tiny_ad01_fc_autoencoder_int8.tflite",
-    "mlperf_tiny_kws01_dscnn_int8.tflite",
-    "mlperf_tiny_ic01_resnet8_int8.tflite",
-    "mlperf_tiny_vww01_mobilenetv1_025_int8.tflite",
-]
+from tests.support.mlperf_tiny import MlperfModel
 
 
 def _builtin_ref(data: bytes):  # noqa: ANN202 - a tf.lite.Interpreter
@@ -40,9 +34,8 @@ def _builtin_ref(data: bytes):  # noqa: ANN202 - a tf.lite.Interpreter
 
 
 @pytest.mark.parametrize("engine", ["pycmsisnn", "tflm", "tflite_builtin_ref"])
-@pytest.mark.parametrize("name", NAMES)
-def test_model(benchmark, name: str, engine: str) -> None:  # noqa: ANN001
-    data = (MODELS / name).read_bytes()
+def test_model(benchmark, mlperf: MlperfModel, engine: str) -> None:  # noqa: ANN001
+    data = mlperf.data
     model = load(data)
     x = random_inputs(model.graph, np.random.default_rng(0))
     expected = model.run(x)[0]

@@ -1,7 +1,6 @@
 """Replayed (bound) kernel calls give exactly what the wrappers give."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 
@@ -12,7 +11,8 @@ from pycmsisnn.quant import add_params
 from pycmsisnn.runtime import load
 from pycmsisnn.verify import random_inputs
 
-MODELS = Path(__file__).resolve().parents[2] / "shared" / "models"
+from .support import mlperf_tiny
+
 
 
 def test_bound_conv_equals_the_wrapper_on_new_data() -> None:
@@ -54,7 +54,7 @@ def test_bound_calls_reject_a_wrong_shape() -> None:
 
 
 def test_model_runs_repeat_exactly_after_binding() -> None:
-    model = load(MODELS / "mlperf_tiny_vww01_mobilenetv1_025_int8.tflite")
+    model = load(mlperf_tiny.built("vww01"))
     rng = np.random.default_rng(3)
     xs = [random_inputs(model.graph, rng) for _ in range(3)]
     first = [model.run(x)[0] for x in xs]  # the first run records, later runs replay

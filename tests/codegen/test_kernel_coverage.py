@@ -23,8 +23,8 @@ from ..kernels.test_softmax import SoftmaxConfig
 from ..kernels.test_softmax import _model as softmax_model
 from ..support.tflite_build import build_model, random_bias_initializer, tf
 from .host import build_host_model, output_specs
-from .test_models import GENERATED, MLPERF, generated_model
-from .test_models import MODELS as MODELS_DIR
+from ..support import mlperf_tiny
+from .test_models import GENERATED, generated_model
 
 
 def _data_movement(inputs: list) -> object:
@@ -88,8 +88,8 @@ def test_kernel_in_c_is_exact(key: str, tmp_path: Path, host_kernels: Path) -> N
 def test_every_emitter_is_exercised() -> None:
     """The models above plus those of test_models reach every emitter."""
     covered = {c.kernel for key in MODELS for c in load(MODELS[key]()).plan.calls}
-    for name, _ in MLPERF:
-        covered |= {c.kernel for c in load(MODELS_DIR / name).plan.calls}
+    for arch in mlperf_tiny.ARCHITECTURES:
+        covered |= {c.kernel for c in load(mlperf_tiny.built(arch)).plan.calls}
     for prefix, blocks, seed in GENERATED:
         covered |= {c.kernel for c in load(generated_model(prefix, blocks, seed)).plan.calls}
     assert covered == set(EMITTERS), f"not exercised: {sorted(set(EMITTERS) - covered)}"

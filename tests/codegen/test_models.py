@@ -14,16 +14,13 @@ from pycmsisnn.runtime import load
 from pycmsisnn.verify import random_inputs
 
 from ..models.test_generated import BLOCKS, BLOCKS_V2, network
+from ..support import mlperf_tiny
+from ..support.mlperf_tiny import MlperfModel
 from ..support.tflite_build import build_model
 from .host import build_host_model, output_specs
 
-MODELS = Path(__file__).resolve().parents[3] / "shared" / "models"
-MLPERF = [
-    ("mlperf_tiny_ad01_fc_autoencoder_int8.tflite", "cortex-m0"),
-    ("mlperf_tiny_kws01_dscnn_int8.tflite", "cortex-m4"),
-    ("mlperf_tiny_ic01_resnet8_int8.tflite", "cortex-m7"),
-    ("mlperf_tiny_vww01_mobilenetv1_025_int8.tflite", "cortex-m55"),
-]
+# The core each MLPerf Tiny network's project is generated for.
+MLPERF_CORE = {"ad01": "cortex-m0", "kws01": "cortex-m4", "ic01": "cortex-m7", "vww01": "cortex-m55"}
 SAMPLES = 3
 
 
@@ -44,16 +41,13 @@ def _check(data: bytes, root: Path, kernels: Path, target: str, seed: int, *, tf
                 np.testing.assert_array_equal(c, r.reshape(c.shape), err_msg=f"generated C vs TFLite Micro, output {k}, sample {sample}")
 
 
-@pytest.mark.parametrize("name,target", MLPERF, ids=[m[0].split("_")[2] for m in MLPERF])
-def test_mlperf_model_in_c_is_exact(name: str, target: str, tmp_path: Path, host_kernels: Path) -> None:
-    path = MODELS / name
-    assert path.is_file(), f"{path} is missing: the shared models must sit beside the checkout"
-    _check(path.read_bytes(), tmp_path, host_kernels, target, seed=7, tflm=True)
+def test_mlperf_model_in_c_is_exact(mlperf: MlperfModel, tmp_path: Path, host_kernels: Path) -> None:
+    _check(mlperf.data, tmp_path, host_kernels, MLPERF_CORE[mlperf.arch], seed=7, tflm=True)
 
 
 def test_linear_plan_in_c_is_exact(tmp_path: Path, host_kernels: Path) -> None:
     """The baseline plan (no reuse, RESHAPE copied) gives the same results."""
-    _check((MODELS / MLPERF[1][0]).read_bytes(), tmp_path, host_kernels, "cortex-m4", seed=8, tflm=False, strategy="linear")
+    _check(mlperf_tiny.built("kws01"), tmp_path, host_kernels, "cortex-m4", seed=8, tflm=False, strategy="linear")
 
 
 def test_default_model_in_c_is_exact(tmp_path: Path, host_kernels: Path) -> None:

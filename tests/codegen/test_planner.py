@@ -15,17 +15,14 @@ from pycmsisnn.memory import IN_PLACE_KERNELS, ArenaPlan, lifetimes, plan_arena
 from pycmsisnn.runtime import load
 from pycmsisnn.scratch import call_scratch
 
-from .test_models import GENERATED, MLPERF, MODELS, generated_model
+from ..support import mlperf_tiny
+from ..support.mlperf_tiny import MlperfModel
+from .test_models import GENERATED, generated_model
 
 CORES = ["host", "cortex-m0", "cortex-m4", "cortex-m55"]
-# Arena bytes of the MLPerf models for Cortex-M4 (greedy, in place): each is
-# the live peak, so no placement can do better.
-MLPERF_ARENA_M4 = {
-    "mlperf_tiny_ad01_fc_autoencoder_int8.tflite": 768,
-    "mlperf_tiny_kws01_dscnn_int8.tflite": 16000,
-    "mlperf_tiny_ic01_resnet8_int8.tflite": 49728,
-    "mlperf_tiny_vww01_mobilenetv1_025_int8.tflite": 55296,
-}
+# Arena bytes of the MLPerf Tiny networks for Cortex-M4 (greedy, in place):
+# each is the live peak, so no placement can do better.
+MLPERF_ARENA_M4 = {"ad01": 768, "kws01": 16000, "ic01": 49728, "vww01": 55296}
 # Generated networks where no greedy order reaches the live peak: (arena, peak).
 GREEDY_ABOVE_PEAK = {("generated-network-v2-108", "cortex-m4"): (664, 640)}
 
@@ -71,7 +68,7 @@ def simulate(plan: Plan, arena: ArenaPlan) -> None:
 
 
 def _plans() -> list[tuple[str, Plan]]:
-    plans = [(name, load(MODELS / name).plan) for name, _ in MLPERF]
+    plans = [(arch, load(mlperf_tiny.built(arch)).plan) for arch in mlperf_tiny.ARCHITECTURES]
     plans += [(f"{p}-{s}", load(generated_model(p, b, s)).plan) for p, b, s in GENERATED]
     return plans
 
@@ -103,9 +100,9 @@ def test_greedy_reaches_the_live_peak_and_beats_linear(plans: list[tuple[str, Pl
                 assert greedy.arena_bytes == greedy.peak_bytes, f"{name} on {core}: arena {greedy.arena_bytes}, live peak {greedy.peak_bytes}"
 
 
-def test_mlperf_arenas(plans: list[tuple[str, Plan]]) -> None:
-    got = {name: plan_arena(plan, "cortex-m4").arena_bytes for name, plan in plans if name in MLPERF_ARENA_M4}
-    assert got == MLPERF_ARENA_M4
+def test_mlperf_arenas(mlperf: MlperfModel) -> None:
+    plan = load(mlperf.data).plan
+    assert plan_arena(plan, "cortex-m4").arena_bytes == plan_arena(plan, "cortex-m4").peak_bytes == MLPERF_ARENA_M4[mlperf.arch]
 
 
 def test_host_scratch_is_the_lowering_scratch(plans: list[tuple[str, Plan]]) -> None:
@@ -116,7 +113,7 @@ def test_host_scratch_is_the_lowering_scratch(plans: list[tuple[str, Plan]]) -> 
 
 
 def test_scratch_follows_the_core() -> None:
-    plan = load(MODELS / "mlperf_tiny_kws01_dscnn_int8.tflite").plan
+    plan = load(mlperf_tiny.built("kws01")).plan
     dw = next(c for c in plan.calls if c.kernel == "arm_depthwise_conv_wrapper_s8")
     sizes = {core: call_scratch(plan.graph, dw, core)[0].nbytes for core in ("cortex-m3", "cortex-m4", "cortex-m55")}
     # portable: none; DSP: the 3x3 kernel needs none; MVE: the _opt kernel's 4 * 124 * KH * KW.
@@ -127,7 +124,7 @@ def test_scratch_follows_the_core() -> None:
 
 
 def test_environment_switches_to_the_linear_plan(monkeypatch: pytest.MonkeyPatch) -> None:
-    plan = load(MODELS / "mlperf_tiny_kws01_dscnn_int8.tflite").plan
+    plan = load(mlperf_tiny.built("kws01")).plan
     monkeypatch.setenv("PYCMSISNN_NO_MEMORY_PLANNER", "1")
     arena = plan_arena(plan, "cortex-m4")
     assert arena.strategy == "linear" and arena.arena_bytes == 73060 and arena.aliases == {}
@@ -136,7 +133,7 @@ def test_environment_switches_to_the_linear_plan(monkeypatch: pytest.MonkeyPatch
 
 
 def test_unknown_strategy_and_core_are_refused() -> None:
-    plan = load(MODELS / "mlperf_tiny_ad01_fc_autoencoder_int8.tflite").plan
+    plan = load(mlperf_tiny.built("ad01")).plan
     with pytest.raises(ValueError, match="strategy 'best'"):
         plan_arena(plan, "cortex-m4", strategy="best")
     with pytest.raises(ValueError, match="unknown core 'cortex-m85'"):

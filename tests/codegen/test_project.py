@@ -18,9 +18,9 @@ from pycmsisnn.runtime import load
 from pycmsisnn.verify import random_inputs
 
 from .host import MAIN_C, build_host_model, gcc, output_specs, run
-from .test_models import GENERATED, MODELS, generated_model
-
-KWS = MODELS / "mlperf_tiny_kws01_dscnn_int8.tflite"
+from ..support import mlperf_tiny
+from ..support.mlperf_tiny import MlperfModel
+from .test_models import GENERATED, generated_model
 PUBLIC_HEADERS = [CSRC / "Include" / "arm_nnfunctions.h", *sorted((CSRC / "Include").glob("pycmsisnn_*.h"))]
 
 
@@ -29,8 +29,18 @@ def _declared_functions() -> set[str]:
     return set(re.findall(r"\b((?:arm|pycmsisnn)_\w+)\s*\(", text))
 
 
-def test_files_and_interface(tmp_path: Path) -> None:
-    report = convert(KWS, tmp_path, target="cortex-m4", name="kws", measure_size=False)
+# KWS constants in flash on M4: weights, biases, multipliers and shifts (arrays
+# with equal contents are emitted once: the built network has three shift
+# arrays equal to others).
+KWS_CONSTANTS = {"built": 28216, "real": 28984}
+
+
+@pytest.mark.mlperf("kws01")
+def test_files_and_interface(mlperf: MlperfModel, tmp_path: Path) -> None:
+    graph = load(mlperf.data).graph
+    (x,), (y,) = (graph.tensor(i).quant for i in graph.inputs), (graph.tensor(i).quant for i in graph.outputs)
+    assert x is not None and y is not None
+    report = convert(mlperf.data, tmp_path, target="cortex-m4", name="kws", measure_size=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["CMakeLists.txt", "Makefile", "cmsis_nn", "kws.c", "kws.h", "report.json", "report.txt"]
     copied = sorted(p.relative_to(tmp_path / "cmsis_nn") for p in (tmp_path / "cmsis_nn").rglob("*") if p.is_file())
     ours = sorted(p.relative_to(CSRC) for p in CSRC.rglob("*") if p.suffix in (".c", ".h"))
@@ -38,9 +48,9 @@ def test_files_and_interface(tmp_path: Path) -> None:
     header = (tmp_path / "kws.h").read_text()
     for line in [
         "#define kws_INPUT_COUNT 1", "#define kws_OUTPUT_COUNT 1", "#define kws_INPUT0_SIZE 490",
-        "#define kws_INPUT0_DIMS {1, 49, 10, 1}", "#define kws_INPUT0_SCALE 0.584702909f", "#define kws_INPUT0_ZERO_POINT 83",
+        "#define kws_INPUT0_DIMS {1, 49, 10, 1}", f"#define kws_INPUT0_SCALE {x.scale:.9g}f", f"#define kws_INPUT0_ZERO_POINT {x.zero_point}",
         "#define kws_INPUT0_TYPE int8_t", "#define kws_OUTPUT0_SIZE 12", "#define kws_OUTPUT0_DIMS {1, 12}",
-        "#define kws_OUTPUT0_SCALE 0.00390625f", "#define kws_OUTPUT0_ZERO_POINT -128", "#define kws_OUTPUT0_TYPE int8_t",
+        f"#define kws_OUTPUT0_SCALE {y.scale:.9g}f", f"#define kws_OUTPUT0_ZERO_POINT {y.zero_point}", "#define kws_OUTPUT0_TYPE int8_t",
         "#define kws_ARENA_SIZE 16000", "#define kws_LAYER_COUNT 13",
         "arm_cmsis_nn_status kws_invoke(const void *const inputs[], void *const outputs[]);",
         "extern const pycmsisnn_tensor_ref kws_layer_outputs[kws_LAYER_COUNT];",
@@ -49,11 +59,13 @@ def test_files_and_interface(tmp_path: Path) -> None:
     source = (tmp_path / "kws.c").read_text()
     assert "static int8_t kws_arena[kws_ARENA_SIZE] __attribute__((aligned(16)));" in source
     arrays = re.findall(r"^static const (\w+) (\w+)\[(\d+)\] (__attribute__\(\(aligned\(4\)\)\)) =", source, re.M)
-    assert arrays and sum(int(n) * {"int8_t": 1, "int32_t": 4}[t] for t, _, n, _ in arrays) == report.constants_bytes == 28984
+    assert arrays and sum(int(n) * {"int8_t": 1, "int32_t": 4}[t] for t, _, n, _ in arrays) == report.constants_bytes == KWS_CONSTANTS[mlperf.source]
     # every layer: its status checked (the RESHAPE works in place: no code), then the marker
     assert [int(i) for i in re.findall(r"PYCMSISNN_LAYER_DONE\((\d+)\);", source)] == list(range(13))
     assert len(re.findall(r"status = kws_layer_\d+\(\);\n    if \(status != ARM_CMSIS_NN_SUCCESS\)", source)) == 12
-    assert "arm_reshape_s8(" not in source and "/* in place: tensor 32 is tensor 31's buffer, no copy */" in source
+    reshape = next(op for op in graph.operators if op.opcode == "RESHAPE")
+    note = f"/* in place: tensor {reshape.outputs[0]} is tensor {reshape.inputs[0]}'s buffer, no copy */"
+    assert "arm_reshape_s8(" not in source and note in source
     # only the CMSIS-NN API and our pycmsisnn_* kernels are called
     called = set(re.findall(r"\b((?:arm|pycmsisnn)_\w+)\(", source)) - {"pycmsisnn_layer_done"}  # the harness's marker
     assert called and called <= _declared_functions(), called - _declared_functions()
@@ -61,7 +73,7 @@ def test_files_and_interface(tmp_path: Path) -> None:
 
 
 def test_layer_table_gives_every_intermediate(tmp_path: Path, host_kernels: Path) -> None:
-    for k, (label, data) in enumerate([("kws", KWS.read_bytes()), ("v2-108", generated_model(*GENERATED[14]))]):
+    for k, (label, data) in enumerate([("kws", mlperf_tiny.built("kws01")), ("v2-108", generated_model(*GENERATED[14]))]):
         model = load(data)
         host = build_host_model(model, tmp_path / label, host_kernels, target="cortex-m55", layer_table=True)
         x = random_inputs(model.graph, np.random.default_rng(k))
@@ -136,14 +148,15 @@ def test_official_library_option(tmp_path: Path) -> None:
         convert(model, tmp_path / "q", cmsis_nn=tmp_path / "nowhere", measure_size=False)
 
 
-def test_reports(tmp_path: Path) -> None:
-    report = convert(KWS, tmp_path, target="cortex-m55", name="kws", measure_size=False)
+@pytest.mark.mlperf("kws01")
+def test_reports(mlperf: MlperfModel, tmp_path: Path) -> None:
+    report = convert(mlperf.data, tmp_path, target="cortex-m55", name="kws", measure_size=False)
     data = json.loads((tmp_path / "report.json").read_text())
     assert (data["arena_bytes"], data["peak_bytes"], data["linear_arena_bytes"], data["layers"]) == (20464, 20464, 90704, 13)
     assert data["flash_bytes"] == data["code_bytes"] + data["constants_bytes"] and data["ram_bytes"] == 20464 + data["stack_bytes"]
     assert data["measured"] is False and data["target"] == "cortex-m55"
     # MVE: the fully connected layer's kernel sums are constants (4 bytes per output)
-    assert data["constants_bytes"] == 28984 + 12 * 4 == report.constants_bytes
+    assert data["constants_bytes"] == KWS_CONSTANTS[mlperf.source] + 12 * 4 == report.constants_bytes
     text = (tmp_path / "report.txt").read_text()
     assert text.startswith("kws for cortex-m55: 13 layers") and "RAM:   " in text
     assert data["layer_table"][1]["scratch_bytes"] == 4 * 124 * 9
@@ -159,13 +172,16 @@ def test_convert_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         main(["convert", "default", "-o", str(tmp_path / "r"), "--target", "cortex-m85"])
 
 
-def test_inspect_shows_the_planned_arena(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["inspect", str(KWS)]) == 0
+@pytest.mark.mlperf("kws01")
+def test_inspect_shows_the_planned_arena(mlperf: MlperfModel, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "kws.tflite").write_bytes(mlperf.data)
+    assert main(["inspect", str(tmp_path / "kws.tflite")]) == 0
     assert "planned arena (greedy, 1 tensor(s) in place): cortex-m3 16000 B, cortex-m4 16000 B, cortex-m55 20464 B" in capsys.readouterr().out
 
 
 def test_converting_twice_replaces_the_project(tmp_path: Path) -> None:
-    convert(KWS, tmp_path, target="cortex-m4", name="kws", measure_size=False)
+    data = mlperf_tiny.built("kws01")
+    convert(data, tmp_path, target="cortex-m4", name="kws", measure_size=False)
     (tmp_path / "cmsis_nn" / "Source" / "stale.c").write_text("#error stale\n")
-    convert(KWS, tmp_path, target="cortex-m4", name="kws", measure_size=False)
+    convert(data, tmp_path, target="cortex-m4", name="kws", measure_size=False)
     assert not (tmp_path / "cmsis_nn" / "Source" / "stale.c").exists()

@@ -16,6 +16,7 @@ from pycmsisnn.runtime import load
 
 from ..kernels.test_batch_matmul import BmmConfig
 from ..kernels.test_batch_matmul import _model as bmm_model
+from ..support import mlperf_tiny
 
 
 def _plan_with(kernels: list[str]) -> Plan:
@@ -66,7 +67,7 @@ def test_refusal_exits_2_from_the_command_line(tmp_path: Path, capsys: pytest.Ca
     ("cortex-m4", "2nd", "'2nd' is not a valid C identifier"),
 ])
 def test_bad_target_or_name(tmp_path: Path, target: str, name: str, message: str) -> None:
-    plan = load(Path(__file__).resolve().parents[3] / "shared" / "models" / "mlperf_tiny_ad01_fc_autoencoder_int8.tflite").plan
+    plan = load(mlperf_tiny.built("ad01")).plan
     with pytest.raises(ValueError, match=message):
         convert(plan, tmp_path / "out", target=target, name=name, measure_size=False)
     assert not (tmp_path / "out").exists()

@@ -10,36 +10,30 @@ network allows it.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
-import pytest
 
 from pycmsisnn.memory import plan_arena
 from pycmsisnn.reference import tflm_arena_bytes
 from pycmsisnn.runtime import load
 
-from .test_models import MODELS
+from ..support.mlperf_tiny import MlperfModel
 
-# model: (TFLM total, TFLM head, our arena on Cortex-M4, on Cortex-M55)
+# architecture: (TFLM total, TFLM head, our arena on Cortex-M4, on Cortex-M55);
+# the built networks and the real files agree (same tensors, same shapes).
 EXPECTED = {
-    "mlperf_tiny_ad01_fc_autoencoder_int8.tflite": (3984, 768, 768, 768),
-    "mlperf_tiny_kws01_dscnn_int8.tflite": (24272, 16000, 16000, 20464),
-    "mlperf_tiny_ic01_resnet8_int8.tflite": (55984, 49152, 49728, 49728),
-    "mlperf_tiny_vww01_mobilenetv1_025_int8.tflite": (103680, 73728, 55296, 55296),
+    "ad01": (3984, 768, 768, 768),
+    "kws01": (24272, 16000, 16000, 20464),
+    "ic01": (55984, 49152, 49728, 49728),
+    "vww01": (103680, 73728, 55296, 55296),
 }
 
 
-def tflm_arena(model: Path) -> tuple[int, int]:
-    """(total, head) bytes of TFLM's arena for ``model``."""
-    return tflm_arena_bytes(model.read_bytes())
-
-
-@pytest.mark.parametrize("name", list(EXPECTED))
-def test_arena_against_tflm(name: str) -> None:
-    plan = load(MODELS / name).plan
-    total, head = tflm_arena(MODELS / name)
+def test_arena_against_tflm(mlperf: MlperfModel) -> None:
+    name = mlperf.id
+    plan = load(mlperf.data).plan
+    total, head = tflm_arena_bytes(mlperf.data)
     ours_m4, ours_m55 = plan_arena(plan, "cortex-m4").arena_bytes, plan_arena(plan, "cortex-m55").arena_bytes
-    assert (total, head, ours_m4, ours_m55) == EXPECTED[name]
+    assert (total, head, ours_m4, ours_m55) == EXPECTED[mlperf.arch]
     assert max(ours_m4, ours_m55) <= total
     print(f"{name}: ours {ours_m4} B (M4) / {ours_m55} B (M55), TFLM total {total} B (head {head} B): "
           f"{ours_m4 / total:.0%} of TFLM's arena")
@@ -50,7 +44,7 @@ def test_three_quarters_where_the_network_allows() -> None:
     largest size are unavoidable (ResNet-8's residual blocks: 3 x 16 KiB plus
     the im2col column, above TFLM's head only by that column)."""
     for name, (total, head, ours, _) in EXPECTED.items():
-        if "resnet8" in name:
+        if name == "ic01":
             assert ours == head + 576 == 3 * 16384 + 576
         else:
             assert ours <= 0.75 * total, name

@@ -14,10 +14,10 @@ from pycmsisnn.qmn.formats import bias_to_q7, power_of_two_exponent
 from pycmsisnn.qmn.measure import TensorError, data_samples
 from pycmsisnn.tflite import ModelError, read_model
 from tests.qmn.models import float_model, legacy_model
+from tests.support import mlperf_tiny
 from tests.support.flatbuffer_edit import edit_model
 
 DEFAULT = Path(__file__).resolve().parents[2] / "pycmsisnn" / "data" / "default_model.tflite"
-KWS = Path("/work/shared/models/mlperf_tiny_kws01_dscnn_int8.tflite")
 # Tensors of legacy_model(): the last CONV_2D (operator 3) reads 14, weights 5, bias 4, writes 15.
 CONV3, CONV3_BIAS, CONV3_OUT = 3, 4, 15
 
@@ -130,12 +130,12 @@ def test_relu6_with_a_clamp_inside_int8_is_not_expressible() -> None:
 
 
 def test_non_square_layers_get_no_kernel() -> None:
-    assert KWS.is_file(), f"{KWS} is missing: the shared models must sit beside the checkout"
-    a = _layer(requantize_power_of_two(KWS.read_bytes()), 0)
+    kws = mlperf_tiny.built("kws01")
+    a = _layer(requantize_power_of_two(kws), 0)
     assert a.exact and a.kernel is None
     assert a.kernel_note == "non-square input 49x10 (the historical _nonsquare kernels are not provided); non-square kernel 10x4"
     with pytest.raises(QmnError, match="fits no q7 kernel"):
-        LegacyRunner(read_model(requantize_power_of_two(KWS.read_bytes()))).run_layer(0, np.zeros(490, np.int8))
+        LegacyRunner(read_model(requantize_power_of_two(kws))).run_layer(0, np.zeros(490, np.int8))
 
 
 # ------------------------------------------------------------ re-quantisation

@@ -9,7 +9,6 @@ compiler, newlib and QEMU: these tests fail (never skip) without them.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
@@ -19,15 +18,10 @@ from pycmsisnn.targets import toolchain
 from pycmsisnn.verify import verify_target
 
 from ..models.test_generated import BLOCKS_V2, SEEDS, SEEDS_V2, network
+from ..support import mlperf_tiny
+from ..support.mlperf_tiny import MlperfModel
 from ..support.tflite_build import build_model
 
-MODELS = Path(__file__).resolve().parents[3] / "shared" / "models"
-MLPERF = [
-    "mlperf_tiny_ad01_fc_autoencoder_int8.tflite",
-    "mlperf_tiny_kws01_dscnn_int8.tflite",
-    "mlperf_tiny_ic01_resnet8_int8.tflite",
-    "mlperf_tiny_vww01_mobilenetv1_025_int8.tflite",
-]
 CORES = ["cortex-m0", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55"]
 
 
@@ -49,9 +43,8 @@ def _exact_on(data: bytes, cores: list[str], samples: int) -> None:
         assert rep.target_exact_samples == samples and rep.host_exact_samples == samples
 
 
-@pytest.mark.parametrize("name", MLPERF)
-def test_mlperf_model_on_m4_and_m55(name: str) -> None:
-    _exact_on((MODELS / name).read_bytes(), ["cortex-m4", "cortex-m55"], samples=3)
+def test_mlperf_model_on_m4_and_m55(mlperf: MlperfModel) -> None:
+    _exact_on(mlperf.data, ["cortex-m4", "cortex-m55"], samples=3)
 
 
 def test_default_model_on_all_six_cores() -> None:
@@ -75,7 +68,7 @@ def test_generated_network_on_a_core(index: int) -> None:
 
 
 def test_bench_counts_every_layer_and_is_repeatable() -> None:
-    data = (MODELS / "mlperf_tiny_kws01_dscnn_int8.tflite").read_bytes()
+    data = mlperf_tiny.built("kws01")
     first, second = bench(data, "cortex-m4"), bench(data, "cortex-m4")
     assert first.instructions == second.instructions > 1_000_000
     assert [r.instructions for r in first.layers] == [r.instructions for r in second.layers]

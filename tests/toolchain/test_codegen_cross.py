@@ -17,7 +17,8 @@ from pycmsisnn.codegen import convert
 from pycmsisnn.runtime import load
 from pycmsisnn.verify import random_inputs
 
-MODELS = Path(__file__).resolve().parents[3] / "shared" / "models"
+from ..support import mlperf_tiny
+
 TOOLS = ("arm-none-eabi-gcc", "arm-none-eabi-ar", "arm-none-eabi-size", "make")
 CORES = ["cortex-m0", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55"]
 
@@ -30,7 +31,7 @@ def _require(*tools: str) -> None:
 @pytest.mark.parametrize("target", ["cortex-m4", "cortex-m55"])
 def test_makefile_cross_builds_without_warnings(target: str, tmp_path: Path) -> None:
     _require(*TOOLS)
-    model = MODELS / "mlperf_tiny_vww01_mobilenetv1_025_int8.tflite"
+    model = mlperf_tiny.built("vww01")
     report = convert(model, tmp_path, target=target, name="vww", measure_size=True)
     result = subprocess.run(["make", "-j2"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-4000:]
