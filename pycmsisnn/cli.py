@@ -7,31 +7,20 @@ from __future__ import annotations
 
 import argparse
 import sys
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from .errors import CmsisNNError
+from .model_source import MODEL_HELP, model_bytes
 
-DEFAULT_MODEL = "default"
 TARGETS = ("host", "cortex-m0", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55")
-
-
-def model_bytes(name: str) -> bytes:
-    """The model file's bytes; ``default`` is the bundled default model."""
-    if name == DEFAULT_MODEL:
-        return resources.files("pycmsisnn").joinpath("data", "default_model.tflite").read_bytes()
-    path = Path(name)
-    if not path.is_file():
-        raise FileNotFoundError(f"{name}: no such model file")
-    return path.read_bytes()
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pycmsisnn", description="int8 TFLite models on CMSIS-NN kernels, exact against TensorFlow Lite Micro")
     sub = p.add_subparsers(dest="command", required=True)
-    model_help = "a .tflite file, or 'default' for the bundled model"
+    model_help = MODEL_HELP
     ins = sub.add_parser("inspect", help="operators, shapes, quantisation, derived kernel parameters, memory")
     ins.add_argument("model", help=model_help)
     run = sub.add_parser("run", help="run the model on the host on one input")

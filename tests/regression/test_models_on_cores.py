@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pycmsisnn.bench import bench
-from pycmsisnn.cli import model_bytes
+from pycmsisnn.model_source import model_bytes
 from pycmsisnn.targets import toolchain
 from pycmsisnn.verify import verify_target
 
