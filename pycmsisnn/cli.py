@@ -11,10 +11,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .cores import CORES, DEFAULT_CORE, HOST
 from .errors import CmsisNNError
 from .model_source import MODEL_HELP, model_bytes
 
-TARGETS = ("host", "cortex-m0", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55")
+TARGETS = (HOST, *CORES)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--output", type=Path, help=".npy file for the output (.npz when the model has several)")
     ver = sub.add_parser("verify", help="compare with TensorFlow Lite Micro on random inputs")
     ver.add_argument("model", help=model_help)
-    ver.add_argument("--target", default="host", choices=TARGETS)
+    ver.add_argument("--target", default=HOST, choices=TARGETS)
     ver.add_argument("--samples", type=int, default=10)
     ver.add_argument("--seed", type=int, default=0)
     ver.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -43,13 +44,13 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument("--seed", type=int, default=0)
     ben = sub.add_parser("bench", help="instructions per layer and per inference on an emulated Cortex-M core")
     ben.add_argument("model", help=model_help)
-    ben.add_argument("--target", required=True, choices=[t for t in TARGETS if t != "host"])
+    ben.add_argument("--target", required=True, choices=list(CORES))
     ben.add_argument("--seed", type=int, default=0)
     ben.add_argument("--json", action="store_true", help="print the report as JSON")
     con = sub.add_parser("convert", help="generate a standalone C project (kernel calls, static arena) for a Cortex-M core")
     con.add_argument("model", help=model_help)
     con.add_argument("-o", "--output", required=True, type=Path, help="project directory to write")
-    con.add_argument("--target", default="cortex-m4", choices=[t for t in TARGETS if t != "host"])
+    con.add_argument("--target", default=DEFAULT_CORE, choices=list(CORES))
     con.add_argument("--name", default="model", help="C name of the model: NAME.h, NAME.c, NAME_invoke (default: model)")
     con.add_argument("--cmsis-nn", type=Path, help="build against Arm's CMSIS-NN checkout at PATH instead of a copy of ours")
     con.add_argument("--legacy", action="store_true",
@@ -97,7 +98,7 @@ def _verify(args: argparse.Namespace) -> int:
         print("pycmsisnn: --samples must be at least 1", file=sys.stderr)
         return 2
     name = args.model
-    if args.target == "host":
+    if args.target == HOST:
         report = verify_host(model_bytes(name), samples=args.samples, seed=args.seed)
     else:
         from .verify import verify_target
@@ -159,7 +160,7 @@ def _check(args: argparse.Namespace) -> int:
 
     data = model_bytes(args.model)
     cores = [t.strip() for t in args.targets.split(",") if t.strip()]
-    unknown = [t for t in cores if t not in TARGETS or t == "host"]
+    unknown = [t for t in cores if t not in CORES]
     if unknown or args.samples < 1:
         print(f"pycmsisnn: unknown target(s) {unknown}" if unknown else "pycmsisnn: --samples must be at least 1", file=sys.stderr)
         return 2
