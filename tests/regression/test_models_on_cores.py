@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pycmsisnn.bench import bench
+from pycmsisnn.cores import CORES as KNOWN_CORES
 from pycmsisnn.model_source import model_bytes
 from pycmsisnn.targets import toolchain
 from pycmsisnn.verify import verify_target
@@ -28,7 +29,7 @@ MLPERF = [
     "mlperf_tiny_ic01_resnet8_int8.tflite",
     "mlperf_tiny_vww01_mobilenetv1_025_int8.tflite",
 ]
-CORES = ["cortex-m0", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55"]
+CORES = list(KNOWN_CORES)
 
 
 @pytest.fixture(scope="module", autouse=True)
