@@ -7,31 +7,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
+from .cores import CORES, DEFAULT_CORE, HOST
 from .errors import CmsisNNError
+from .model_source import MODEL_HELP, model_bytes
 
-DEFAULT_MODEL = "default"
-TARGETS = ("host", "cortex-m0", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55")
-
-
-def model_bytes(name: str) -> bytes:
-    """The model file's bytes; ``default`` is the bundled default model."""
-    if name == DEFAULT_MODEL:
-        return resources.files("pycmsisnn").joinpath("data", "default_model.tflite").read_bytes()
-    path = Path(name)
-    if not path.is_file():
-        raise FileNotFoundError(f"{name}: no such model file")
-    return path.read_bytes()
+TARGETS = (HOST, *CORES)
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pycmsisnn", description="int8 TFLite models on CMSIS-NN kernels, exact against TensorFlow Lite Micro")
     sub = p.add_subparsers(dest="command", required=True)
-    model_help = "a .tflite file, or 'default' for the bundled model"
+    model_help = MODEL_HELP
     ins = sub.add_parser("inspect", help="operators, shapes, quantisation, derived kernel parameters, memory")
     ins.add_argument("model", help=model_help)
     run = sub.add_parser("run", help="run the model on the host on one input")
@@ -40,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--output", type=Path, help=".npy file for the output (.npz when the model has several)")
     ver = sub.add_parser("verify", help="compare with TensorFlow Lite Micro on random inputs")
     ver.add_argument("model", help=model_help)
-    ver.add_argument("--target", default="host", choices=TARGETS)
+    ver.add_argument("--target", default=HOST, choices=TARGETS)
     ver.add_argument("--samples", type=int, default=10)
     ver.add_argument("--seed", type=int, default=0)
     ver.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -54,13 +44,13 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument("--seed", type=int, default=0)
     ben = sub.add_parser("bench", help="instructions per layer and per inference on an emulated Cortex-M core")
     ben.add_argument("model", help=model_help)
-    ben.add_argument("--target", required=True, choices=[t for t in TARGETS if t != "host"])
+    ben.add_argument("--target", required=True, choices=list(CORES))
     ben.add_argument("--seed", type=int, default=0)
     ben.add_argument("--json", action="store_true", help="print the report as JSON")
     con = sub.add_parser("convert", help="generate a standalone C project (kernel calls, static arena) for a Cortex-M core")
     con.add_argument("model", help=model_help)
     con.add_argument("-o", "--output", required=True, type=Path, help="project directory to write")
-    con.add_argument("--target", default="cortex-m4", choices=[t for t in TARGETS if t != "host"])
+    con.add_argument("--target", default=DEFAULT_CORE, choices=list(CORES))
     con.add_argument("--name", default="model", help="C name of the model: NAME.h, NAME.c, NAME_invoke (default: model)")
     con.add_argument("--cmsis-nn", type=Path, help="build against Arm's CMSIS-NN checkout at PATH instead of a copy of ours")
     con.add_argument("--legacy", action="store_true",
@@ -108,7 +98,7 @@ def _verify(args: argparse.Namespace) -> int:
         print("pycmsisnn: --samples must be at least 1", file=sys.stderr)
         return 2
     name = args.model
-    if args.target == "host":
+    if args.target == HOST:
         report = verify_host(model_bytes(name), samples=args.samples, seed=args.seed)
     else:
         from .verify import verify_target
@@ -170,7 +160,7 @@ def _check(args: argparse.Namespace) -> int:
 
     data = model_bytes(args.model)
     cores = [t.strip() for t in args.targets.split(",") if t.strip()]
-    unknown = [t for t in cores if t not in TARGETS or t == "host"]
+    unknown = [t for t in cores if t not in CORES]
     if unknown or args.samples < 1:
         print(f"pycmsisnn: unknown target(s) {unknown}" if unknown else "pycmsisnn: --samples must be at least 1", file=sys.stderr)
         return 2

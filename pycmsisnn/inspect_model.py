@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .cores import DEFAULT_CORE
 from .ir import Graph
 from .lower import KernelCall, Plan, TensorArg
 from .memory import peak_bytes
@@ -49,7 +50,7 @@ def planned_arena(plan: Plan) -> str:
     ) + " (portable / DSP / MVE kernel scratch)"
 
 
-def memory_footprint(plan: Plan, core: str = "cortex-m4") -> str:
+def memory_footprint(plan: Plan, core: str = DEFAULT_CORE) -> str:
     """The flash and RAM line of ``convert``'s report, estimated without
     building: constants as generated, code from the kernels used, the arena as
     planned, a fixed stack estimate (``convert`` and ``bench`` measure them)."""

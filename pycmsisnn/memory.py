@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
 from .lower import Plan, TensorArg
-from .scratch import ScratchNeed, alignment_of, call_scratch
+from .cores import HOST, alignment_of
+from .scratch import ScratchNeed, call_scratch
 
 # Kernels whose output is a view of the input: they share one buffer, no copy.
 ALIAS_KERNELS = frozenset({"arm_reshape_s8"})
@@ -285,7 +286,7 @@ def default_strategy() -> str:
     return "linear" if os.environ.get(NO_PLANNER_ENV, "") not in ("", "0") else "greedy"
 
 
-def plan_arena(plan: Plan, core: str = "host", *, strategy: str | None = None, library: str = "pycmsisnn") -> ArenaPlan:
+def plan_arena(plan: Plan, core: str = HOST, *, strategy: str | None = None, library: str = "pycmsisnn") -> ArenaPlan:
     """Place the activations and scratch of ``plan`` for ``core`` in one arena.
 
     ``strategy`` is "greedy" (with in-place reuse) or "linear" (no reuse, no

@@ -1,11 +1,12 @@
 """Scratch memory of a kernel call on a given core, from the kernels' own
 buffer-size functions.
 
-CMSIS-NN kernels size their scratch by build: the plain ``_get_buffer_size``
-of a portable build (the host, Cortex-M0 and M3), ``_dsp`` on the DSP cores
-(M4, M7, M33) and ``_mve`` on Helium (M55). The lowering records the host size
-in ``KernelCall.scratch_bytes``; code for a core needs that core's size,
-which this module asks the Python wrappers of those C functions for.
+CMSIS-NN kernels size their scratch by build, the ``Feature`` of the core
+(``pycmsisnn.cores``): the plain ``_get_buffer_size`` of a portable build (the
+host and the scalar cores), ``_dsp`` on the DSP cores and ``_mve`` on Helium.
+The lowering records the host size in ``KernelCall.scratch_bytes``; code for
+a core needs that core's size, which this module asks the Python wrappers of
+those C functions for.
 
 A call may take more than one scratch buffer: the transpose convolution has
 ``ctx`` and ``reverse_conv_ctx``. Each buffer is a ``ScratchNeed`` naming its
@@ -20,40 +21,12 @@ from typing import Callable
 
 import numpy as np
 
-from .errors import CmsisNNError
+from .cores import HOST, Feature, feature_of
 from .ir import Graph
 from .lower import KernelCall, TensorArg
 
-# Kernel builds by core: which buffer-size function applies.
-PORTABLE, DSP, MVE = "portable", "dsp", "mve"
-CORE_ISA: dict[str, str] = {
-    "host": PORTABLE,
-    "cortex-m0": PORTABLE,
-    "cortex-m3": PORTABLE,
-    "cortex-m4": DSP,
-    "cortex-m7": DSP,
-    "cortex-m33": DSP,
-    "cortex-m55": MVE,
-}
 # Libraries generated code can be built against: ours, or Arm's official CMSIS-NN.
 LIBRARIES = ("pycmsisnn", "official")
-
-
-class UnknownCoreError(ValueError, CmsisNNError):
-    """A core name outside ``CORE_ISA``."""
-
-
-def isa_of(core: str) -> str:
-    """The kernel build of ``core``: "portable", "dsp" or "mve"."""
-    try:
-        return CORE_ISA[core]
-    except KeyError:
-        raise UnknownCoreError(f"unknown core '{core}'; known: {', '.join(CORE_ISA)}") from None
-
-
-def alignment_of(core: str) -> int:
-    """Byte alignment of arena buffers on ``core``: 16 for MVE (vector loads), else 4."""
-    return 16 if isa_of(core) == MVE else 4
 
 
 @dataclass(frozen=True)
@@ -69,35 +42,35 @@ def _shape(graph: Graph, value: object) -> tuple[int, ...]:
     return tuple(value.shape) if value.shape is not None else tuple(graph.tensor(value.index).shape)
 
 
-def _pick(isa: str, portable: Callable[..., int], dsp: Callable[..., int], mve: Callable[..., int]) -> Callable[..., int]:
-    return {PORTABLE: portable, DSP: dsp, MVE: mve}[isa]
+def _pick(feature: Feature, portable: Callable[..., int], dsp: Callable[..., int], mve: Callable[..., int]) -> Callable[..., int]:
+    return {Feature.SCALAR: portable, Feature.DSP: dsp, Feature.MVE: mve}[feature]
 
 
-def _conv(graph: Graph, call: KernelCall, isa: str, library: str) -> tuple[ScratchNeed, ...]:
+def _conv(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
     from .kernels import convolution as k
 
-    fn = _pick(isa, k.arm_convolve_wrapper_s8_get_buffer_size, k.arm_convolve_wrapper_s8_get_buffer_size_dsp,
+    fn = _pick(feature, k.arm_convolve_wrapper_s8_get_buffer_size, k.arm_convolve_wrapper_s8_get_buffer_size_dsp,
                k.arm_convolve_wrapper_s8_get_buffer_size_mve)
     a = call.args
     return (ScratchNeed("ctx", fn(a["conv_params"], _shape(graph, a["input"]), a["filter"].shape, a["output_shape"])),)
 
 
-def _depthwise(graph: Graph, call: KernelCall, isa: str, library: str) -> tuple[ScratchNeed, ...]:
+def _depthwise(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
     from .kernels import depthwise as k
 
-    fn = _pick(isa, k.arm_depthwise_conv_wrapper_s8_get_buffer_size, k.arm_depthwise_conv_wrapper_s8_get_buffer_size_dsp,
+    fn = _pick(feature, k.arm_depthwise_conv_wrapper_s8_get_buffer_size, k.arm_depthwise_conv_wrapper_s8_get_buffer_size_dsp,
                k.arm_depthwise_conv_wrapper_s8_get_buffer_size_mve)
     a = call.args
     return (ScratchNeed("ctx", fn(a["dw_conv_params"], _shape(graph, a["input"]), a["filter"].shape, a["output_shape"])),)
 
 
-def _transpose_conv(graph: Graph, call: KernelCall, isa: str, library: str) -> tuple[ScratchNeed, ...]:
+def _transpose_conv(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
     from .kernels import transpose_conv as k
 
     a = call.args
     p, i, f, o = a["transpose_conv_params"], _shape(graph, a["input"]), a["filter"].shape, tuple(a["output_shape"])
     # The host (portable) size is also the DSP one: both build the same im2col column.
-    ctx_fn = k.arm_transpose_conv_s8_get_buffer_size_mve if isa == MVE else k.arm_transpose_conv_s8_get_buffer_size
+    ctx_fn = k.arm_transpose_conv_s8_get_buffer_size_mve if feature is Feature.MVE else k.arm_transpose_conv_s8_get_buffer_size
     reverse = k.arm_transpose_conv_s8_get_reverse_conv_buffer_size(p, i, f)
     if reverse == 0 and library == "official":
         # Arm's scatter kernel accumulates the whole output as int32 in this buffer.
@@ -105,40 +78,40 @@ def _transpose_conv(graph: Graph, call: KernelCall, isa: str, library: str) -> t
     return ScratchNeed("ctx", ctx_fn(p, i, f, o)), ScratchNeed("reverse_conv_ctx", reverse)
 
 
-def _fully_connected(graph: Graph, call: KernelCall, isa: str, library: str) -> tuple[ScratchNeed, ...]:
+def _fully_connected(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
     from .kernels import fully_connected as k
 
-    if isa == MVE:
+    if feature is Feature.MVE:
         # The MVE ctx holds the kernel sums; code generation emits them as a
         # constant computed on the host (arm_vector_sum_s8), so no arena is needed.
         return (ScratchNeed("ctx", 0),)
-    fn = k.arm_fully_connected_s8_get_buffer_size if isa == PORTABLE else k.arm_fully_connected_s8_get_buffer_size_dsp
+    fn = k.arm_fully_connected_s8_get_buffer_size if feature is Feature.SCALAR else k.arm_fully_connected_s8_get_buffer_size_dsp
     return (ScratchNeed("ctx", fn(call.args["filter"].shape)),)
 
 
-def _batch_matmul(graph: Graph, call: KernelCall, isa: str, library: str) -> tuple[ScratchNeed, ...]:
+def _batch_matmul(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
     from .kernels import fully_connected as k
 
     out = graph.tensor(call.outputs[0]).shape
-    fn = _pick(isa, k.arm_fully_connected_s8_get_buffer_size, k.arm_fully_connected_s8_get_buffer_size_dsp,
+    fn = _pick(feature, k.arm_fully_connected_s8_get_buffer_size, k.arm_fully_connected_s8_get_buffer_size_dsp,
                k.arm_fully_connected_s8_get_buffer_size_mve)
     # As the wrapper: the output's channel count stands in for the filter's (C_OUT, depth).
     return (ScratchNeed("ctx", fn((int(out[-1]), 1))),)
 
 
-def _avgpool(graph: Graph, call: KernelCall, isa: str, library: str) -> tuple[ScratchNeed, ...]:
+def _avgpool(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
     from .kernels import pooling as k
 
-    fn = _pick(isa, k.arm_avgpool_s8_get_buffer_size, k.arm_avgpool_s8_get_buffer_size_dsp, k.arm_avgpool_s8_get_buffer_size_mve)
+    fn = _pick(feature, k.arm_avgpool_s8_get_buffer_size, k.arm_avgpool_s8_get_buffer_size_dsp, k.arm_avgpool_s8_get_buffer_size_mve)
     out = call.args["output_shape"]
     return (ScratchNeed("ctx", fn(int(out[2]), int(out[3]))),)
 
 
-def _empty_context(graph: Graph, call: KernelCall, isa: str, library: str) -> tuple[ScratchNeed, ...]:
+def _empty_context(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
     return (ScratchNeed("ctx", 0),)
 
 
-SIZERS: dict[str, Callable[[Graph, KernelCall, str, str], tuple[ScratchNeed, ...]]] = {
+SIZERS: dict[str, Callable[[Graph, KernelCall, Feature, str], tuple[ScratchNeed, ...]]] = {
     "arm_convolve_wrapper_s8": _conv,
     "arm_depthwise_conv_wrapper_s8": _depthwise,
     "arm_transpose_conv_wrapper_s8": _transpose_conv,
@@ -151,10 +124,10 @@ SIZERS: dict[str, Callable[[Graph, KernelCall, str, str], tuple[ScratchNeed, ...
 }
 
 
-def call_scratch(graph: Graph, call: KernelCall, core: str = "host", library: str = "pycmsisnn") -> tuple[ScratchNeed, ...]:
+def call_scratch(graph: Graph, call: KernelCall, core: str = HOST, library: str = "pycmsisnn") -> tuple[ScratchNeed, ...]:
     """The scratch buffers ``call`` takes on ``core`` (none for kernels without
     a ``cmsis_nn_context``), built against ``library``."""
     if library not in LIBRARIES:
         raise ValueError(f"unknown kernel library '{library}'; known: {', '.join(LIBRARIES)}")
     sizer = SIZERS.get(call.kernel)
-    return () if sizer is None else sizer(graph, call, isa_of(core), library)
+    return () if sizer is None else sizer(graph, call, feature_of(core), library)

@@ -14,17 +14,18 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from ..cores import CORES, DEFAULT_CORE, Core, get_core
 from ..ir import Graph
 from ..lower import Plan, lower
 from ..memory import ArenaPlan, plan_arena
 from ..tflite import read_model
-from .cores import TARGETS, CoreFlags, core
 from .cwriter import CodegenRefusal, c_identifier
 from .project import LIBRARY_DIR, check_official, cmake_text, library_files, makefile_text
 from .report import ProjectReport, finish_report
 from .source import build_layers, header_text, source_text
 
-DEFAULT_TARGET = "cortex-m4"
+DEFAULT_TARGET = DEFAULT_CORE
+TARGETS = tuple(CORES)
 
 
 def as_plan(source: Any) -> Plan:
@@ -53,13 +54,14 @@ def _layer_table(plan: Plan, arena: ArenaPlan) -> list[dict[str, Any]]:
     return rows
 
 
-def generate(plan: Plan, target: str, name: str, *, official: Path | None = None, strategy: str | None = None) -> tuple[dict[str, str], ArenaPlan, int, CoreFlags]:
+def generate(plan: Plan, target: str, name: str, *, official: Path | None = None, strategy: str | None = None) -> tuple[dict[str, str], ArenaPlan, int, Core]:
     """The generated text files by relative path, the arena plan, the
     constant bytes and the core (nothing written)."""
     c_identifier(name)
-    cpu = core(target)
+    cpu = get_core(target, noun="target")  # a Cortex-M core: the host is no target
+    target = cpu.name
     arena = plan_arena(plan, target, strategy=strategy, library=arena_library(official))
-    unit, layers = build_layers(name, plan, arena, cpu.isa)
+    unit, layers = build_layers(name, plan, arena, cpu.feature)
     files = {
         f"{name}.h": header_text(name, plan, arena, target),
         f"{name}.c": source_text(name, plan, arena, target, unit, layers),
@@ -89,6 +91,7 @@ def convert(
     plan = as_plan(plan_or_model)
     official = check_official(Path(cmsis_nn)) if cmsis_nn is not None else None
     files, arena, constants, cpu = generate(plan, target, name, official=official, strategy=strategy)
+    target = cpu.name
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if (out / LIBRARY_DIR).exists():

@@ -13,6 +13,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..cores import Feature
 from ..errors import CmsisNNError
 from ..ir import Graph
 from ..lower import KernelCall, TensorArg
@@ -87,9 +88,9 @@ def array_body(values: np.ndarray) -> str:
 class Unit:
     """The constant pool and includes of one generated C file."""
 
-    def __init__(self, name: str, isa: str = "portable") -> None:
+    def __init__(self, name: str, feature: Feature = Feature.SCALAR) -> None:
         self.name = name
-        self.isa = isa  # kernel build of the target: "portable", "dsp" or "mve"
+        self.feature = feature  # kernel build of the target core
         self.includes: set[str] = {"arm_nnfunctions.h"}
         self.definitions: list[str] = []
         self._by_content: dict[tuple[str, bytes], str] = {}

@@ -15,11 +15,11 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from ..cores import Feature
 from ..kernels.data_movement import CONCAT_AXIS_FUNCTIONS
 from ..kernels.fully_connected import arm_vector_sum_s8
 from ..lower import KernelCall, TensorArg
 from ..params import AddParams, BmmParams, ConvParams, DwConvParams, FcParams, MulParams, PerChannelQuant, PerTensorQuant, PoolParams, SoftmaxParams, TransposeConvParams
-from ..scratch import MVE
 from .cwriter import Layer, c_int
 from .structs import declare, declare_context, declare_dims, declare_quant_params, declare_transpose_params, dims, init
 
@@ -121,7 +121,7 @@ def fully_connected(layer: Layer, call: KernelCall) -> None:
     fc = a["fc_params"]
     if not isinstance(fc, FcParams):
         raise layer.refuse("fc_params must be an FcParams")
-    if layer.unit.isa == MVE:
+    if layer.unit.feature is Feature.MVE:
         # Arm's MVE kernels read per-row kernel sums (bias and input offset
         # folded in) from ctx; ours ignore ctx. Computed here, kept in flash.
         sums = arm_vector_sum_s8(w, fc.input_offset, fc.filter_offset, a["bias"])

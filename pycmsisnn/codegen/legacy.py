@@ -53,6 +53,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .. import quant, scratch
+from ..cores import DEFAULT_CORE, Feature, get_core
 from ..ir import Graph, Operator, Tensor
 from ..kernels.legacy_q7 import conv_q7_buffer_size, fc_q7_opt_weights
 from ..lower import KernelCall, Plan, TensorArg
@@ -61,7 +62,6 @@ from ..params import Tile
 from ..qmn.analysis import LAYER_OPS, LayerAnalysis, analyse_layer
 from ..qmn.formats import QmnError
 from ..tflite import read_model
-from .cores import core
 from .cwriter import CodegenRefusal, Layer, Unit, c_identifier
 from .kernels import reshape as emit_reshape_copy
 from .project import LIBRARY_DIR, cmake_text, library_files, makefile_text
@@ -308,13 +308,13 @@ def _requantised_remaining(data: bytes | None, fc_kernel: str) -> dict[int, str]
 # ------------------------------------------------------ scratch of the q7 kernels
 
 
-def _conv_scratch(graph: Graph, call: KernelCall, isa: str, library: str) -> tuple[scratch.ScratchNeed, ...]:
+def _conv_scratch(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[scratch.ScratchNeed, ...]:
     """bufferA of the q7 convolutions: 2 * ch_im_in * k * k q15_t entries (historical size)."""
     x, w = graph.tensor(call.op.inputs[0]), graph.tensor(call.op.inputs[1])
     return (scratch.ScratchNeed("bufferA", 2 * conv_q7_buffer_size(int(x.shape[3]), int(w.shape[1]))),)
 
 
-def _fc_scratch(graph: Graph, call: KernelCall, isa: str, library: str) -> tuple[scratch.ScratchNeed, ...]:
+def _fc_scratch(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[scratch.ScratchNeed, ...]:
     """vec_buffer of the q7 fully connected kernels: dim_vec q15_t entries."""
     return (scratch.ScratchNeed("vec_buffer", 2 * int(graph.tensor(call.op.inputs[1]).shape[1])),)
 
@@ -458,9 +458,9 @@ def called_functions(plan: Plan, arena: ArenaPlan) -> list[str]:
     return sorted(found)
 
 
-def emit_layers(name: str, plan: Plan, arena: ArenaPlan, isa: str) -> tuple[Unit, list[Layer]]:
+def emit_layers(name: str, plan: Plan, arena: ArenaPlan, feature: Feature) -> tuple[Unit, list[Layer]]:
     """Every layer of a legacy plan written as C."""
-    unit = Unit(name, isa)
+    unit = Unit(name, feature)
     unit.includes.add(LEGACY_HEADER)
     layers = []
     for k, call in enumerate(plan.calls):
@@ -513,9 +513,10 @@ def _q7_table(plan: Plan) -> list[dict[str, Any]]:
 def generate_legacy(plan: Plan, target: str, name: str, *, strategy: str | None = None) -> tuple[dict[str, str], ArenaPlan, int]:
     """The text files of the project of a legacy plan, its arena plan and its constant bytes (nothing written)."""
     c_identifier(name)
-    cpu = core(target)
+    cpu = get_core(target, noun="target")
+    target = cpu.name
     arena = plan_arena(plan, target, strategy=strategy)
-    unit, layers = emit_layers(name, plan, arena, cpu.isa)
+    unit, layers = emit_layers(name, plan, arena, cpu.feature)
     files = {
         f"{name}.h": header_text(name, plan, arena, target),
         f"{name}.c": source_text(name, plan, arena, target, unit, layers),
@@ -528,7 +529,7 @@ def generate_legacy(plan: Plan, target: str, name: str, *, strategy: str | None 
 def convert_legacy(
     source: Any,
     out_dir: str | Path,
-    target: str = "cortex-m4",
+    target: str = DEFAULT_CORE,
     name: str = "model",
     *,
     cmsis_nn: str | Path | None = None,
@@ -551,7 +552,8 @@ def convert_legacy(
             "the project uses the copy of pycmsisnn's q7 kernels (leave out --cmsis-nn)"
         )
     c_identifier(name)
-    cpu = core(target)
+    cpu = get_core(target, noun="target")
+    target = cpu.name
     plan = legacy_plan(source, fc_kernel=fc_kernel)
     files, arena, constants = generate_legacy(plan, target, name, strategy=strategy)
     out = Path(out_dir)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .cores import CoreFlags
+from ..cores import Core
 
 CSRC = Path(__file__).resolve().parent.parent / "csrc"
 LIBRARY_DIR = "cmsis_nn"
@@ -43,7 +43,7 @@ def check_official(root: Path) -> Path:
     return root
 
 
-def makefile_text(name: str, core: CoreFlags, official: Path | None) -> str:
+def makefile_text(name: str, core: Core, official: Path | None) -> str:
     ours = f"$(sort $(wildcard {LIBRARY_DIR}/Source/*/*.c))"
     if official is None:
         library = [f"CMSIS_NN := {LIBRARY_DIR}", "INCLUDES := -I. -I$(CMSIS_NN)/Include", f"KERNEL_SRCS := {ours}"]
@@ -94,7 +94,7 @@ def makefile_text(name: str, core: CoreFlags, official: Path | None) -> str:
     ])
 
 
-def cmake_text(name: str, core: CoreFlags, official: Path | None) -> str:
+def cmake_text(name: str, core: Core, official: Path | None) -> str:
     flags = " ".join(core.cflags)
     common = " ".join(COMMON_CFLAGS[1:])  # -O2 from CMAKE_BUILD_TYPE-independent options below
     if official is None:

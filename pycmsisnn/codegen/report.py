@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..errors import CmsisNNError
-from .cores import CoreFlags
+from ..cores import Core
 
 TOOL_TIMEOUT_S = 600
 # Without a toolchain: rough code bytes per distinct C kernel and per layer
@@ -120,7 +120,7 @@ def _frames(build: Path) -> dict[str, int]:
     return frames
 
 
-def measure(project: Path, name: str, core: CoreFlags, constants_bytes: int) -> Measured:
+def measure(project: Path, name: str, core: Core, constants_bytes: int) -> Measured:
     """Build ``project`` for ``core`` and size what ``NAME_invoke`` reaches."""
     with tempfile.TemporaryDirectory(prefix="pycmsisnn-size-") as tmp:
         build = Path(tmp) / "build"
@@ -148,7 +148,7 @@ def estimate_code(kernels: list[str], layers: int) -> int:
 R = TypeVar("R", bound=ProjectReport)
 
 
-def finish_report(report: R, out: Path, cpu: CoreFlags, measure_size: bool | None) -> R:
+def finish_report(report: R, out: Path, cpu: Core, measure_size: bool | None) -> R:
     """Fill in code and stack bytes (measured with the cross toolchain when
     ``measure_size``, by default when it is installed; else estimated) and
     write report.json and report.txt into the project ``out``."""

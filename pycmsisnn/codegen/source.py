@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import __version__
+from ..cores import Feature
 from ..ir import Tensor
 from ..lower import Plan
 from ..memory import ArenaPlan
@@ -149,10 +150,10 @@ def _has_function(layer: Layer) -> bool:
     return any(not line.startswith("/*") for line in layer.lines)
 
 
-def build_layers(name: str, plan: Plan, arena: ArenaPlan, isa: str) -> tuple[Unit, list[Layer]]:
+def build_layers(name: str, plan: Plan, arena: ArenaPlan, feature: Feature) -> tuple[Unit, list[Layer]]:
     """Emit every layer; raises one ``CodegenRefusal`` listing every operator
     that cannot be emitted."""
-    unit = Unit(name, isa)
+    unit = Unit(name, feature)
     layers: list[Layer] = []
     problems: list[str] = []
     for k, call in enumerate(plan.calls):

@@ -1,9 +1,11 @@
 """``pycmsisnn qmn MODEL``: the legacy q7 (Qm.n) formats, shifts and verdict
 of every CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED layer.
 
-To be wired into ``pycmsisnn.cli`` as a subcommand: ``add_parser(subparsers)``
+``pycmsisnn.cli`` wires it in as a subcommand: ``add_parser(subparsers)``
 adds it, ``run(args)`` executes it and returns the exit status (0 when the
-report was made, 2 on a bad model or input, the reason on stderr).
+report was made, 2 on a bad model or input, the reason on stderr). It reads
+models through ``pycmsisnn.model_source``, not through ``pycmsisnn.cli``, so
+the dependency runs one way.
 """
 from __future__ import annotations
 
@@ -14,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from ..cli import model_bytes
 from ..errors import CmsisNNError
+from ..model_source import MODEL_HELP, model_bytes
 from .formats import QmnError
 from .report import S8_ADVICE, TIES, LayerReport, QmnReport, build_report
 from .requantize import ROUNDINGS
@@ -30,7 +32,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "bias_shift/out_shift of the legacy q7 CMSIS-NN API, and whether the layer is exact, approximate (after a "
         "power-of-two re-quantisation, with the measured error) or not expressible.",
     )
-    p.add_argument("model", help="a .tflite file, or 'default' for the bundled model")
+    p.add_argument("model", help=MODEL_HELP)
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--data", type=Path, help=".npy file of inputs (int8 as quantised, float as real values) to measure on too")
     p.add_argument("--samples", type=int, default=10, help="random inputs to measure on (default 10)")
@@ -130,8 +132,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry (``python -m pycmsisnn.qmn.cli``) until the lead wires
-    the subcommand into ``pycmsisnn.cli``."""
+    """Stand-alone entry (``python -m pycmsisnn.qmn.cli``); ``pycmsisnn qmn`` is the usual one."""
     parser = argparse.ArgumentParser(prog="pycmsisnn")
     add_parser(parser.add_subparsers(dest="command", required=True))
     return run(parser.parse_args(argv))

@@ -20,7 +20,8 @@ registers, the section sizes and the console text. Missing tools raise
 ``ToolchainError`` naming the Debian package.
 
 Lower level: ``build_project`` (one ELF) and ``run_build`` (one run of it),
-``CORES``/``get_core`` (the six cores and their boards), ``timeout_for``.
+``CORES``/``get_core`` (the cores and their boards, from ``pycmsisnn.cores``),
+``timeout_for``.
 """
 from __future__ import annotations
 
@@ -30,8 +31,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from ..cores import CORES, Core, Feature, get_core
 from .build import BuildResult, SectionSizes, build_project
-from .cores import CORES, Core, Feature, get_core
 from .errors import BuildError, ProjectError, TargetError, TargetRunError, ToolchainError
 from .project import ProjectInfo, TensorSpec, read_project
 from .qemu import DEFAULT_TIMEOUT, run_build, timeout_for

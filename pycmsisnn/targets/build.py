@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from .cores import Core, get_core
+from ..cores import Core, get_core
 from .errors import BuildError, ProjectError
 from .project import ProjectInfo, read_project
 from .toolchain import CrossTools, cache_dir, compiler_identity, cross_tools

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from pycmsisnn.cores import CORES as KNOWN_CORES
 from pycmsisnn.reference import TflmRunner
 from pycmsisnn.runtime import load
 from pycmsisnn.verify import random_inputs
@@ -59,7 +60,7 @@ def test_default_model_in_c_is_exact(tmp_path: Path, host_kernels: Path) -> None
 # residual ADD, MUL, MIN/MAX, transpose conv) and v2 networks (plus
 # activations, concatenation, padding, MEAN + broadcast MUL, strided slice).
 GENERATED = [("generated-network-v1", BLOCKS, s) for s in range(6)] + [("generated-network-v2", BLOCKS_V2, s) for s in range(100, 124)]
-GENERATED_TARGETS = ["cortex-m0", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55"]
+GENERATED_TARGETS = list(KNOWN_CORES)
 
 
 def generated_model(prefix: str, blocks: list, seed: int) -> bytes:

@@ -13,7 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from pycmsisnn.bench import bench
-from pycmsisnn.cli import model_bytes
+from pycmsisnn.cores import CORES as KNOWN_CORES
+from pycmsisnn.model_source import model_bytes
 from pycmsisnn.targets import toolchain
 from pycmsisnn.verify import verify_target
 
@@ -22,7 +23,7 @@ from ..support import mlperf_tiny
 from ..support.mlperf_tiny import MlperfModel
 from ..support.tflite_build import build_model
 
-CORES = ["cortex-m0", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55"]
+CORES = list(KNOWN_CORES)
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -14,13 +14,14 @@ import numpy as np
 import pytest
 
 from pycmsisnn.codegen import convert
+from pycmsisnn.cores import CORES as KNOWN_CORES
 from pycmsisnn.runtime import load
 from pycmsisnn.verify import random_inputs
 
 from ..support import mlperf_tiny
 
 TOOLS = ("arm-none-eabi-gcc", "arm-none-eabi-ar", "arm-none-eabi-size", "make")
-CORES = ["cortex-m0", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55"]
+CORES = list(KNOWN_CORES)
 
 
 def _require(*tools: str) -> None:

@@ -1,19 +1,28 @@
-"""The Cortex-M cores pycmsisnn runs on, one frozen record each.
+"""The Cortex-M cores pycmsisnn builds for, one frozen record each: the only
+place that knows them.
 
-Each core is paired with the QEMU board that emulates it, the compiler flags
-for it, the kernel code path it selects (``Feature``: portable C, DSP or MVE)
-and the memory map of the linker script under ``qemu_support/ld`` (measured
-with ``info mtree``; see docs/qemu.md).
+Each core is paired with the gcc flags for it, the kernel code path it
+selects (``Feature``: portable C, DSP or MVE, which also fixes the arena
+alignment), the QEMU board that emulates it and the memory map of the linker
+script under ``qemu_support/ld`` (measured with ``info mtree``; see
+docs/qemu.md). Code generation, the target runs, scratch sizing, the memory
+planner and the command line all read these records.
+
+``HOST`` ("host") is a pseudo-core, not a record: the host build of the
+kernels (portable C), accepted where only the kernel build matters (scratch
+sizes, arena planning).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
 
-from ..errors import ArgError
+from .errors import ArgError
 
 KIB = 1024
 MIB = 1024 * KIB
+HOST = "host"
+DEFAULT_CORE = "cortex-m4"
 
 
 class Feature(str, Enum):
@@ -22,6 +31,10 @@ class Feature(str, Enum):
     SCALAR = "scalar"
     DSP = "dsp"
     MVE = "mve"
+
+
+class UnknownCoreError(ArgError):
+    """A core name that is not one of ``CORES`` (nor ``HOST`` where that is allowed)."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,11 @@ class Core:
     def short(self) -> str:
         """"m4" for "cortex-m4"."""
         return self.name.removeprefix("cortex-")
+
+    @property
+    def alignment(self) -> int:
+        """Byte alignment of arena buffers: 16 for MVE (vector loads), else 4."""
+        return feature_alignment(self.feature)
 
     @property
     def flash_bytes(self) -> int:
@@ -107,13 +125,45 @@ CORES: dict[str, Core] = {
 }
 
 
-def get_core(name: str) -> Core:
-    """The core called ``name``: "cortex-m4", "m4" or "M4"."""
+def get_core(name: str, *, noun: str = "core") -> Core:
+    """The core called ``name``: "cortex-m4", "m4" or "M4". An unknown name
+    raises ``UnknownCoreError`` ("unknown {noun} 'NAME': ...")."""
     if not isinstance(name, str):
-        raise ArgError(f"core: must be a string such as 'cortex-m4', got {type(name).__name__}")
+        raise ArgError(f"{noun}: must be a string such as 'cortex-m4', got {type(name).__name__}")
     key = name.strip().lower()
     key = key if key.startswith("cortex-") else f"cortex-{key}"
     if key not in CORES:
-        known = ", ".join(c.short for c in CORES.values())
-        raise ArgError(f"unknown core '{name}': pycmsisnn targets {known} (as 'm4' or 'cortex-m4')")
+        raise UnknownCoreError(_unknown(name, noun))
     return CORES[key]
+
+
+def feature_of(name: str) -> Feature:
+    """The kernel build of a core, or of ``HOST`` (portable C)."""
+    if name == HOST:
+        return Feature.SCALAR
+    try:
+        return get_core(name).feature
+    except UnknownCoreError:
+        raise UnknownCoreError(_unknown(name, "core", also=HOST)) from None
+
+
+def feature_alignment(feature: Feature) -> int:
+    """Byte alignment of arena buffers for a kernel build: 16 for MVE (vector loads), else 4."""
+    return 16 if feature is Feature.MVE else 4
+
+
+def alignment_of(name: str) -> int:
+    """Byte alignment of arena buffers on a core, or on ``HOST``."""
+    return feature_alignment(feature_of(name))
+
+
+def _unknown(name: object, noun: str, also: str | None = None) -> str:
+    known = ", ".join(c.short for c in CORES.values())
+    extra = f", or '{also}'" if also else ""
+    return f"unknown {noun} '{name}': pycmsisnn targets {known} (as 'm4' or 'cortex-m4'){extra}"
+
+
+__all__ = [
+    "CORES", "Core", "DEFAULT_CORE", "Feature", "HOST", "KIB", "MIB", "Region", "UnknownCoreError",
+    "alignment_of", "feature_alignment", "feature_of", "get_core",
+]
