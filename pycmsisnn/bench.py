@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .footprint import RamFigure
 from .runtime import load
 from .verify import random_inputs
 
@@ -32,23 +33,35 @@ class BenchReport:
     model: str
     target: str
     instructions: int  # one inference (NAME_invoke)
+    ram: RamFigure
     layers: list[LayerBench] = field(default_factory=list)
     flash_bytes: int = 0
     code_bytes: int = 0
     constants_bytes: int = 0
-    arena_bytes: int = 0
-    ram_bytes: int = 0
-    stack_used: int | None = None
 
     @property
     def macs(self) -> int:
         return sum(r.macs for r in self.layers)
 
+    @property
+    def arena_bytes(self) -> int:
+        return self.ram.arena_bytes
+
+    @property
+    def ram_bytes(self) -> int:
+        return self.ram.total_bytes
+
+    @property
+    def stack_used(self) -> int | None:
+        """Stack bytes measured under QEMU (None when the run did not measure it)."""
+        return self.ram.stack_bytes if self.ram.measured else None
+
     def to_json(self) -> str:
         d = asdict(self)
         for row, layer in zip(d["layers"], self.layers):
             row["macs_per_instruction"] = layer.macs_per_instruction
-        d["macs"] = self.macs
+        d |= {"macs": self.macs, "ram": self.ram.to_dict(), "ram_bytes": self.ram_bytes, "arena_bytes": self.arena_bytes,
+              "stack_used": self.stack_used}
         return json.dumps(d, indent=2)
 
     def to_text(self) -> str:
@@ -57,10 +70,7 @@ class BenchReport:
         for r in self.layers:
             mpi = f"{r.macs_per_instruction:.3f}" if r.macs_per_instruction else ""
             lines.append(f"{r.layer:>5}  {r.opcode:<18} {r.kernel:<32} {r.instructions:>13,} {r.macs:>11,} {mpi:>10}")
-        lines.append(
-            f"flash {self.flash_bytes:,} B (code {self.code_bytes:,}, constants {self.constants_bytes:,}); "
-            f"RAM {self.ram_bytes:,} B (arena {self.arena_bytes:,})" + (f"; stack used {self.stack_used:,} B" if self.stack_used else "")
-        )
+        lines.append(f"flash {self.flash_bytes:,} B (code {self.code_bytes:,}, constants {self.constants_bytes:,}); {self.ram.describe()}")
         return "\n".join(lines)
 
 
@@ -91,8 +101,5 @@ def bench(source: str | Path | bytes, target: str, seed: int = 0) -> BenchReport
             "flash_bytes": sizes.flash if sizes else rep.flash_bytes,
             "code_bytes": sizes.code if sizes else rep.code_bytes,
             "constants_bytes": sizes.const if sizes else rep.constants_bytes,
-            "ram_bytes": rep.arena_bytes + (result.stack_used or rep.stack_bytes),
         }
-        return BenchReport(
-            name, target, int(counts.invoke), layers, arena_bytes=rep.arena_bytes, stack_used=result.stack_used, **info
-        )
+        return BenchReport(name, target, int(counts.invoke), tm.ram(result), layers, **info)

@@ -117,7 +117,7 @@ def _verify(args: argparse.Namespace) -> int:
             )
             if report.target_info:
                 info = report.target_info
-                print(f"  {report.target} build: flash {info['flash_bytes']:,} B, arena {info['arena_bytes']:,} B, RAM {info['ram_bytes']:,} B")
+                print(f"  {report.target} build: flash {info['flash_bytes']:,} B, {info['ram']}")
         for o in report.outputs:
             print(f"  output {o['name']}: {o['exact_samples']}/{report.samples} exact")
         m = report.first_mismatch
@@ -174,7 +174,7 @@ def _check(args: argparse.Namespace) -> int:
         print(
             f"{core}: TensorFlow Lite Micro == host == target on {rep.exact_samples}/{rep.samples}; "
             f"{b.instructions:,} instructions per inference ({b.macs / b.instructions:.3f} MACs/instruction); "
-            f"flash {b.flash_bytes:,} B; RAM {b.ram_bytes:,} B (arena {b.arena_bytes:,} + stack {b.stack_used or 0:,})"
+            f"flash {b.flash_bytes:,} B; {b.ram.describe()}"
         )
     return 0 if ok else 1
 

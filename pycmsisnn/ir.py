@@ -46,6 +46,12 @@ class Tensor:
     quant: Quant | None
     data: np.ndarray | None = None
     is_variable: bool = False
+    type_name: str = ""  # TFLite's name of the type, where numpy has none (e.g. "INT4", "STRING")
+
+    @property
+    def type_label(self) -> str:
+        """The type as messages name it: "int8", "uint32", "int4"."""
+        return self.type_name.lower() or np.dtype(self.dtype).name
 
     @property
     def is_constant(self) -> bool:
@@ -65,7 +71,7 @@ class Tensor:
             q = f" scale={self.quant.scale:.6g} zp={self.quant.zero_point}"
             if self.quant.per_channel:
                 q = f" per-channel({len(self.quant.scales)}, axis {self.quant.axis})"
-        return f"{self.name} {np.dtype(self.dtype).name}{list(self.shape)}{q}"
+        return f"{self.name} {self.type_label}{list(self.shape)}{q}"
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,10 @@ class Graph:
     inputs: tuple[int, ...]
     outputs: tuple[int, ...]
     description: str = ""
+    # Why the model as a whole cannot run (found while reading: several
+    # subgraphs, dynamic shapes, legacy uint8, float only); lowering adds the
+    # operators' reasons and refuses with all of them at once.
+    refusals: tuple[str, ...] = ()
 
     def tensor(self, index: int) -> Tensor:
         return self.tensors[index]

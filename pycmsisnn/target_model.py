@@ -13,6 +13,7 @@ import numpy as np
 
 from . import codegen, targets
 from .codegen.report import ProjectReport
+from .footprint import RamFigure, StackSource
 from .lower import Plan
 from .targets import BuildResult, Feature, TargetResult
 
@@ -46,6 +47,13 @@ class TargetModel:
         result = targets.run_build(self.build, list(inputs), count_instructions=count_instructions)
         result.check()
         return result
+
+    def ram(self, result: TargetResult | None = None) -> RamFigure:
+        """The arena plus the stack ``result``'s run used (measured), or the
+        project's estimate when no run measured it."""
+        if result is not None and result.stack_used:
+            return RamFigure(self.report.arena_bytes, int(result.stack_used), StackSource.MEASURED)
+        return self.report.ram
 
     def variant(self, layer: int) -> str:
         """The C kernel the layer's wrapper reaches on this core's build."""

@@ -51,7 +51,7 @@ class VerifyReport:
     first_mismatch: dict[str, Any] | None = None  # sample, output Mismatch, LayerMismatch, where ("host"/"target")
     host_exact_samples: int = 0
     target_exact_samples: int | None = None  # None on the host target
-    target_info: dict[str, Any] | None = None  # flash, RAM, instructions of the target build
+    target_info: dict[str, Any] | None = None  # flash and RAM (footprint.RamFigure) of the target build
 
     @property
     def exact(self) -> bool:
@@ -182,17 +182,14 @@ def verify_target(source: str | Path | bytes, target: str, samples: int = 5, see
     per_output = [0] * len(graph.outputs)
     rng = np.random.default_rng(seed)
     with TargetModel(model.plan, target) as tm:
-        report.target_info = {
-            "flash_bytes": tm.build.sizes.flash if tm.build.sizes else tm.report.flash_bytes,
-            "arena_bytes": tm.report.arena_bytes,
-            "ram_bytes": tm.report.ram_bytes,
-        }
+        ram = tm.report.ram
         for s in range(samples):
             x = random_inputs(graph, rng)
             ours = model.run(x)
             assert isinstance(ours, list)
             ref = tflm.run(x, len(graph.outputs))
-            tgt = list(tm.run(x).outputs)
+            run = tm.run(x)
+            tgt, ram = list(run.outputs), tm.ram(run)
             host_diffs = [_first_diff(graph.tensor(i).name, o, r) for i, o, r in zip(graph.outputs, ours, ref)]
             tgt_diffs = [_first_diff(graph.tensor(i).name, t.reshape(r.shape), r) for i, t, r in zip(graph.outputs, tgt, ref)]
             for k, (h, t) in enumerate(zip(host_diffs, tgt_diffs)):
@@ -216,5 +213,7 @@ def verify_target(source: str | Path | bytes, target: str, samples: int = 5, see
                 first = next(d for d in tgt_diffs if d is not None)
                 where = "target"
             report.first_mismatch = {"sample": s, "where": where, "output": asdict(first), "layer": asdict(layer) if layer else None}
+        report.target_info = {"flash_bytes": tm.build.sizes.flash if tm.build.sizes else tm.report.flash_bytes,
+                              **ram.to_dict(), "ram": ram.describe()}
     report.outputs = [{"name": graph.tensor(i).name, "exact_samples": n} for i, n in zip(graph.outputs, per_output)]
     return report

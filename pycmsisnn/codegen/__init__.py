@@ -38,7 +38,7 @@ def as_plan(source: Any) -> Plan:
     if isinstance(source, Graph):
         return lower(source)
     if isinstance(source, (str, Path, bytes, bytearray)):
-        return lower(read_model(bytes(source) if isinstance(source, bytearray) else source))
+        return lower(read_model(bytes(source) if isinstance(source, bytearray) else source, strict=False))
     raise TypeError(f"expected a Plan, a Model, a Graph, a .tflite path or bytes, got {type(source).__name__}")
 
 

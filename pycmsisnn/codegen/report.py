@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from ..errors import CmsisNNError
 from ..cores import Core
+from ..footprint import RamFigure, StackSource
 
 TOOL_TIMEOUT_S = 600
 # Without a toolchain: rough code bytes per distinct C kernel and per layer
@@ -62,11 +63,16 @@ class ProjectReport:
         return self.code_bytes + self.constants_bytes
 
     @property
+    def ram(self) -> RamFigure:
+        """Arena + stack, the stack from -fstack-usage when measured, else a guess."""
+        return RamFigure(self.arena_bytes, self.stack_bytes, StackSource.STACK_USAGE if self.measured else StackSource.GUESS)
+
+    @property
     def ram_bytes(self) -> int:
-        return self.arena_bytes + self.stack_bytes
+        return self.ram.total_bytes
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self) | {"flash_bytes": self.flash_bytes, "ram_bytes": self.ram_bytes}
+        return asdict(self) | {"flash_bytes": self.flash_bytes, "ram_bytes": self.ram_bytes, "ram": self.ram.to_dict()}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)
@@ -76,7 +82,7 @@ class ProjectReport:
         lines = [
             f"{self.name} for {self.target}: {self.layers} layers, kernels from {self.library}",
             f"flash: {self.flash_bytes} B = code {self.code_bytes} B ({how}) + constants {self.constants_bytes} B",
-            f"RAM:   {self.ram_bytes} B = arena {self.arena_bytes} B + stack {self.stack_bytes} B ({'estimated from -fstack-usage' if self.measured else 'estimate'})",
+            self.ram.describe(),
             f"arena: live peak {self.peak_bytes} B, {self.in_place_tensors} tensor(s) in place; without reuse {self.linear_arena_bytes} B",
             "layers:",
         ]

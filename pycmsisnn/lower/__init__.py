@@ -6,8 +6,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from ..errors import CmsisNNError
-from ..ir import Graph
+from ..ir import Graph, Operator
+from ..tflite.reader import ModelError
 from .common import LoweringError
 from .plan import KernelCall, Plan, TensorArg
 from .registry import RULES
@@ -18,28 +18,65 @@ for _module in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{_module.name}")
 
 
-class UnsupportedModelError(ValueError, CmsisNNError):
-    """The model holds operators pycmsisnn cannot run; the message lists them all."""
+class UnsupportedModelError(ModelError):
+    """The model is readable but pycmsisnn cannot run it; ``reasons`` lists
+    every reason at once (the model's, then one line per operator kind)."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = list(reasons)
+        super().__init__("unsupported model:\n  " + "\n  ".join(self.reasons))
+
+
+# Custom operators pycmsisnn meets in the field, and what they mean.
+_CUSTOM_NOTES = {
+    "ethos-u": "an Ethos-U NPU command stream: the model was compiled by Vela; give pycmsisnn the model from before Vela",
+    "Signal": "a TensorFlow Lite Micro signal-library operator (audio front end); run the front end outside the model",
+    "TFLite_Detection_PostProcess": "object-detection post-processing; run it outside the model",
+}
+
+
+def _custom_reason(opcode: str) -> str:
+    code = opcode.removeprefix("CUSTOM:")
+    note = next((n for prefix, n in _CUSTOM_NOTES.items() if code.startswith(prefix)), None)
+    return f"custom operator '{code}' has no kernel in pycmsisnn" + (f" ({note})" if note else "")
+
+
+def operator_reason(graph: Graph, op: Operator) -> str | None:
+    """Why ``op`` cannot be lowered, or None when it can."""
+    if op.opcode.startswith("CUSTOM:"):
+        return _custom_reason(op.opcode)
+    r = RULES.get(op.opcode)
+    if r is None:
+        return "no kernel for this operator"
+    try:
+        return r.check(graph, op)
+    except LoweringError as exc:
+        return str(exc)
 
 
 def unsupported(graph: Graph) -> list[str]:
     """One line per unsupported operator kind: name, count and reason."""
     problems: dict[str, list[str]] = {}
     for op in graph.operators:
-        r = RULES.get(op.opcode)
-        reason = "no kernel for this operator" if r is None else r.check(graph, op)
+        reason = operator_reason(graph, op)
         if reason:
             problems.setdefault(op.opcode, []).append(f"operator {op.index}: {reason}")
     return [f"{code} x{len(items)}: {items[0]}" + (f" (and {len(items) - 1} more)" if len(items) > 1 else "") for code, items in problems.items()]
 
 
+def refusal_reasons(graph: Graph) -> list[str]:
+    """Every reason the model cannot run: the model's own, then the operators'."""
+    return list(graph.refusals) + unsupported(graph)
+
+
 def lower(graph: Graph) -> Plan:
     """The plan of ``graph``; raises ``UnsupportedModelError`` listing every
-    unsupported operator at once."""
-    problems = unsupported(graph)
-    if problems:
-        raise UnsupportedModelError("unsupported operators:\n  " + "\n  ".join(problems))
+    reason at once."""
+    reasons = refusal_reasons(graph)
+    if reasons:
+        raise UnsupportedModelError(reasons)
     return Plan(graph, tuple(RULES[op.opcode].lower(graph, op) for op in graph.operators))
 
 
-__all__ = ["KernelCall", "LoweringError", "Plan", "TensorArg", "UnsupportedModelError", "lower", "unsupported"]
+__all__ = ["KernelCall", "LoweringError", "Plan", "TensorArg", "UnsupportedModelError", "lower", "operator_reason",
+           "refusal_reasons", "unsupported"]

@@ -35,7 +35,7 @@ def dtype_reason(t: Tensor, role: str, allowed: Sequence[type]) -> str | None:
     """Why ``t`` cannot serve as ``role`` (dtype or missing quantisation), or None."""
     names = "/".join(np.dtype(a).name for a in allowed)
     if t.dtype not in [np.dtype(a) for a in allowed]:
-        return f"{role} '{t.name}' is {np.dtype(t.dtype).name}, needs {names}"
+        return f"{role} '{t.name}' is {t.type_label}, needs {names}"
     if t.dtype in (np.dtype(np.int8), np.dtype(np.int16)) and t.quant is None:
         return f"{role} '{t.name}' has no quantisation parameters"
     return None

@@ -48,7 +48,7 @@ def _int_constant(graph: Graph, op: Operator, slot: int, role: str) -> tuple[np.
     if t.data is None:
         return None, f"{role} '{t.name}' is not a constant tensor"
     if t.dtype not in (np.dtype(np.int32), np.dtype(np.int64)):
-        return None, f"{role} '{t.name}' is {np.dtype(t.dtype).name}, needs int32 or int64"
+        return None, f"{role} '{t.name}' is {t.type_label}, needs int32 or int64"
     return np.asarray(t.data).astype(np.int64), None
 
 

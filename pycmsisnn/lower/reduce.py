@@ -40,7 +40,7 @@ def _check(graph: Graph, op: Operator) -> str | None:
     if axis.data is None:
         return f"axis '{axis.name}' is not a constant tensor"
     if axis.dtype != np.dtype(np.int32):  # as TFLite Micro requires
-        return f"axis '{axis.name}' is {np.dtype(axis.dtype).name}, needs int32"
+        return f"axis '{axis.name}' is {axis.type_label}, needs int32"
     values = [int(a) for a in np.asarray(axis.data).reshape(-1)]
     if not values:
         return "an empty axis list (a copy) is not supported"

@@ -89,7 +89,7 @@ def _constant(graph: Graph, op: Operator, slot: int, role: str) -> tuple[np.ndar
     if t.data is None:
         return None, f"{role} '{t.name}' is not a constant tensor"
     if t.dtype != np.dtype(np.int32):
-        return None, f"{role} '{t.name}' is {np.dtype(t.dtype).name}, needs int32"
+        return None, f"{role} '{t.name}' is {t.type_label}, needs int32"
     return np.asarray(t.data).reshape(-1), None
 
 

@@ -1,10 +1,12 @@
 """A ``.tflite`` flatbuffer (path or bytes) read into a ``pycmsisnn.ir.Graph``.
 
-Uses the maintained ``tflite`` schema binding over ``flatbuffers``. Refuses,
-with the reason, what the rest of the pipeline cannot take: something that is
-not a TFLite flatbuffer or is truncated, a float-only model, a legacy uint8
-model, several subgraphs, dynamic shapes. (Unsupported operators are reported
-by lowering, all at once.)
+Uses the maintained ``tflite`` schema binding over ``flatbuffers``. What is
+not a TFLite flatbuffer, or is truncated or corrupt, raises ``ModelError`` at
+once. What is readable but of a kind the pipeline cannot take (several
+subgraphs, dynamic shapes, a legacy uint8 or a float-only model) is recorded
+in ``Graph.refusals``, so that lowering can refuse with every reason at once
+(the operators' too) and ``inspect`` can still describe the model;
+``read_model(strict=True)``, the default, raises them straight away.
 """
 from __future__ import annotations
 
@@ -28,6 +30,12 @@ _TENSOR_TYPES: dict[int, Any] = {
     tflite.TensorType.BOOL: np.bool_,
     tflite.TensorType.INT16: np.int16,
     tflite.TensorType.INT8: np.int8,
+    tflite.TensorType.FLOAT64: np.float64,
+    tflite.TensorType.COMPLEX64: np.complex64,
+    tflite.TensorType.COMPLEX128: np.complex128,
+    tflite.TensorType.UINT64: np.uint64,
+    tflite.TensorType.UINT32: np.uint32,
+    tflite.TensorType.UINT16: np.uint16,
 }
 _TYPE_NAMES = {v: k for k, v in vars(tflite.TensorType).items() if not k.startswith("_")}
 _OPCODE_NAMES: dict[int, str] = {v: k for k, v in vars(tflite.BuiltinOperator).items() if not k.startswith("_")}
@@ -77,27 +85,29 @@ def _quant(t: Any) -> Quant | None:
     return Quant(scales, zps, int(q.QuantizedDimension()))
 
 
-def _tensor(model: Any, data: bytes, sg: Any, index: int) -> Tensor:
+def _tensor(model: Any, data: bytes, sg: Any, index: int, refusals: list[str]) -> Tensor:
     t = sg.Tensors(index)
     name = (t.Name() or b"").decode(errors="replace") or f"tensor_{index}"
     ttype = int(t.Type())
-    if ttype not in _TENSOR_TYPES:
-        raise ModelError(f"tensor {index} '{name}': type {_TYPE_NAMES.get(ttype, ttype)} is not supported")
-    dtype = np.dtype(_TENSOR_TYPES[ttype])
+    # A type numpy cannot hold (STRING, INT4, ...) is kept by name with byte
+    # storage: only operators pycmsisnn refuses take such tensors.
+    known = ttype in _TENSOR_TYPES
+    dtype = np.dtype(_TENSOR_TYPES[ttype] if known else np.uint8)
+    type_name = "" if known else str(_TYPE_NAMES.get(ttype, f"TYPE_{ttype}"))
     shape = tuple(int(d) for d in t.ShapeAsNumpy()) if t.ShapeLength() else ()
     if t.ShapeSignatureLength():
         sig = [int(d) for d in t.ShapeSignatureAsNumpy()]
         if any(d < 0 for d in sig[1:]):
-            raise ModelError(f"tensor {index} '{name}': dynamic shape {sig}; only a dynamic batch (treated as 1) is supported")
+            refusals.append(f"tensor {index} '{name}': dynamic shape {sig}; only a dynamic batch (treated as 1) is supported")
     raw = _buffer_data(model, data, int(t.Buffer()))
     arr = None
-    if raw is not None:
+    if raw is not None and known:
         count = int(np.prod(shape, dtype=np.int64)) if shape else 1
         if len(raw) != count * dtype.itemsize:
             raise ModelError(f"tensor {index} '{name}': buffer holds {len(raw)} bytes, shape {list(shape)} needs {count * dtype.itemsize}")
         arr = np.frombuffer(raw, dtype=dtype).reshape(shape)
         arr.setflags(write=False)
-    return Tensor(index, name, shape, dtype, _quant(t), arr, bool(t.IsVariable()))
+    return Tensor(index, name, shape, dtype, _quant(t), arr, bool(t.IsVariable()), type_name)
 
 
 def _opcode(model: Any, op: Any) -> str:
@@ -108,31 +118,39 @@ def _opcode(model: Any, op: Any) -> str:
     return _OPCODE_NAMES.get(builtin, f"BUILTIN_{builtin}")
 
 
-def _check_kind(graph: Graph) -> None:
-    """Refuse float-only and legacy uint8 models."""
-    acts = [graph.tensor(i) for op in graph.operators for i in op.inputs + op.outputs if i >= 0]
+def _kind_refusals(tensors: tuple[Tensor, ...], operators: tuple[Operator, ...]) -> list[str]:
+    """Why the model is a legacy uint8 or a float-only one, if it is. Custom
+    operators' tensors do not count (an Ethos-U command stream is uint8 bytes:
+    its operator is refused for what it is)."""
+    acts = [tensors[i] for op in operators if not op.opcode.startswith("CUSTOM:") for i in op.inputs + op.outputs if i >= 0]
     acts = [t for t in acts if not t.is_constant]
-    if any(t.dtype == np.uint8 for t in acts):
-        raise ModelError("uint8 (legacy quantisation) model: pycmsisnn takes int8 models; re-convert with full-integer int8 quantisation")
-    quantized = [t for t in acts if t.dtype in (np.int8, np.int16)]
-    if not quantized:
-        raise ModelError(
+    if any(t.dtype == np.uint8 and not t.type_name for t in acts):
+        return ["uint8 (legacy quantisation) model: pycmsisnn takes int8 models; re-convert with full-integer int8 quantisation"]
+    everything = [tensors[i] for op in operators for i in op.inputs + op.outputs if i >= 0 and not tensors[i].is_constant]
+    if not any(t.dtype in (np.int8, np.int16) for t in everything):
+        return [
             "float model: no int8 activations. pycmsisnn needs a full-integer int8 model "
             "(TFLiteConverter with optimizations=[Optimize.DEFAULT], a representative_dataset and "
             "target_spec.supported_ops=[TFLITE_BUILTINS_INT8])"
-        )
+        ]
+    return []
 
 
-def read_model(source: str | Path | bytes | bytearray | memoryview) -> Graph:
-    """The single subgraph of a TFLite model, as a ``Graph``."""
+def read_model(source: str | Path | bytes | bytearray | memoryview, *, strict: bool = True) -> Graph:
+    """The first subgraph of a TFLite model, as a ``Graph``. A readable model
+    of a kind pycmsisnn cannot run raises ``ModelError`` naming every reason;
+    with ``strict=False`` the reasons are left in ``Graph.refusals``."""
     data = _load_bytes(source)
     _check_flatbuffer(data)
+    refusals: list[str] = []
     try:
         model = tflite.Model.GetRootAs(data, 0)
-        if model.SubgraphsLength() != 1:
-            raise ModelError(f"the model has {model.SubgraphsLength()} subgraphs; pycmsisnn supports exactly one (no control flow)")
+        if model.SubgraphsLength() < 1:
+            raise ModelError("the model has no subgraph")
+        if model.SubgraphsLength() > 1:
+            refusals.append(f"the model has {model.SubgraphsLength()} subgraphs; pycmsisnn supports exactly one (no control flow)")
         sg = model.Subgraphs(0)
-        tensors = tuple(_tensor(model, data, sg, i) for i in range(sg.TensorsLength()))
+        tensors = tuple(_tensor(model, data, sg, i, refusals) for i in range(sg.TensorsLength()))
         operators = tuple(
             Operator(
                 index=i,
@@ -156,6 +174,7 @@ def read_model(source: str | Path | bytes | bytearray | memoryview) -> Graph:
                 raise ModelError(f"corrupt model: operator {op.index} ({op.opcode}) refers to tensor {i} of {len(tensors)}")
     if not inputs or not outputs:
         raise ModelError("the model has no inputs or no outputs")
-    graph = Graph(tensors, operators, inputs, outputs, desc)
-    _check_kind(graph)
-    return graph
+    refusals += _kind_refusals(tensors, operators)
+    if strict and refusals:
+        raise ModelError("; ".join(refusals))
+    return Graph(tensors, operators, inputs, outputs, desc, tuple(refusals))

@@ -158,7 +158,9 @@ def test_reports(mlperf: MlperfModel, tmp_path: Path) -> None:
     # MVE: the fully connected layer's kernel sums are constants (4 bytes per output)
     assert data["constants_bytes"] == KWS_CONSTANTS[mlperf.source] + 12 * 4 == report.constants_bytes
     text = (tmp_path / "report.txt").read_text()
-    assert text.startswith("kws for cortex-m55: 13 layers") and "RAM:   " in text
+    assert text.startswith("kws for cortex-m55: 13 layers")
+    assert "RAM 21,488 B = arena 20,464 B + stack 1,024 B (stack a rough estimate, no cross toolchain)" in text.splitlines()
+    assert data["ram"] == {"ram_bytes": 21488, "arena_bytes": 20464, "stack_bytes": 1024, "stack_source": "guess"}
     assert data["layer_table"][1]["scratch_bytes"] == 4 * 124 * 9
 
 

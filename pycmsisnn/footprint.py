@@ -1,0 +1,46 @@
+"""RAM as every command reports it: the planned arena plus the stack, with
+where the stack figure comes from, so that ``inspect``, ``convert``,
+``verify --target``, ``bench`` and ``check`` give one figure, always labelled.
+
+The stack is, from best to roughest: measured under QEMU (the high-water mark
+of the painted stack while the model ran), estimated from gcc's
+``-fstack-usage`` frames of the generated project (an upper-side estimate),
+or a fixed guess when no cross toolchain is installed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+
+class StackSource(str, Enum):
+    MEASURED = "stack measured under QEMU"
+    STACK_USAGE = "stack estimated from -fstack-usage"
+    GUESS = "stack a rough estimate, no cross toolchain"
+
+
+@dataclass(frozen=True)
+class RamFigure:
+    """RAM one inference needs: the arena and the stack."""
+
+    arena_bytes: int
+    stack_bytes: int
+    stack_source: StackSource
+
+    @property
+    def total_bytes(self) -> int:
+        return self.arena_bytes + self.stack_bytes
+
+    @property
+    def measured(self) -> bool:
+        return self.stack_source is StackSource.MEASURED
+
+    def describe(self) -> str:
+        """"RAM 17,024 B = arena 16,000 B + stack 1,024 B (stack measured under QEMU)"."""
+        return (f"RAM {self.total_bytes:,} B = arena {self.arena_bytes:,} B + stack {self.stack_bytes:,} B "
+                f"({self.stack_source.value})")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ram_bytes": self.total_bytes, "arena_bytes": self.arena_bytes, "stack_bytes": self.stack_bytes,
+                "stack_source": self.stack_source.name.lower()}
