@@ -1,18 +1,21 @@
 """The ``pycmsisnn`` command line: inspect, run and verify models.
 
 Exit status of ``verify``: 0 bit-exact, 1 mismatch, 2 unsupported model or bad
-input (the reason on stderr). Other commands: 0 on success, 2 on bad input.
+input (the reasons on stderr; with ``--json`` also on stdout as
+``{"status": "unsupported" | "bad_input", "reasons": [...]}``). Other commands:
+0 on success, 2 on bad input. ``inspect`` describes every readable model.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 import numpy as np
 
 from .cores import CORES, DEFAULT_CORE, HOST
-from .errors import CmsisNNError
+from .errors import CmsisNNError, refusal
 from .model_source import MODEL_HELP, model_bytes
 
 TARGETS = (HOST, *CORES)
@@ -22,8 +25,11 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pycmsisnn", description="int8 TFLite models on CMSIS-NN kernels, exact against TensorFlow Lite Micro")
     sub = p.add_subparsers(dest="command", required=True)
     model_help = MODEL_HELP
-    ins = sub.add_parser("inspect", help="operators, shapes, quantisation, derived kernel parameters, memory")
+    ins = sub.add_parser("inspect", help="layers, kernels, shapes, MACs, memory of any readable model (unsupported layers with their reasons)")
     ins.add_argument("model", help=model_help)
+    ins.add_argument("--target", default=DEFAULT_CORE, choices=list(CORES), help=f"the core whose kernels and memory to show (default: {DEFAULT_CORE})")
+    ins.add_argument("--verbose", action="store_true", help="every tensor and derived kernel parameter of each layer")
+    ins.add_argument("--json", action="store_true", help="print the description as JSON")
     run = sub.add_parser("run", help="run the model on the host on one input")
     run.add_argument("model", help=model_help)
     run.add_argument("--input", required=True, type=Path, help=".npy file (or .npz with one array per model input)")
@@ -60,11 +66,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _inspect(args: argparse.Namespace) -> int:
-    from .inspect_model import describe
-    from .lower import lower
+    from .inspect_model import describe, inspect_graph
     from .tflite import read_model
 
-    print(describe(lower(read_model(model_bytes(args.model)))))
+    graph = read_model(model_bytes(args.model), strict=False)
+    if args.json:
+        print(json.dumps(inspect_graph(graph, args.target).to_dict(), indent=2))
+    else:
+        print(describe(graph, args.target, verbose=args.verbose))
     return 0
 
 
@@ -193,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except (CmsisNNError, ValueError, OSError) as exc:
+        if getattr(args, "json", False):
+            print(json.dumps(refusal(exc), indent=2))
         print(f"pycmsisnn: {exc}", file=sys.stderr)
         return 2
 

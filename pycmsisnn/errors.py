@@ -12,6 +12,10 @@ from __future__ import annotations
 class CmsisNNError(Exception):
     """Base class of every error raised by pycmsisnn."""
 
+    # What a command's JSON says on this error: "unsupported" for a model
+    # pycmsisnn cannot take (ModelError), "bad_input" for anything else.
+    refusal_status = "bad_input"
+
 
 class ArgError(ValueError, CmsisNNError):
     """An argument is wrong (Python validation, or ARM_CMSIS_NN_ARG_ERROR)."""
@@ -40,3 +44,10 @@ def raise_for_status(kernel: str, status: int) -> None:
         return
     name = STATUS_NAMES.get(status, f"unknown status {status}")
     raise STATUS_ERRORS.get(status, KernelFailure)(f"{kernel} returned {name}")
+
+
+def refusal(exc: BaseException) -> dict[str, object]:
+    """The JSON object a command prints when it refuses: its status and every
+    reason (``exc.reasons`` when the error lists several)."""
+    reasons = list(getattr(exc, "reasons", None) or [str(exc)])
+    return {"status": getattr(exc, "refusal_status", "bad_input"), "reasons": reasons}

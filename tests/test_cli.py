@@ -70,7 +70,7 @@ def test_verify_bad_model_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_inspect_shows_kernels_parameters_and_memory(kws_file: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["inspect", kws_file]) == 0
+    assert cli.main(["inspect", kws_file, "--verbose"]) == 0
     out = capsys.readouterr().out
     assert "[1] DEPTHWISE_CONV_2D -> arm_depthwise_conv_wrapper_s8 -> arm_depthwise_conv_3x3_s8" in out
     zero_point = load(kws_file).graph.tensor(load(kws_file).graph.inputs[0]).quant.zero_point

@@ -49,7 +49,7 @@ def _arg(graph: Graph, index: int) -> object:
 
 
 def _params(graph: Graph, op: Operator) -> AddParams:
-    a, b, y = tensor(graph, op, 0, "input 1"), tensor(graph, op, 1, "input 2"), output(graph, op)
+    a, b, y = tensor(graph, op, 0, "input 0"), tensor(graph, op, 1, "input 1"), output(graph, op)
     assert a.quant and b.quant and y.quant
     return quant.add_params(
         a.quant.scale, a.quant.zero_point, b.quant.scale, b.quant.zero_point, y.quant.scale, y.quant.zero_point, activation_of(op, y)
@@ -57,10 +57,10 @@ def _params(graph: Graph, op: Operator) -> AddParams:
 
 
 def _sub_check(graph: Graph, op: Operator) -> str | None:
-    a, b, y = tensor(graph, op, 0, "input 1"), tensor(graph, op, 1, "input 2"), output(graph, op)
+    a, b, y = tensor(graph, op, 0, "input 0"), tensor(graph, op, 1, "input 1"), output(graph, op)
     reason = first_reason(
-        dtype_reason(a, "input 1", [np.int8]),
-        dtype_reason(b, "input 2", [np.int8]),
+        dtype_reason(a, "input 0", [np.int8]),
+        dtype_reason(b, "input 1", [np.int8]),
         dtype_reason(y, "output", [np.int8]),
         fused_activation_reason(op),
     )
@@ -80,7 +80,7 @@ def _sub_check(graph: Graph, op: Operator) -> str | None:
 
 @rule("SUB", check=_sub_check)
 def lower_sub(graph: Graph, op: Operator) -> KernelCall:
-    a, b, y = tensor(graph, op, 0, "input 1"), tensor(graph, op, 1, "input 2"), output(graph, op)
+    a, b, y = tensor(graph, op, 0, "input 0"), tensor(graph, op, 1, "input 1"), output(graph, op)
     return KernelCall(
         op=op,
         kernel="pycmsisnn_broadcast_sub_s8",

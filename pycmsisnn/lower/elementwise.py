@@ -13,10 +13,10 @@ from .registry import rule
 
 
 def _binary_reason(graph: Graph, op: Operator) -> str | None:
-    a, b, y = tensor(graph, op, 0, "input 1"), tensor(graph, op, 1, "input 2"), output(graph, op)
+    a, b, y = tensor(graph, op, 0, "input 0"), tensor(graph, op, 1, "input 1"), output(graph, op)
     return first_reason(
-        dtype_reason(a, "input 1", [np.int8]),
-        dtype_reason(b, "input 2", [np.int8]),
+        dtype_reason(a, "input 0", [np.int8]),
+        dtype_reason(b, "input 1", [np.int8]),
         dtype_reason(y, "output", [np.int8]),
         fused_activation_reason(op),
     )
@@ -33,20 +33,20 @@ def _add_mul_check(graph: Graph, op: Operator) -> str | None:
     reason = _binary_reason(graph, op)
     if reason:
         return reason
-    a, b = tensor(graph, op, 0, "input 1"), tensor(graph, op, 1, "input 2")
+    a, b = tensor(graph, op, 0, "input 0"), tensor(graph, op, 1, "input 1")
     if a.shape != b.shape:
         return broadcast_reason(a.shape, b.shape, output(graph, op).shape)
     return None
 
 
 def _kernel(graph: Graph, op: Operator, same_shape: str, broadcast: str) -> str:
-    same = tensor(graph, op, 0, "input 1").shape == tensor(graph, op, 1, "input 2").shape
+    same = tensor(graph, op, 0, "input 0").shape == tensor(graph, op, 1, "input 1").shape
     return same_shape if same else broadcast
 
 
 @rule("ADD", check=_add_mul_check)
 def lower_add(graph: Graph, op: Operator) -> KernelCall:
-    a, b, y = tensor(graph, op, 0, "input 1"), tensor(graph, op, 1, "input 2"), output(graph, op)
+    a, b, y = tensor(graph, op, 0, "input 0"), tensor(graph, op, 1, "input 1"), output(graph, op)
     assert a.quant and b.quant and y.quant
     params = quant.add_params(a.quant.scale, a.quant.zero_point, b.quant.scale, b.quant.zero_point, y.quant.scale, y.quant.zero_point, activation_of(op, y))
     return KernelCall(op=op, kernel=_kernel(graph, op, "arm_elementwise_add_s8", "pycmsisnn_broadcast_add_s8"), args={"input_1": _arg(graph, a.index), "input_2": _arg(graph, b.index), "params": params}, outputs=(y.index,))
@@ -54,7 +54,7 @@ def lower_add(graph: Graph, op: Operator) -> KernelCall:
 
 @rule("MUL", check=_add_mul_check)
 def lower_mul(graph: Graph, op: Operator) -> KernelCall:
-    a, b, y = tensor(graph, op, 0, "input 1"), tensor(graph, op, 1, "input 2"), output(graph, op)
+    a, b, y = tensor(graph, op, 0, "input 0"), tensor(graph, op, 1, "input 1"), output(graph, op)
     assert a.quant and b.quant and y.quant
     params = quant.mul_params(a.quant.scale, a.quant.zero_point, b.quant.scale, b.quant.zero_point, y.quant.scale, y.quant.zero_point, activation_of(op, y))
     return KernelCall(op=op, kernel=_kernel(graph, op, "arm_elementwise_mul_s8", "pycmsisnn_broadcast_mul_s8"), args={"input_1": _arg(graph, a.index), "input_2": _arg(graph, b.index), "params": params}, outputs=(y.index,))
@@ -64,7 +64,7 @@ def _min_max_check(graph: Graph, op: Operator) -> str | None:
     reason = _binary_reason(graph, op)
     if reason:
         return reason
-    qs = {(t.quant.scale, t.quant.zero_point) for t in (tensor(graph, op, 0, "input 1"), tensor(graph, op, 1, "input 2"), output(graph, op)) if t.quant}
+    qs = {(t.quant.scale, t.quant.zero_point) for t in (tensor(graph, op, 0, "input 0"), tensor(graph, op, 1, "input 1"), output(graph, op)) if t.quant}
     return None if len(qs) == 1 else "inputs and output must share one quantisation"
 
 

@@ -10,13 +10,14 @@ the dependency runs one way.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..errors import CmsisNNError
+from ..errors import CmsisNNError, refusal
 from ..model_source import MODEL_HELP, model_bytes
 from .formats import QmnError
 from .report import S8_ADVICE, TIES, LayerReport, QmnReport, build_report
@@ -125,6 +126,8 @@ def run(args: argparse.Namespace) -> int:
             data_name=str(args.data), rounding=args.rounding, requantize_to=args.requantize,
         )
     except (CmsisNNError, ValueError, OSError) as exc:
+        if args.json:
+            print(json.dumps(refusal(exc), indent=2))
         print(f"pycmsisnn qmn: {exc}", file=sys.stderr)
         return 2
     print(report.to_json() if args.json else format_report(report))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import flatbuffers
 import numpy as np
 import tflite
 
@@ -43,6 +44,8 @@ _OPCODE_NAMES: dict[int, str] = {v: k for k, v in vars(tflite.BuiltinOperator).i
 
 class ModelError(ValueError, CmsisNNError):
     """The model cannot be read or is of a kind pycmsisnn does not take."""
+
+    refusal_status = "unsupported"
 
 
 def _load_bytes(source: str | Path | bytes | bytearray | memoryview) -> bytes:
@@ -110,9 +113,19 @@ def _tensor(model: Any, data: bytes, sg: Any, index: int, refusals: list[str]) -
     return Tensor(index, name, shape, dtype, _quant(t), arr, bool(t.IsVariable()), type_name)
 
 
+def _builtin_code(code: Any) -> int:
+    """The operator code as TFLite reads it: the larger of ``builtin_code``
+    and ``deprecated_builtin_code``. (The binding's ``BuiltinCode()`` returns
+    the deprecated field whenever the new one is below 127, so the new field
+    is read from its table slot.)"""
+    slot = code._tab.Offset(10)  # builtin_code, field 3 of OperatorCode
+    builtin = int(code._tab.Get(flatbuffers.number_types.Int32Flags, slot + code._tab.Pos)) if slot else 0
+    return max(builtin, int(code.DeprecatedBuiltinCode()))
+
+
 def _opcode(model: Any, op: Any) -> str:
     code = model.OperatorCodes(op.OpcodeIndex())
-    builtin = max(int(code.BuiltinCode()), int(code.DeprecatedBuiltinCode()))
+    builtin = _builtin_code(code)
     if builtin == tflite.BuiltinOperator.CUSTOM:
         return f"CUSTOM:{(code.CustomCode() or b'?').decode(errors='replace')}"
     return _OPCODE_NAMES.get(builtin, f"BUILTIN_{builtin}")

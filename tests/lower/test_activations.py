@@ -11,8 +11,12 @@ import pytest
 
 from pycmsisnn.lower import UnsupportedModelError, lower, unsupported
 from pycmsisnn.runtime import load
+from pycmsisnn.reference import TflmRunner
 from pycmsisnn.tflite import read_model
+from pycmsisnn.verify import random_inputs
 from tests.kernels.test_activations_extra import all_values, handmade_model, run_tflite_reference
+from tests.kernels.test_softmax import SoftmaxConfig
+from tests.kernels.test_softmax import _model as softmax_model
 from tests.support.flatbuffer_edit import edit_model
 from tests.support.model_view import ops, schema
 from tests.support.tflite_build import build_model, tf
@@ -272,3 +276,21 @@ def test_random_quantisations_match_tflm(kind: str) -> None:
             options = ("LeakyReluOptions", {"alpha": float(rng.uniform(-3.0, 3.0))}) if kind == "LEAKY_RELU" else None
             model = handmade_model(kind, (1, 256), np.int8, np.int8, (s_in, zp_in), fixed.get(kind, (s_out, zp_out)), options)
         _assert_runs_like_tflm(model, [x8])
+
+
+def test_int16_softmax_output_scale_takes_tflite_micros_tolerance() -> None:
+    """TFLite Micro accepts an int16 SOFTMAX output scale within 0.001/65536 of
+    1/65536 (and computes as if it were 1/65536); so do we, exactly as it does.
+    Beyond that the refusal shows the required and the model's values."""
+    model = softmax_model(SoftmaxConfig((3, 7), (-4.0, 4.0), int16_out=True))
+    near = edit_model(model, _retype_output("SOFTMAX", "", scale=(1 + 0.0005) / 65536))
+    assert _reasons(near) == ""
+    loaded, tflm = load(near), TflmRunner(near)
+    x = random_inputs(loaded.graph, np.random.default_rng(4))
+    np.testing.assert_array_equal(loaded.run(x)[0], tflm.run(x, 1)[0])
+    far = edit_model(model, _retype_output("SOFTMAX", "", scale=1.01 / 65536))
+    name = read_model(far).tensor(read_model(far).outputs[0]).name
+    assert _reasons(far) == (
+        f"SOFTMAX x1: operator 0: output '{name}' quantisation must be scale 1.52587891e-05 (within 1.53e-08), "
+        f"zero point -32768; the model has scale {float(np.float32(1.01 / 65536)):.9g}, zero point -32768"
+    )
