@@ -61,6 +61,7 @@ class Core:
     ram: Region  # .data and .bss: arena, I/O buffers
     stack: Region  # the stack (at its start)
     default_stack_bytes: int
+    bulk: Region | None = None  # the board's large, slower memory (PSRAM, DDR): arenas too big for ``ram``
 
     @property
     def short(self) -> str:
@@ -82,11 +83,22 @@ class Core:
         """Room for data, arena and stack."""
         return self.ram.size + (self.stack.size if self.stack != self.ram else 0)
 
+    def arena_region(self, arena_bytes: int, other_bytes: int = 0) -> Region | None:
+        """Where an arena goes: ``ram`` when it fits there beside ``other_bytes``
+        of other data (and the stack, where the stack shares ``ram``), else
+        the board's ``bulk`` memory, else None (the board cannot hold it)."""
+        room = self.ram.size - other_bytes - (self.default_stack_bytes if self.stack == self.ram else 0)
+        if arena_bytes <= room:
+            return self.ram
+        if self.bulk is not None and arena_bytes <= self.bulk.size:
+            return self.bulk
+        return None
 
-def _mps2(name: str, arch: str, machine: str, cflags: tuple[str, ...], feature: Feature) -> Core:
+
+def _mps2(name: str, arch: str, machine: str, cflags: tuple[str, ...], feature: Feature, psram: int) -> Core:
     code = Region("SSRAM1", 0x0000_0000, 4 * MIB)
     ram = Region("SSRAM23", 0x2000_0000, 4 * MIB)
-    return Core(name, arch, machine, cflags, feature, f"{machine}.ld", code, code, ram, ram, 64 * KIB)
+    return Core(name, arch, machine, cflags, feature, f"{machine}.ld", code, code, ram, ram, 64 * KIB, Region("PSRAM", psram, 16 * MIB))
 
 
 _MICROBIT_FLASH = Region("FLASH", 0x0000_0000, 256 * KIB)
@@ -101,25 +113,27 @@ CORES: dict[str, Core] = {
             "cortex-m0", "armv6-m", "microbit", ("-mthumb", "-mcpu=cortex-m0"), Feature.SCALAR,
             "microbit.ld", _MICROBIT_FLASH, _MICROBIT_FLASH, _MICROBIT_SRAM, _MICROBIT_SRAM, 4 * KIB,
         ),
-        _mps2("cortex-m3", "armv7-m", "mps2-an385", ("-mthumb", "-mcpu=cortex-m3"), Feature.SCALAR),
+        _mps2("cortex-m3", "armv7-m", "mps2-an385", ("-mthumb", "-mcpu=cortex-m3"), Feature.SCALAR, 0x2100_0000),
         _mps2(
             "cortex-m4", "armv7e-m", "mps2-an386",
-            ("-mthumb", "-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16", "-mfloat-abi=hard"), Feature.DSP,
+            ("-mthumb", "-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16", "-mfloat-abi=hard"), Feature.DSP, 0x2100_0000,
         ),
         _mps2(
             "cortex-m7", "armv7e-m", "mps2-an500",
-            ("-mthumb", "-mcpu=cortex-m7", "-mfpu=fpv5-d16", "-mfloat-abi=hard"), Feature.DSP,
+            ("-mthumb", "-mcpu=cortex-m7", "-mfpu=fpv5-d16", "-mfloat-abi=hard"), Feature.DSP, 0x6000_0000,
         ),
         Core(
             "cortex-m33", "armv8-m.main", "mps2-an505",
             ("-mthumb", "-mcpu=cortex-m33", "-mfpu=fpv5-sp-d16", "-mfloat-abi=hard"), Feature.DSP,
             "mps2-an505.ld", _AN505_CODE, _AN505_CODE, _AN505_RAM, _AN505_RAM, 64 * KIB,
+            Region("PSRAM", 0x8000_0000, 16 * MIB),
         ),
         Core(
             "cortex-m55", "armv8.1-m.main", "mps3-an547", ("-mthumb", "-mcpu=cortex-m55", "-mfloat-abi=hard"),
             Feature.MVE, "mps3-an547.ld",
             Region("ITCM", 0x1000_0000, 512 * KIB), Region("DDR", 0x7000_0000, 16 * MIB),
             Region("SRAM", 0x1100_0000, 2 * MIB), Region("DTCM", 0x3000_0000, 512 * KIB), 64 * KIB,
+            Region("DDR_BULK", 0x6000_0000, 16 * MIB),
         ),
     )
 }

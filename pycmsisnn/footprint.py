@@ -13,6 +13,14 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from .cores import KIB, Core, Region
+from .lower import Plan
+
+# Room kept in RAM beside the arena for other data (the harness's state,
+# newlib), on top of the model's input and output buffers.
+RAM_RESERVE = 8 * KIB
+BULK_SECTION = ".bss.pycmsisnn_bulk"
+
 
 class StackSource(str, Enum):
     MEASURED = "stack measured under QEMU"
@@ -44,3 +52,12 @@ class RamFigure:
     def to_dict(self) -> dict[str, Any]:
         return {"ram_bytes": self.total_bytes, "arena_bytes": self.arena_bytes, "stack_bytes": self.stack_bytes,
                 "stack_source": self.stack_source.name.lower()}
+
+
+def arena_home(plan: Plan, arena_bytes: int, core: Core) -> Region | None:
+    """The memory of ``core``'s board the arena is linked into: its RAM when
+    the arena fits there beside the I/O buffers, else the board's large
+    memory (section ``BULK_SECTION``), else None: the board cannot hold it."""
+    g = plan.graph
+    io = sum(g.tensor(i).nbytes for i in (*g.inputs, *g.outputs))
+    return core.arena_region(arena_bytes, io + RAM_RESERVE)

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from .cores import DEFAULT_CORE, get_core
-from .footprint import RamFigure, StackSource
+from .footprint import RamFigure, StackSource, arena_home
 from .ir import Graph, Operator
 from .lower import KernelCall, Plan, TensorArg, operator_reason, refusal_reasons
 from .lower.registry import RULES
@@ -114,16 +114,21 @@ def _estimate(plan: Plan, core: str) -> tuple[int, RamFigure]:
     return code + constants, RamFigure(arena.arena_bytes, STACK_ESTIMATE, StackSource.GUESS)
 
 
-def board_warnings(target: str, flash_bytes: int, ram: RamFigure) -> list[str]:
-    """Where the plan exceeds the memories of the core's board."""
+def board_warnings(plan: Plan, target: str, flash_bytes: int, ram: RamFigure) -> list[str]:
+    """Where the plan exceeds the memories of the core's board, and where a
+    large arena is placed instead."""
     core = get_core(target)
     warnings = []
     if flash_bytes > core.flash_bytes:
         warnings.append(f"flash: {flash_bytes:,} B of code and constants exceed {target}'s {core.flash_bytes:,} B "
                         f"({core.code.name}{'' if core.const == core.code else ' + ' + core.const.name})")
-    if ram.total_bytes > core.ram_bytes:
+    home = arena_home(plan, ram.arena_bytes, core)
+    if home is None:
         warnings.append(f"RAM: {ram.total_bytes:,} B exceed {target}'s {core.ram_bytes:,} B "
-                        f"({core.ram.name}{'' if core.stack == core.ram else ' + ' + core.stack.name})")
+                        f"({core.ram.name}{'' if core.stack == core.ram else ' + ' + core.stack.name}) and the board has no larger memory")
+    elif home != core.ram:
+        warnings.append(f"RAM: the {ram.arena_bytes:,} B arena does not fit in {target}'s {core.ram.name} ({core.ram.size:,} B): "
+                        f"it is placed in the board's {home.name} ({home.size:,} B), slower memory on real boards")
     return warnings
 
 
@@ -146,7 +151,7 @@ def inspect_graph(graph: Graph, target: str = DEFAULT_CORE) -> Inspection:
         result.plan = Plan(graph, tuple(calls[op.index] for op in graph.operators))
         result.arena = plan_arena(result.plan, target)
         result.flash_bytes, result.ram = _estimate(result.plan, target)
-        result.warnings = board_warnings(target, result.flash_bytes, result.ram)
+        result.warnings = board_warnings(result.plan, target, result.flash_bytes, result.ram)
     for k, op in enumerate(graph.operators):
         out = graph.tensor(op.outputs[0]).shape if op.outputs else ()
         call = calls.get(op.index)

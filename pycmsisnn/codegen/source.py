@@ -24,7 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import __version__
-from ..cores import Feature
+from ..cores import Feature, get_core
+from ..footprint import BULK_SECTION, arena_home
 from ..ir import Tensor
 from ..lower import Plan
 from ..memory import ArenaPlan
@@ -170,6 +171,19 @@ def build_layers(name: str, plan: Plan, arena: ArenaPlan, feature: Feature) -> t
     return unit, layers
 
 
+def _arena_definition(name: str, plan: Plan, arena: ArenaPlan, target: str) -> list[str]:
+    """The arena, in the section of the board's large memory when RAM cannot hold it."""
+    core = get_core(target)
+    home = arena_home(plan, arena.arena_bytes, core)
+    if home is None or home != core.bulk:
+        return [f"static int8_t {name}_arena[{name}_ARENA_SIZE] __attribute__((aligned(16)));"]
+    return [
+        f"/* The arena does not fit in {target}'s {core.ram.name} ({core.ram.size} B): it goes into section",
+        f" * {BULK_SECTION}, which the QEMU harness links into {home.name}; map it to your board's large memory. */",
+        f'static int8_t {name}_arena[{name}_ARENA_SIZE] __attribute__((aligned(16), section("{BULK_SECTION}")));',
+    ]
+
+
 def source_text(name: str, plan: Plan, arena: ArenaPlan, target: str, unit: Unit, layers: list[Layer]) -> str:
     ins, outs = ports(plan, arena)
     functions: list[str] = []
@@ -195,7 +209,7 @@ def source_text(name: str, plan: Plan, arena: ArenaPlan, target: str, unit: Unit
         "void pycmsisnn_layer_done(int32_t layer);",
         "#endif",
         "",
-        f"static int8_t {name}_arena[{name}_ARENA_SIZE] __attribute__((aligned(16)));",
+        *_arena_definition(name, plan, arena, target),
         "",
     ]
     lines += unit.definitions

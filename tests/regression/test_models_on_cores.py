@@ -79,3 +79,33 @@ def test_bench_counts_every_layer_and_is_repeatable() -> None:
     conv = [r for r in first.layers if r.kernel == "arm_convolve_1x1_s8_fast"]
     assert conv and all(0 < (r.macs_per_instruction or 0) < 2 for r in conv)
     assert first.flash_bytes > 24_000 and first.arena_bytes == 16_000
+
+
+def _large_arena_model() -> bytes:
+    """A 2.1 MB arena: more than the Cortex-M55 board's 2 MiB SRAM."""
+    from ..support.tflite_build import tf
+
+    def make(inputs: list) -> object:
+        L = tf().keras.layers
+        x = L.Conv2D(40, 3, padding="same", activation="relu")(inputs[0])  # 224 x 224 x 40: 2,007,040 B
+        x = L.MaxPooling2D(4)(x)
+        x = L.GlobalAveragePooling2D()(x)
+        return L.Dense(4)(x)
+
+    return build_model("large-arena-v1", make, [(1, 224, 224, 3)], seed=5)
+
+
+def test_an_arena_too_large_for_sram_runs_from_the_boards_large_memory(tmp_path) -> None:  # noqa: ANN001
+    from pycmsisnn.codegen import convert
+    from pycmsisnn.inspect_model import inspect_graph
+    from pycmsisnn.tflite import read_model
+
+    data = _large_arena_model()
+    info = inspect_graph(read_model(data), "cortex-m55")
+    assert info.arena is not None and info.arena.arena_bytes > 2 * 1024 * 1024
+    assert any("placed in the board's DDR_BULK" in w for w in info.warnings), info.warnings
+    convert(data, tmp_path, target="cortex-m55", name="big", measure_size=False)
+    assert 'section(".bss.pycmsisnn_bulk")' in (tmp_path / "big.c").read_text()
+    convert(data, tmp_path / "m4", target="cortex-m4", name="big", measure_size=False)  # 4 MiB of SRAM: no section
+    assert "pycmsisnn_bulk" not in (tmp_path / "m4" / "big.c").read_text()
+    _exact_on(data, ["cortex-m55"], samples=1)
