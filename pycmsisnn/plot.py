@@ -69,19 +69,23 @@ def plot_bench(report: BenchReport, path: Path) -> BenchPlot:
     colour = {v: cmap(i % cmap.N) for i, v in enumerate(legend)}
     x = list(range(len(layers)))
 
-    fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(max(6.0, 0.55 * len(layers) + 2), 7.5), constrained_layout=True)
+    fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(max(8.0, 0.55 * len(layers) + 5), 7.5), constrained_layout=True)
+    thousands = plt.FuncFormatter(lambda v, _: f"{v:,.0f}")
     try:
         top.bar(x, [r.instructions for r in layers], color=[colour[v] for v in variants])
         top.set_ylabel("instructions")
+        top.yaxis.set_major_formatter(thousands)
         top.set_title(f"{report.model} on {report.target}: {report.instructions:,} instructions per inference")
         handles = [plt.Rectangle((0, 0), 1, 1, color=colour[v]) for v in legend]
-        top.legend(handles, legend, fontsize="small", title="kernel variant")
+        top.legend(handles, legend, fontsize="small", title="kernel variant", loc="upper left", bbox_to_anchor=(1.01, 1.0))
 
         live = [r.arena_live_bytes for r in layers]
-        bottom.bar(x, live, color="tab:gray")
+        bottom.bar(x, live, color="slategray")
         bottom.axhline(report.arena_bytes, color="tab:red", linestyle="--", label=f"arena {report.arena_bytes:,} B")
         bottom.set_ylabel("arena bytes in use")
-        bottom.legend(fontsize="small")
+        bottom.yaxis.set_major_formatter(thousands)
+        bottom.set_title("planned arena: bytes of live tensors and scratch during each layer")
+        bottom.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
         bottom.set_xticks(x)
         bottom.set_xticklabels(labels, rotation=60, ha="right", fontsize="small")
         fig.savefig(path)
