@@ -1,6 +1,7 @@
 """``pycmsisnn bench``: instructions per layer and per inference on an
 emulated Cortex-M core, with the kernel each layer reaches, MACs per
-instruction for the layers that multiply, and flash and RAM."""
+instruction for the layers that multiply, the arena bytes in use during
+each layer (from the build's arena plan), and flash and RAM."""
 from __future__ import annotations
 
 import json
@@ -11,8 +12,9 @@ from typing import Any
 import numpy as np
 
 from .footprint import RamFigure
+from .memory import plan_arena
 from .runtime import load
-from .verify import random_inputs
+from .samples import random_inputs
 
 
 @dataclass
@@ -22,6 +24,7 @@ class LayerBench:
     kernel: str
     instructions: int
     macs: int
+    arena_live_bytes: int = 0  # bytes of the planned arena in use during this layer
 
     @property
     def macs_per_instruction(self) -> float | None:
@@ -92,11 +95,14 @@ def bench(source: str | Path | bytes, target: str, seed: int = 0) -> BenchReport
         counts = result.instructions
         assert counts is not None
         sizes = tm.build.sizes
+        rep = tm.report
+        arena = plan_arena(model.plan, target)  # the plan code generation placed the build's arena by
+        if arena.arena_bytes != rep.arena_bytes:
+            raise AssertionError(f"{name} on {target}: arena plan of {arena.arena_bytes} B, the build has {rep.arena_bytes} B")
         layers = [
-            LayerBench(k, call.op.opcode, tm.variant(k), int(n), int(call.macs))
+            LayerBench(k, call.op.opcode, tm.variant(k), int(n), int(call.macs), arena.live_bytes(k))
             for k, (call, n) in enumerate(zip(model.plan.calls, counts.layers))
         ]
-        rep = tm.report
         info: dict[str, Any] = {
             "flash_bytes": sizes.flash if sizes else rep.flash_bytes,
             "code_bytes": sizes.code if sizes else rep.code_bytes,

@@ -34,11 +34,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("model", help=model_help)
     run.add_argument("--input", required=True, type=Path, help=".npy file (or .npz with one array per model input)")
     run.add_argument("--output", type=Path, help=".npy file for the output (.npz when the model has several)")
-    ver = sub.add_parser("verify", help="compare with TensorFlow Lite Micro on random inputs")
+    ver = sub.add_parser("verify", help="compare with TensorFlow Lite Micro on random inputs or your own")
     ver.add_argument("model", help=model_help)
     ver.add_argument("--target", default=HOST, choices=TARGETS)
-    ver.add_argument("--samples", type=int, default=10)
+    ver.add_argument("--samples", type=int, help="random inputs to run (default 10)")
     ver.add_argument("--seed", type=int, default=0)
+    ver.add_argument("--inputs", type=Path, metavar="FILE",
+                     help=".npy (N, *input shape) or .npz (one such array per input, by name or in order) "
+                     "instead of random inputs; float32 for an int8 input is quantised as TFLite does")
+    ver.add_argument("--labels", type=Path, metavar="FILE", help=".npy of N integer class ids: report top-1 accuracy")
     ver.add_argument("--json", action="store_true", help="print the report as JSON")
     from .qmn import cli as qmn_cli
 
@@ -53,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     ben.add_argument("--target", required=True, choices=list(CORES))
     ben.add_argument("--seed", type=int, default=0)
     ben.add_argument("--json", action="store_true", help="print the report as JSON")
+    ben.add_argument("--plot", type=Path, metavar="FILE",
+                     help="also draw instructions per layer and arena use to FILE (.png or .svg; needs pycmsisnn[plot])")
     con = sub.add_parser("convert", help="generate a standalone C project (kernel calls, static arena) for a Cortex-M core")
     con.add_argument("model", help=model_help)
     con.add_argument("-o", "--output", required=True, type=Path, help="project directory to write")
@@ -100,45 +106,46 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bad_input(reasons: list[str], as_json: bool) -> int:
+    """Exit 2 for unusable input files: the reasons on stderr, or as JSON on stdout."""
+    if as_json:
+        print(json.dumps({"status": "bad_input", "reasons": reasons}, indent=2))
+    else:
+        print(f"pycmsisnn: {'; '.join(reasons)}", file=sys.stderr)
+    return 2
+
+
 def _verify(args: argparse.Namespace) -> int:
+    from .progress import bar, wanted
+    from .samples import BadSamples, Samples, load_samples
     from .verify import verify_host
 
-    if args.samples < 1:
-        print("pycmsisnn: --samples must be at least 1", file=sys.stderr)
-        return 2
+    if args.samples is not None and args.samples < 1:
+        return _bad_input(["--samples must be at least 1"], args.json)
+    if args.inputs is not None and args.samples is not None:
+        return _bad_input(["--samples counts random inputs; with --inputs every sample of the file runs"], args.json)
+    if args.labels is not None and args.inputs is None:
+        return _bad_input(["--labels needs --inputs"], args.json)
     name = args.model
+    data = model_bytes(name)
+    inputs: Samples | None = None
+    if args.inputs is not None:
+        from .tflite import read_model
+
+        try:
+            inputs = load_samples(read_model(data), args.inputs, args.labels)
+        except BadSamples as exc:
+            return _bad_input(exc.reasons, args.json)
+    samples = args.samples or 10
+    progress = bar(wanted(json_output=args.json))
     if args.target == HOST:
-        report = verify_host(model_bytes(name), samples=args.samples, seed=args.seed)
+        report = verify_host(data, samples=samples, seed=args.seed, inputs=inputs, progress=progress)
     else:
         from .verify import verify_target
 
-        report = verify_target(model_bytes(name), args.target, samples=args.samples, seed=args.seed)
+        report = verify_target(data, args.target, samples=samples, seed=args.seed, inputs=inputs, progress=progress)
     report.model = name
-    if args.json:
-        print(report.to_json())
-    else:
-        if report.target_exact_samples is None:
-            print(f"{name} on {report.target}: {report.exact_samples}/{report.samples} random inputs bit-exact against TensorFlow Lite Micro")
-        else:
-            print(
-                f"{name}: TensorFlow Lite Micro == host == {report.target} on {report.exact_samples}/{report.samples} random inputs "
-                f"(host exact {report.host_exact_samples}, {report.target} exact {report.target_exact_samples})"
-            )
-            if report.target_info:
-                info = report.target_info
-                print(f"  {report.target} build: flash {info['flash_bytes']:,} B, {info['ram']}")
-        for o in report.outputs:
-            print(f"  output {o['name']}: {o['exact_samples']}/{report.samples} exact")
-        m = report.first_mismatch
-        if m:
-            out = m["output"]
-            print(f"  first mismatch ({m.get('where', 'host')}): sample {m['sample']}, output {out['tensor']} element {tuple(out['index'])}: ours {out['ours']}, TFLite Micro {out['reference']} ({out['count']} elements differ)")
-            layer = m["layer"]
-            if layer:
-                lm = layer["mismatch"]
-                print(f"  first differing layer: [{layer['op_index']}] {layer['opcode']} ({layer['kernel']}), tensor {lm['tensor']} element {tuple(lm['index'])}: ours {lm['ours']}, TFLite Micro {lm['reference']}")
-                for k, v in layer["parameters"].items():
-                    print(f"      {k} = {v}")
+    print(report.to_json() if args.json else report.to_text())
     return 0 if report.exact else 1
 
 
@@ -157,9 +164,23 @@ def _convert(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from .bench import bench
 
+    if args.plot is not None:
+        from .plot import PlotUnavailable, check_plot_file
+
+        try:
+            check_plot_file(args.plot)  # before the minutes of building and counting
+        except PlotUnavailable as exc:
+            print(f"pycmsisnn: {exc}", file=sys.stderr)
+            return 2
     report = bench(model_bytes(args.model), args.target, seed=args.seed)
     report.model = args.model
     print(report.to_json() if args.json else report.to_text())
+    if args.plot is not None:
+        from .plot import plot_bench
+
+        drawn = plot_bench(report, args.plot)
+        if not args.json:
+            print(f"plot: {drawn.path} ({len(drawn.labels)} layers, {len(drawn.legend)} kernel variants)")
     return 0
 
 
@@ -173,18 +194,35 @@ def _check(args: argparse.Namespace) -> int:
     if unknown or args.samples < 1:
         print(f"pycmsisnn: unknown target(s) {unknown}" if unknown else "pycmsisnn: --samples must be at least 1", file=sys.stderr)
         return 2
-    host = verify_host(data, samples=args.samples, seed=args.seed)
-    print(f"{args.model}: host == TensorFlow Lite Micro on {host.exact_samples}/{host.samples} random inputs")
-    ok = host.exact
-    for core in cores:
-        rep = verify_target(data, core, samples=args.samples, seed=args.seed)
-        b = bench(data, core, seed=args.seed)
+    from .progress import progress, wanted
+
+    # With a bar on the terminal the lines wait for the end, so that the bar never splits them.
+    show_bar = wanted()
+    lines: list[str] = []
+
+    def say(line: str) -> None:
+        if show_bar:
+            lines.append(line)
+        else:
+            print(line, flush=True)
+
+    ok = True
+    for step in progress(["host", *cores], len(cores) + 1, f"check {args.model}", show_bar):
+        if step == "host":
+            host = verify_host(data, samples=args.samples, seed=args.seed)
+            say(f"{args.model}: host == TensorFlow Lite Micro on {host.exact_samples}/{host.samples} random inputs")
+            ok = host.exact
+            continue
+        rep = verify_target(data, step, samples=args.samples, seed=args.seed)
+        b = bench(data, step, seed=args.seed)
         ok = ok and rep.exact
-        print(
-            f"{core}: TensorFlow Lite Micro == host == target on {rep.exact_samples}/{rep.samples}; "
+        say(
+            f"{step}: TensorFlow Lite Micro == host == target on {rep.exact_samples}/{rep.samples}; "
             f"{b.instructions:,} instructions per inference ({b.macs / b.instructions:.3f} MACs/instruction); "
             f"flash {b.flash_bytes:,} B; {b.ram.describe()}"
         )
+    for line in lines:
+        print(line)
     return 0 if ok else 1
 
 

@@ -136,6 +136,11 @@ class ArenaPlan:
     def offset(self, tensor: int) -> int:
         return self.tensors[tensor].offset
 
+    def live_bytes(self, call: int) -> int:
+        """Bytes of the arena in use while call ``call`` runs: every buffer
+        (tensor group or scratch, aligned size) alive at that call."""
+        return sum(b.nbytes for b in self.buffers if b.first <= call <= b.last)
+
 
 def _align(n: int, a: int) -> int:
     return (n + a - 1) // a * a

@@ -3,19 +3,26 @@ host runtime, compared element for element, per output and per layer.
 
 On a mismatch the report names the first layer whose output differs, the
 element, both values, and the layer's derived kernel parameters.
+
+The inputs are random (``samples`` of them, seeded) or the user's own
+(``inputs=``, a ``pycmsisnn.samples.Samples``); with labels, the report also
+gives the deployed model's top-1 accuracy.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 
-from .ir import Graph
+from .progress import Progress
 from .reference import TflmRunner
 from .runtime import Model, RunResult, load
+from .samples import RANDOM, Samples, random_inputs, random_samples, top1
+
+__all__ = ["Accuracy", "VerifyReport", "random_inputs", "verify_host", "verify_target"]
 
 
 @dataclass
@@ -40,6 +47,14 @@ class LayerMismatch:
     parameters: dict[str, str]
 
 
+@dataclass(frozen=True)
+class Accuracy:
+    """Top-1 accuracy of the deployed model over the labelled samples."""
+
+    top1: float
+    samples: int
+
+
 @dataclass
 class VerifyReport:
     model: str
@@ -52,6 +67,8 @@ class VerifyReport:
     host_exact_samples: int = 0
     target_exact_samples: int | None = None  # None on the host target
     target_info: dict[str, Any] | None = None  # flash and RAM (footprint.RamFigure) of the target build
+    inputs: str = RANDOM  # "random", or the file the samples came from
+    accuracy: Accuracy | None = None  # with labels: top-1 of the deployed outputs (target's on a core, else host's)
 
     @property
     def exact(self) -> bool:
@@ -60,30 +77,41 @@ class VerifyReport:
     def to_json(self) -> str:
         return json.dumps(asdict(self) | {"exact": self.exact}, indent=2, default=str)
 
-
-def random_inputs(graph: Graph, rng: np.random.Generator) -> list[np.ndarray]:
-    """One random input per model input: full-range integers, or floats over
-    the range the model's first QUANTIZE can represent."""
-    out = []
-    for i in graph.inputs:
-        t = graph.tensor(i)
-        if np.issubdtype(t.dtype, np.integer):
-            info = np.iinfo(t.dtype)
-            out.append(rng.integers(info.min, info.max + 1, size=t.shape, dtype=t.dtype))
+    def to_text(self) -> str:
+        """The report as ``pycmsisnn verify`` prints it."""
+        name = self.model
+        what = "random inputs" if self.inputs == "random" else f"samples of {self.inputs}"
+        lines = []
+        if self.target_exact_samples is None:
+            lines.append(f"{name} on {self.target}: {self.exact_samples}/{self.samples} {what} bit-exact against TensorFlow Lite Micro")
         else:
-            scale, zp = _float_input_range(graph, i)
-            lo, hi = (-128 - zp) * scale, (127 - zp) * scale
-            out.append(rng.uniform(lo, hi, size=t.shape).astype(t.dtype))
-    return out
-
-
-def _float_input_range(graph: Graph, index: int) -> tuple[float, int]:
-    for op in graph.operators:
-        if op.opcode == "QUANTIZE" and op.inputs and op.inputs[0] == index:
-            q = graph.tensor(op.outputs[0]).quant
-            if q is not None:
-                return q.scale, q.zero_point
-    return 1.0 / 64, 0
+            lines.append(
+                f"{name}: TensorFlow Lite Micro == host == {self.target} on {self.exact_samples}/{self.samples} {what} "
+                f"(host exact {self.host_exact_samples}, {self.target} exact {self.target_exact_samples})"
+            )
+            if self.target_info:
+                info = self.target_info
+                lines.append(f"  {self.target} build: flash {info['flash_bytes']:,} B, {info['ram']}")
+        if self.accuracy is not None:
+            acc = self.accuracy
+            deployed = "host" if self.target_exact_samples is None else self.target
+            agree = (("TensorFlow Lite Micro and host" if deployed == "host" else f"TensorFlow Lite Micro, host and {deployed}")
+                     + " agree on every sample" if self.exact
+                     else f"{deployed}'s predictions, which differ from TensorFlow Lite Micro's: see the mismatch")
+            lines.append(f"  top-1 accuracy {acc.top1:.4f} ({round(acc.top1 * acc.samples)}/{acc.samples} labelled samples; {agree})")
+        for o in self.outputs:
+            lines.append(f"  output {o['name']}: {o['exact_samples']}/{self.samples} exact")
+        m = self.first_mismatch
+        if m:
+            out = m["output"]
+            lines.append(f"  first mismatch ({m.get('where', 'host')}): sample {m['sample']}, output {out['tensor']} element {tuple(out['index'])}: ours {out['ours']}, TFLite Micro {out['reference']} ({out['count']} elements differ)")
+            layer = m["layer"]
+            if layer:
+                lm = layer["mismatch"]
+                lines.append(f"  first differing layer: [{layer['op_index']}] {layer['opcode']} ({layer['kernel']}), tensor {lm['tensor']} element {tuple(lm['index'])}: ours {lm['ours']}, TFLite Micro {lm['reference']}")
+                for k, v in layer["parameters"].items():
+                    lines.append(f"      {k} = {v}")
+        return "\n".join(lines)
 
 
 def _first_diff(name: str, ours: np.ndarray, ref: np.ndarray) -> Mismatch | None:
@@ -116,21 +144,40 @@ def first_layer_mismatch(model: Model, result: RunResult, tflm: TflmRunner) -> L
     return None
 
 
-def verify_host(source: str | Path | bytes, samples: int = 10, seed: int = 0) -> VerifyReport:
-    """Run ``samples`` random inputs through TFLM and our host runtime."""
+def _samples(model: Model, count: int, seed: int, inputs: Samples | None) -> Samples:
+    return inputs if inputs is not None else random_samples(model.graph, count, seed)
+
+
+def _steps(count: int, desc: str, progress: Progress | None) -> Iterable[int]:
+    return progress(range(count), count, desc) if progress is not None else range(count)
+
+
+def _accuracy(samples: Samples, predictions: list[int]) -> Accuracy | None:
+    if samples.labels is None:
+        return None
+    correct = int(np.sum(np.asarray(predictions) == samples.labels))
+    return Accuracy(correct / len(predictions), len(predictions))
+
+
+def verify_host(source: str | Path | bytes, samples: int = 10, seed: int = 0, *,
+                inputs: Samples | None = None, progress: Progress | None = None) -> VerifyReport:
+    """Run ``samples`` random inputs (or the given ``inputs``) through TFLM
+    and our host runtime; ``progress`` wraps the loop over samples."""
     data = Path(source).read_bytes() if not isinstance(source, (bytes, bytearray)) else bytes(source)
     model = load(data)
     graph = model.graph
     tflm = TflmRunner(data)
     name = str(source) if not isinstance(source, (bytes, bytearray)) else "<bytes>"
-    report = VerifyReport(name, "host", samples, seed, 0)
+    batch = _samples(model, samples, seed, inputs)
+    report = VerifyReport(name, "host", len(batch), seed, 0, inputs=batch.origin)
     per_output = [0] * len(graph.outputs)
-    rng = np.random.default_rng(seed)
-    for s in range(samples):
-        x = random_inputs(graph, rng)
+    predictions: list[int] = []
+    for s in _steps(len(batch), "verify on host", progress):
+        x = batch.inputs(s)
         ours = model.run(x)
         assert isinstance(ours, list)
         ref = tflm.run(x, len(graph.outputs))
+        predictions.append(top1(ours[0]))
         diffs = [_first_diff(graph.tensor(i).name, o, r) for i, o, r in zip(graph.outputs, ours, ref)]
         for k, d in enumerate(diffs):
             per_output[k] += d is None
@@ -146,6 +193,7 @@ def verify_host(source: str | Path | bytes, samples: int = 10, seed: int = 0) ->
             first = next(d for d in diffs if d is not None)
             report.first_mismatch = {"sample": s, "where": "host", "output": asdict(first), "layer": asdict(layer) if layer else None}
     report.outputs = [{"name": graph.tensor(i).name, "exact_samples": n} for i, n in zip(graph.outputs, per_output)]
+    report.accuracy = _accuracy(batch, predictions)
     return report
 
 
@@ -168,9 +216,11 @@ def _target_layer_mismatch(model: Model, core: str, x: list[np.ndarray]) -> Laye
     return None
 
 
-def verify_target(source: str | Path | bytes, target: str, samples: int = 5, seed: int = 0) -> VerifyReport:
+def verify_target(source: str | Path | bytes, target: str, samples: int = 5, seed: int = 0, *,
+                  inputs: Samples | None = None, progress: Progress | None = None) -> VerifyReport:
     """TFLM, host and a Cortex-M core (generated C under QEMU) on ``samples``
-    random inputs: every output compared exactly, three ways."""
+    random inputs (or the given ``inputs``): every output compared exactly,
+    three ways; ``progress`` wraps the loop over samples."""
     from .target_model import TargetModel
 
     data = Path(source).read_bytes() if not isinstance(source, (bytes, bytearray)) else bytes(source)
@@ -178,18 +228,20 @@ def verify_target(source: str | Path | bytes, target: str, samples: int = 5, see
     graph = model.graph
     tflm = TflmRunner(data)
     name = str(source) if not isinstance(source, (bytes, bytearray)) else "<bytes>"
-    report = VerifyReport(name, target, samples, seed, 0, target_exact_samples=0)
+    batch = _samples(model, samples, seed, inputs)
+    report = VerifyReport(name, target, len(batch), seed, 0, target_exact_samples=0, inputs=batch.origin)
     per_output = [0] * len(graph.outputs)
-    rng = np.random.default_rng(seed)
+    predictions: list[int] = []
     with TargetModel(model.plan, target) as tm:
         ram = tm.report.ram
-        for s in range(samples):
-            x = random_inputs(graph, rng)
+        for s in _steps(len(batch), f"verify on {target}", progress):
+            x = batch.inputs(s)
             ours = model.run(x)
             assert isinstance(ours, list)
             ref = tflm.run(x, len(graph.outputs))
             run = tm.run(x)
             tgt, ram = list(run.outputs), tm.ram(run)
+            predictions.append(top1(tgt[0]))
             host_diffs = [_first_diff(graph.tensor(i).name, o, r) for i, o, r in zip(graph.outputs, ours, ref)]
             tgt_diffs = [_first_diff(graph.tensor(i).name, t.reshape(r.shape), r) for i, t, r in zip(graph.outputs, tgt, ref)]
             for k, (h, t) in enumerate(zip(host_diffs, tgt_diffs)):
@@ -216,4 +268,5 @@ def verify_target(source: str | Path | bytes, target: str, samples: int = 5, see
         report.target_info = {"flash_bytes": tm.build.sizes.flash if tm.build.sizes else tm.report.flash_bytes,
                               **ram.to_dict(), "ram": ram.describe()}
     report.outputs = [{"name": graph.tensor(i).name, "exact_samples": n} for i, n in zip(graph.outputs, per_output)]
+    report.accuracy = _accuracy(batch, predictions)
     return report
