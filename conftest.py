@@ -1,6 +1,7 @@
 """The suite is self-contained: the MLPerf Tiny networks it needs are built by
 ``tests.support.mlperf_tiny``. Real model files are an extra set, passed by
-``--models-dir DIR`` or ``PYCMSISNN_MODELS=DIR`` (CI passes the MLPerf Tiny
+``--models-dir=DIR`` (with "=": pytest would take a bare path for a test path) or
+``PYCMSISNN_MODELS=DIR`` (CI passes the MLPerf Tiny
 reference files):
 
 - a test taking the ``mlperf`` fixture runs on each built network and, with

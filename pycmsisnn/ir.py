@@ -6,9 +6,10 @@ Frozen values, independent of the flatbuffer library: the reader
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
 
 import numpy as np
+
+from .operator_options import NoOptions, Options
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class Operator:
     opcode: str
     inputs: tuple[int, ...]
     outputs: tuple[int, ...]
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: Options = field(default_factory=NoOptions)
 
 
 @dataclass(frozen=True, eq=False)

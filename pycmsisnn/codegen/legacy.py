@@ -67,6 +67,7 @@ from .kernels import reshape as emit_reshape_copy
 from .project import LIBRARY_DIR, cmake_text, library_files, makefile_text
 from .report import ProjectReport, finish_report
 from .source import header_text, source_text
+from ..operator_options import ConvOptions, PoolOptions, activation_code, options_as
 
 LEGACY_HEADER = "pycmsisnn_legacy_q7.h"
 RESHAPE_OPS = ("RESHAPE", "SQUEEZE", "EXPAND_DIMS")
@@ -133,7 +134,7 @@ def _int8_same_quant(graph: Graph, op: Operator) -> str | None:
 
 def _relu_clamp(op: Operator, y: Tensor) -> tuple[bool, str | None]:
     """(whether a fused activation is arm_relu_q7, why it is no q7 clamp)."""
-    act = int(op.options.get("fused_activation_function", 0))
+    act = int(activation_code(op.options))
     if act == 0:
         return False, None
     if act not in (1, 2, 3) or y.quant is None:
@@ -175,9 +176,10 @@ def _pool_call(graph: Graph, op: Operator) -> tuple[KernelCall | None, str | Non
     if len(x.shape) != 4:
         return None, "; ".join(why + [f"input {list(x.shape)} is not 4-D"])
     _, h, w, c = x.shape
-    kh, kw = int(op.options.get("filter_height", 1)), int(op.options.get("filter_width", 1))
-    stride = Tile(int(op.options.get("stride_w", 1)), int(op.options.get("stride_h", 1)))
-    pad, _, (oh, ow) = quant.conv_padding(int(op.options.get("padding", 0)), (h, w), (kh, kw), stride)
+    p = options_as(op.options, PoolOptions)
+    kh, kw = p.filter_height, p.filter_width
+    stride = Tile(p.stride_w, p.stride_h)
+    pad, _, (oh, ow) = quant.conv_padding(p.padding, (h, w), (kh, kw), stride)
     if h != w:
         why.append(f"non-square input {h}x{w} (arm_maxpool_q7_HWC takes square images)")
     if kh != kw:
@@ -374,8 +376,9 @@ def emit_conv(layer: Layer, call: KernelCall) -> None:
     assert w.data is not None and a.bias_shift is not None and a.out_shift is not None
     n, h, _, c = (int(d) for d in x.shape)
     oh, oc, k = int(y.shape[1]), int(y.shape[3]), int(w.shape[1])
-    stride = int(op.options.get("stride_h", 1))
-    pad, _, _ = quant.conv_padding(int(op.options.get("padding", 0)), (h, h), (k, k), Tile(stride, stride))
+    o = options_as(op.options, ConvOptions)
+    stride = o.stride_h
+    pad, _, _ = quant.conv_padding(o.padding, (h, h), (k, k), Tile(stride, stride))
     weights = w.data.reshape(k, k, c) if op.opcode == "DEPTHWISE_CONV_2D" else w.data
     wt, bias = layer.constant(np.asarray(weights, dtype=np.int8), "weights"), _bias(layer, a, oc)
     buffer_a, _ = layer.scratch(0)

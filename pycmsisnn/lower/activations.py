@@ -34,6 +34,7 @@ from ..quant import hard_swish_params, leaky_relu_params, relu_params, sigmoid_t
 from .common import derivation_reason, dtype_reason, first_reason, output, per_tensor_reason, same_size_reason, tensor
 from .plan import KernelCall, TensorArg
 from .registry import rule
+from ..operator_options import LeakyReluOptions, options_as
 
 INT8_MIN, INT8_MAX = -128, 127
 # Output quantisation TensorFlow Lite Micro's LOGISTIC and TANH produce.
@@ -110,7 +111,7 @@ def lower_relu(graph: Graph, op: Operator) -> KernelCall:
 
 
 def _alpha(op: Operator) -> float:
-    return float(op.options.get("alpha", 0.0))
+    return options_as(op.options, LeakyReluOptions).alpha
 
 
 def _leaky_relu_check(graph: Graph, op: Operator) -> str | None:

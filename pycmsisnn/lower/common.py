@@ -8,6 +8,7 @@ import numpy as np
 from .. import quant
 from ..ir import Graph, Operator, Tensor
 from ..params import Activation
+from ..operator_options import activation_code
 
 
 class LoweringError(ValueError):
@@ -75,12 +76,11 @@ def derivation_reason(derive: Callable[..., object], *args: object) -> str | Non
 def activation_of(op: Operator, out: Tensor) -> Activation:
     """The clamp of the op's fused activation in the output's quantised domain."""
     assert out.quant is not None
-    act = int(op.options.get("fused_activation_function", 0))
-    return quant.activation_range(act, out.quant.scale, out.quant.zero_point)
+    return quant.activation_range(int(activation_code(op.options)), out.quant.scale, out.quant.zero_point)
 
 
 def fused_activation_reason(op: Operator) -> str | None:
-    act = int(op.options.get("fused_activation_function", 0))
+    act = int(activation_code(op.options))
     if act not in (0, 1, 2, 3):
         return f"fused activation {quant.FusedActivation(act).name} is not supported"
     return None

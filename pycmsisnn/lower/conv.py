@@ -10,6 +10,7 @@ from ..params import ConvParams, DwConvParams, Tile, TransposeConvParams
 from .common import activation_of, dtype_reason, first_reason, fused_activation_reason, optional, output, tensor
 from .plan import KernelCall, TensorArg
 from .registry import rule
+from ..operator_options import ConvOptions, options_as
 
 
 def _zero_filter_zp(t) -> str | None:  # noqa: ANN001
@@ -35,11 +36,13 @@ def _conv_check(graph: Graph, op: Operator, filter_slot: int = 1, input_slot: in
 
 
 def _dilation(op: Operator) -> Tile:
-    return Tile(int(op.options.get("dilation_w_factor", 1)), int(op.options.get("dilation_h_factor", 1)))
+    o = options_as(op.options, ConvOptions)
+    return Tile(o.dilation_w_factor, o.dilation_h_factor)
 
 
 def _stride(op: Operator) -> Tile:
-    return Tile(int(op.options["stride_w"]), int(op.options["stride_h"]))
+    o = options_as(op.options, ConvOptions)
+    return Tile(o.stride_w, o.stride_h)
 
 
 @rule("CONV_2D", check=_conv_check)
@@ -48,7 +51,7 @@ def lower_conv(graph: Graph, op: Operator) -> KernelCall:
     b = optional(graph, op, 2)
     assert x.quant and w.quant and y.quant
     stride, dilation = _stride(op), _dilation(op)
-    padding, _, _ = quant.conv_padding(int(op.options["padding"]), x.shape[1:3], w.shape[1:3], stride, dilation)
+    padding, _, _ = quant.conv_padding(options_as(op.options, ConvOptions).padding, x.shape[1:3], w.shape[1:3], stride, dilation)
     params = ConvParams(
         input_offset=quant.input_offset(x.quant.zero_point),
         output_offset=quant.output_offset(y.quant.zero_point),
@@ -86,7 +89,7 @@ def lower_depthwise(graph: Graph, op: Operator) -> KernelCall:
     b = optional(graph, op, 2)
     assert x.quant and w.quant and y.quant
     stride, dilation = _stride(op), _dilation(op)
-    padding, _, _ = quant.conv_padding(int(op.options["padding"]), x.shape[1:3], w.shape[1:3], stride, dilation)
+    padding, _, _ = quant.conv_padding(options_as(op.options, ConvOptions).padding, x.shape[1:3], w.shape[1:3], stride, dilation)
     params = DwConvParams(
         input_offset=quant.input_offset(x.quant.zero_point),
         output_offset=quant.output_offset(y.quant.zero_point),
@@ -116,8 +119,6 @@ def _tc_check(graph: Graph, op: Operator) -> str | None:
     shape = tensor(graph, op, 0, "output shape")
     if not shape.is_constant:
         return "the output shape input is not constant"
-    if op.options.get("padding") is None:
-        return "missing padding option"
     return None
 
 
@@ -127,7 +128,7 @@ def lower_transpose_conv(graph: Graph, op: Operator) -> KernelCall:
     b = optional(graph, op, 3)
     assert x.quant and w.quant and y.quant
     stride = _stride(op)
-    padding, offsets = quant.transpose_conv_padding(int(op.options["padding"]), y.shape[1:3], w.shape[1:3], stride)
+    padding, offsets = quant.transpose_conv_padding(options_as(op.options, ConvOptions).padding, y.shape[1:3], w.shape[1:3], stride)
     params = TransposeConvParams(
         input_offset=quant.input_offset(x.quant.zero_point),
         output_offset=quant.output_offset(y.quant.zero_point),

@@ -17,6 +17,7 @@ from ..ir import Graph, Operator, Tensor
 from .common import dtype_reason, first_reason, output, tensor
 from .plan import KernelCall, TensorArg
 from .registry import rule
+from ..operator_options import ConcatenationOptions, options_as
 
 MAX_RANK = 4
 
@@ -57,7 +58,7 @@ def _int_constant(graph: Graph, op: Operator, slot: int, role: str) -> tuple[np.
 
 def _concat_axis(graph: Graph, op: Operator) -> int:
     rank = len(output(graph, op).shape)
-    return int(op.options.get("axis", 0)) % rank
+    return options_as(op.options, ConcatenationOptions).axis % rank
 
 
 def _concat_check(graph: Graph, op: Operator) -> str | None:
@@ -67,11 +68,11 @@ def _concat_check(graph: Graph, op: Operator) -> str | None:
         return reason
     if not op.inputs or any(i < 0 for i in op.inputs):
         return "an input is missing"
-    act = int(op.options.get("fused_activation_function", 0))
-    if act != 0:
-        return f"fused activation {act} on CONCATENATION is not supported"
+    options = options_as(op.options, ConcatenationOptions)
+    if options.fused_activation_function != 0:
+        return f"fused activation {options.fused_activation_function.name} on CONCATENATION is not supported"
     rank = len(y.shape)
-    axis = int(op.options.get("axis", 0))
+    axis = options.axis
     if not -rank <= axis < rank:
         return f"axis {axis} is outside the output's {rank} dimensions"
     axis %= rank

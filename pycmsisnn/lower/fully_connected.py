@@ -10,6 +10,7 @@ from ..params import Activation, BmmParams, FcParams
 from .common import activation_of, dtype_reason, first_reason, fused_activation_reason, optional, output, tensor
 from .plan import KernelCall, TensorArg
 from .registry import rule
+from ..operator_options import BatchMatMulOptions, options_as
 
 
 def _fc_check(graph: Graph, op: Operator) -> str | None:
@@ -78,8 +79,8 @@ def lower_batch_matmul(graph: Graph, op: Operator) -> KernelCall:
     a, b, y = tensor(graph, op, 0, "lhs"), tensor(graph, op, 1, "rhs"), output(graph, op)
     assert a.quant and b.quant and y.quant
     params = BmmParams(
-        adj_x=bool(op.options.get("adj_x", False)),
-        adj_y=bool(op.options.get("adj_y", False)),
+        adj_x=options_as(op.options, BatchMatMulOptions).adj_x,
+        adj_y=options_as(op.options, BatchMatMulOptions).adj_y,
         fc_params=FcParams(
             input_offset=quant.input_offset(a.quant.zero_point),
             filter_offset=quant.input_offset(b.quant.zero_point),

@@ -10,6 +10,7 @@ from ..params import PoolParams, Tile
 from .common import activation_of, dtype_reason, first_reason, fused_activation_reason, output, tensor
 from .plan import KernelCall, TensorArg
 from .registry import rule
+from ..operator_options import PoolOptions, options_as
 
 
 def _check(graph: Graph, op: Operator) -> str | None:
@@ -30,9 +31,10 @@ def _check(graph: Graph, op: Operator) -> str | None:
 
 def _lower(graph: Graph, op: Operator, kernel: str) -> KernelCall:
     x, y = tensor(graph, op, 0, "input"), output(graph, op)
-    stride = Tile(int(op.options["stride_w"]), int(op.options["stride_h"]))
-    filter_hw = (int(op.options["filter_height"]), int(op.options["filter_width"]))
-    padding, _, _ = quant.conv_padding(int(op.options["padding"]), x.shape[1:3], filter_hw, stride)
+    o = options_as(op.options, PoolOptions)
+    stride = Tile(o.stride_w, o.stride_h)
+    filter_hw = (o.filter_height, o.filter_width)
+    padding, _, _ = quant.conv_padding(o.padding, x.shape[1:3], filter_hw, stride)
     params = PoolParams(stride=stride, padding=padding, activation=activation_of(op, y))
     scratch = pooling.arm_avgpool_s8_get_buffer_size(y.shape[2], x.shape[3]) if kernel == "arm_avgpool_s8" else 0
     return KernelCall(

@@ -21,6 +21,7 @@ from ..ir import Graph, Operator
 from .common import dtype_reason, first_reason, output, tensor
 from .plan import KernelCall, TensorArg
 from .registry import rule
+from ..operator_options import StridedSliceOptions, options_as
 
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
@@ -97,10 +98,8 @@ def _resolve(graph: Graph, op: Operator) -> tuple[tuple[int, ...], tuple[int, ..
     x = tensor(graph, op, 0, "input")
     values = [_constant(graph, op, slot, role)[0] for slot, role in ((1, "begin"), (2, "end"), (3, "strides"))]
     begin, end, strides = (v.tolist() for v in values)  # type: ignore[union-attr]
-    o = op.options
-    return resolve_strided_slice(
-        x.shape, begin, end, strides, int(o.get("begin_mask", 0)), int(o.get("end_mask", 0)), int(o.get("shrink_axis_mask", 0))
-    )
+    o = options_as(op.options, StridedSliceOptions)
+    return resolve_strided_slice(x.shape, begin, end, strides, o.begin_mask, o.end_mask, o.shrink_axis_mask)
 
 
 def _check(graph: Graph, op: Operator) -> str | None:
@@ -117,10 +116,11 @@ def _check(graph: Graph, op: Operator) -> str | None:
         assert values is not None
         if len(values) != len(x.shape):
             return f"{role} has {len(values)} entries, the input has {len(x.shape)} dimensions"
-    for name in ("ellipsis_mask", "new_axis_mask"):
-        if int(op.options.get(name, 0)):
-            return f"{name} {int(op.options[name])} is not supported (TFLite Micro ignores it)"
-    if op.options.get("offset", False):
+    o = options_as(op.options, StridedSliceOptions)
+    for name, mask in (("ellipsis_mask", o.ellipsis_mask), ("new_axis_mask", o.new_axis_mask)):
+        if mask:
+            return f"{name} {mask} is not supported (TFLite Micro ignores it)"
+    if o.offset:
         return "offset=true is not supported (TFLite Micro ignores it)"
     assert x.quant and y.quant
     if (x.quant.scales, x.quant.zero_points) != (y.quant.scales, y.quant.zero_points):
@@ -129,7 +129,7 @@ def _check(graph: Graph, op: Operator) -> str | None:
         _, _, counts = _resolve(graph, op)
     except SliceError as exc:
         return str(exc)
-    shrink = int(op.options.get("shrink_axis_mask", 0))
+    shrink = o.shrink_axis_mask
     kept = [c for axis, c in enumerate(counts) if not shrink >> axis & 1]
     if int(np.prod(kept, dtype=np.int64)) != y.size:
         return f"output shape {list(y.shape)} does not match the slice's {kept}"

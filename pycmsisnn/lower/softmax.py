@@ -8,6 +8,7 @@ from ..ir import Graph, Operator
 from .common import dtype_reason, first_reason, output, tensor
 from .plan import KernelCall, TensorArg
 from .registry import rule
+from ..operator_options import SoftmaxOptions, options_as
 
 # Output (scale, zero point, absolute scale tolerance) as TensorFlow Lite
 # Micro's SOFTMAX checks them: int8 exactly 1/256; int16 1/65536 within 0.001/65536.
@@ -26,7 +27,7 @@ def _check(graph: Graph, op: Operator) -> str | None:
         return (f"output '{y.name}' quantisation must be scale {scale:.9g}{within}, zero point {zp}; "
                 f"the model has scale {y.quant.scale:.9g}, zero point {y.quant.zero_point}")
     try:
-        quant.softmax_params(x.quant.scale, float(op.options.get("beta", 1.0)))
+        quant.softmax_params(x.quant.scale, options_as(op.options, SoftmaxOptions).beta)
     except ValueError as exc:
         return str(exc)
     return None
@@ -36,6 +37,6 @@ def _check(graph: Graph, op: Operator) -> str | None:
 def lower_softmax(graph: Graph, op: Operator) -> KernelCall:
     x, y = tensor(graph, op, 0, "input"), output(graph, op)
     assert x.quant
-    params = quant.softmax_params(x.quant.scale, float(op.options.get("beta", 1.0)))
+    params = quant.softmax_params(x.quant.scale, options_as(op.options, SoftmaxOptions).beta)
     kernel = "arm_softmax_s8" if y.dtype == np.int8 else "arm_softmax_s8_s16"
     return KernelCall(op=op, kernel=kernel, args={"input": TensorArg(x.index), "params": params}, outputs=(y.index,))

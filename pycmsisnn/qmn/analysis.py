@@ -20,6 +20,7 @@ import numpy as np
 from .. import quant
 from ..ir import Graph, Operator, Tensor
 from ..params import Tile
+from ..operator_options import ConvOptions, activation_code, options_as
 from .formats import (
     Q7Bias,
     QFormat,
@@ -137,7 +138,7 @@ def _bias(a: LayerAnalysis, b: Tensor | None, fi: int, fw: int) -> None:
 
 
 def _activation(a: LayerAnalysis, op: Operator, y: Tensor) -> None:
-    act = int(op.options.get("fused_activation_function", 0))
+    act = int(activation_code(op.options))
     name = quant.FusedActivation(act).name if act in {f.value for f in quant.FusedActivation} else str(act)
     if act == 0:
         return
@@ -164,8 +165,8 @@ def _conv_kernel(a: LayerAnalysis, op: Operator, x: Tensor, w: Tensor, y: Tensor
     _, h, wd, c = x.shape
     _, oh, ow, oc = y.shape
     kh, kw = w.shape[1], w.shape[2]
-    stride = Tile(int(op.options.get("stride_w", 1)), int(op.options.get("stride_h", 1)))
-    dilation = Tile(int(op.options.get("dilation_w_factor", 1)), int(op.options.get("dilation_h_factor", 1)))
+    o = options_as(op.options, ConvOptions)
+    stride, dilation = Tile(o.stride_w, o.stride_h), Tile(o.dilation_w_factor, o.dilation_h_factor)
     notes = []
     if h != wd or oh != ow:
         notes.append(f"non-square input {h}x{wd} (the historical _nonsquare kernels are not provided)")
@@ -178,7 +179,7 @@ def _conv_kernel(a: LayerAnalysis, op: Operator, x: Tensor, w: Tensor, y: Tensor
     if max(h, wd, c, oc, kh, kw, oh, ow) > UINT16_MAX:
         notes.append("a dimension does not fit uint16_t")
     if not notes:
-        pad, _, _ = quant.conv_padding(int(op.options.get("padding", 0)), (h, wd), (kh, kw), stride, dilation)
+        pad, _, _ = quant.conv_padding(o.padding, (h, wd), (kh, kw), stride, dilation)
         if pad.h != pad.w:
             notes.append(f"padding differs ({pad.h}, {pad.w})")
     if op.opcode == "DEPTHWISE_CONV_2D":

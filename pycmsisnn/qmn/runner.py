@@ -23,6 +23,7 @@ from ..kernels import activation, legacy_q7
 from ..params import Tile
 from .analysis import LAYER_OPS, LayerAnalysis, analyse_layer
 from .formats import QmnError
+from ..operator_options import ConvOptions, PoolOptions, options_as
 
 RESHAPE_OPS = ("RESHAPE", "SQUEEZE", "EXPAND_DIMS")
 POOL_OPS = ("MAX_POOL_2D", "AVERAGE_POOL_2D")
@@ -79,8 +80,9 @@ class LegacyRunner:
         _, h, wd, c = x.shape
         y = self.graph.tensor(op.outputs[0])
         k = w.shape[1]
-        stride = Tile(int(op.options.get("stride_w", 1)), int(op.options.get("stride_h", 1)))
-        pad, _, _ = quant.conv_padding(int(op.options.get("padding", 0)), (h, wd), (k, k), stride)
+        o = options_as(op.options, ConvOptions)
+        stride = Tile(o.stride_w, o.stride_h)
+        pad, _, _ = quant.conv_padding(o.padding, (h, wd), (k, k), stride)
         fn = getattr(legacy_q7, str(a.kernel))
         weights = w.reshape(k, k, c) if op.opcode == "DEPTHWISE_CONV_2D" else w
         return np.stack([
@@ -93,14 +95,15 @@ class LegacyRunner:
         if xt.quant != y.quant:
             raise QmnError(f"operator {op.index} ({op.opcode}): input and output quantisations differ; the q7 pooling does not rescale")
         _, h, wd, c = xt.shape
-        kh, kw = int(op.options.get("filter_height", 1)), int(op.options.get("filter_width", 1))
-        stride = Tile(int(op.options.get("stride_w", 1)), int(op.options.get("stride_h", 1)))
+        p = options_as(op.options, PoolOptions)
+        kh, kw = p.filter_height, p.filter_width
+        stride = Tile(p.stride_w, p.stride_h)
         if h != wd or kh != kw or stride.w != stride.h:
             raise QmnError(f"operator {op.index} ({op.opcode}): the q7 pooling kernels take square images, windows and strides")
-        pad, _, (oh, _) = quant.conv_padding(int(op.options.get("padding", 0)), (h, wd), (kh, kw), stride)
+        pad, _, (oh, _) = quant.conv_padding(p.padding, (h, wd), (kh, kw), stride)
         fn = legacy_q7.arm_maxpool_q7_HWC if op.opcode == "MAX_POOL_2D" else legacy_q7.arm_avepool_q7_HWC
         out = np.stack([fn(img, h, c, kh, pad.h, stride.h, oh) for img in x.reshape(xt.shape)])
-        act = int(op.options.get("fused_activation_function", 0))
+        act = int(p.fused_activation_function)
         if act == 1:
             out = activation.arm_relu_q7(out.reshape(-1))
         elif act != 0:

@@ -1,8 +1,10 @@
-"""Builtin operator options of a flatbuffer operator as a plain dict.
+"""Builtin operator options of a flatbuffer operator, read generically.
 
 The ``tflite`` package's generated accessors are read generically: every
 scalar accessor (``StrideW`` -> ``stride_w``) and every vector through its
-``...AsNumpy`` accessor (``SqueezeDims`` -> ``squeeze_dims``).
+``...AsNumpy`` accessor (``SqueezeDims`` -> ``squeeze_dims``); ``"_type"``
+names the table's type. ``pycmsisnn.operator_options`` turns them into
+typed, range-checked records.
 """
 from __future__ import annotations
 
@@ -17,8 +19,10 @@ _OPTION_CLASSES: dict[int, type] = {
     for name, value in vars(tflite.BuiltinOptions).items()
     if not name.startswith("_") and name != "NONE" and hasattr(tflite, name)
 }
+_OPTION_NAMES: dict[int, str] = {v: k for k, v in vars(tflite.BuiltinOptions).items() if not k.startswith("_")}
 _SKIP_SUFFIXES = ("IsNone", "Length", "BufferHasIdentifier")
 _SKIP = {"Init", "GetRootAs"}
+_ACCESSORS: dict[int, list[tuple[str, str, bool]]] = {}
 
 
 def _snake(name: str) -> str:
@@ -39,24 +43,24 @@ def _accessors(cls: type) -> list[tuple[str, str, bool]]:
     return out
 
 
-_ACCESSORS: dict[int, list[tuple[str, str, bool]]] = {}
-
-
 def read_options(op: Any) -> dict[str, Any]:
-    """The builtin options of a ``tflite.Operator`` (empty when it has none)."""
+    """The builtin options of a ``tflite.Operator`` by field name (empty when
+    it has none), with ``"_type"``: the options table's type name."""
     kind = op.BuiltinOptionsType()
     table = op.BuiltinOptions()
     if kind == 0 or table is None or kind not in _OPTION_CLASSES:
-        return {}
+        return {"_type": _OPTION_NAMES.get(kind, f"type {kind}")} if kind else {}
     cls = _OPTION_CLASSES[kind]
     obj = cls()
     obj.Init(table.Bytes, table.Pos)
     if kind not in _ACCESSORS:
         _ACCESSORS[kind] = _accessors(cls)
-    result: dict[str, Any] = {}
+    result: dict[str, Any] = {"_type": _OPTION_NAMES[kind]}
     for name, accessor, is_vector in _ACCESSORS[kind]:
         value = getattr(obj, accessor)()
         if is_vector:
             value = tuple(int(v) for v in np.atleast_1d(value)) if not isinstance(value, int) else ()
         result[name] = value
     return result
+
+

@@ -17,9 +17,11 @@ import flatbuffers
 import numpy as np
 import tflite
 
-from ..errors import CmsisNNError
 from ..ir import Graph, Operator, Quant, Tensor
+from ..operator_options import OptionsError, typed_options
+from .errors import ModelError
 from .options import read_options
+from .validate import validate_model
 
 FILE_IDENTIFIER = b"TFL3"
 _TENSOR_TYPES: dict[int, Any] = {
@@ -42,10 +44,6 @@ _TYPE_NAMES = {v: k for k, v in vars(tflite.TensorType).items() if not k.startsw
 _OPCODE_NAMES: dict[int, str] = {v: k for k, v in vars(tflite.BuiltinOperator).items() if not k.startswith("_")}
 
 
-class ModelError(ValueError, CmsisNNError):
-    """The model cannot be read or is of a kind pycmsisnn does not take."""
-
-    refusal_status = "unsupported"
 
 
 def _load_bytes(source: str | Path | bytes | bytearray | memoryview) -> bytes:
@@ -131,6 +129,21 @@ def _opcode(model: Any, op: Any) -> str:
     return _OPCODE_NAMES.get(builtin, f"BUILTIN_{builtin}")
 
 
+def _operator(model: Any, op: Any, index: int) -> Operator:
+    opcode = _opcode(model, op)
+    try:
+        options = typed_options(index, opcode, read_options(op))
+    except OptionsError as exc:
+        raise ModelError(str(exc)) from None
+    return Operator(
+        index=index,
+        opcode=opcode,
+        inputs=tuple(int(x) for x in op.InputsAsNumpy()) if op.InputsLength() else (),
+        outputs=tuple(int(x) for x in op.OutputsAsNumpy()) if op.OutputsLength() else (),
+        options=options,
+    )
+
+
 def _kind_refusals(tensors: tuple[Tensor, ...], operators: tuple[Operator, ...]) -> list[str]:
     """Why the model is a legacy uint8 or a float-only one, if it is. Custom
     operators' tensors do not count (an Ethos-U command stream is uint8 bytes:
@@ -155,6 +168,7 @@ def read_model(source: str | Path | bytes | bytearray | memoryview, *, strict: b
     with ``strict=False`` the reasons are left in ``Graph.refusals``."""
     data = _load_bytes(source)
     _check_flatbuffer(data)
+    validate_model(data)
     refusals: list[str] = []
     try:
         model = tflite.Model.GetRootAs(data, 0)
@@ -164,16 +178,7 @@ def read_model(source: str | Path | bytes | bytearray | memoryview, *, strict: b
             refusals.append(f"the model has {model.SubgraphsLength()} subgraphs; pycmsisnn supports exactly one (no control flow)")
         sg = model.Subgraphs(0)
         tensors = tuple(_tensor(model, data, sg, i, refusals) for i in range(sg.TensorsLength()))
-        operators = tuple(
-            Operator(
-                index=i,
-                opcode=_opcode(model, op),
-                inputs=tuple(int(x) for x in op.InputsAsNumpy()) if op.InputsLength() else (),
-                outputs=tuple(int(x) for x in op.OutputsAsNumpy()) if op.OutputsLength() else (),
-                options=read_options(op),
-            )
-            for i, op in enumerate(sg.Operators(j) for j in range(sg.OperatorsLength()))
-        )
+        operators = tuple(_operator(model, sg.Operators(i), i) for i in range(sg.OperatorsLength()))
         inputs = tuple(int(x) for x in sg.InputsAsNumpy()) if sg.InputsLength() else ()
         outputs = tuple(int(x) for x in sg.OutputsAsNumpy()) if sg.OutputsLength() else ()
         desc = (model.Description() or b"").decode(errors="replace")

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from pycmsisnn.ir import Graph, Operator, Quant, Tensor
+from pycmsisnn.operator_options import typed_options
 from pycmsisnn.lower import RULES, UnsupportedModelError
 from pycmsisnn.runtime import load
 from tests.kernels.tensor_ops_models import (
@@ -137,7 +138,7 @@ def t(index: int, shape: Shape, dtype: Any = I8, q: tuple[float, int] | None = Q
 
 
 def graph(tensors: list[Tensor], opcode: str, inputs: tuple[int, ...], options: dict | None = None) -> tuple[Graph, Operator]:
-    op = Operator(0, opcode, inputs, (len(tensors) - 1,), options or {})
+    op = Operator(0, opcode, inputs, (len(tensors) - 1,), typed_options(0, opcode, options or {}))
     return Graph(tuple(tensors), (op,), (0,), (len(tensors) - 1,)), op
 
 

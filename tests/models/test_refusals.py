@@ -56,6 +56,7 @@ def test_uint8_legacy_model() -> None:
         for t in m.subgraphs[0].tensors:
             if t.type == schema().TensorType.INT8 and m.buffers[t.buffer].data is None:
                 t.type = uint8
+                t.quantization.zeroPoint = [int(z) + 128 for z in t.quantization.zeroPoint]  # as uint8 models have them
 
     with pytest.raises(ModelError, match="uint8 .legacy"):
         read_model(edit_model(_small_model(), to_uint8))

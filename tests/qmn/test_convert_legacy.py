@@ -90,9 +90,9 @@ def reference(model: bytes, x: np.ndarray) -> dict[int, np.ndarray]:
         if op.opcode in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"):
             out = runner.run_layer(op.index, v)
         elif op.opcode == "MAX_POOL_2D":
-            k, s = op.options["filter_height"], op.options["stride_h"]
-            assert op.options["padding"] == 1 or s == 1, "the reference handles VALID, or SAME at stride 1"
-            pad = (k - 1) // 2 if op.options["padding"] == 0 else 0
+            k, s = op.options.filter_height, op.options.stride_h
+            assert op.options.padding == 1 or s == 1, "the reference handles VALID, or SAME at stride 1"
+            pad = (k - 1) // 2 if op.options.padding == 0 else 0
             out = np.stack([legacy_q7.arm_maxpool_q7_HWC(img, v.shape[1], v.shape[3], k, pad, s, y.shape[1]) for img in v])
         elif op.opcode == "RELU":
             out = np.maximum(v, 0)

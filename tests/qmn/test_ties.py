@@ -50,9 +50,9 @@ def _accumulator(graph, op, x: np.ndarray) -> np.ndarray:  # noqa: ANN001
     if op.opcode == "FULLY_CONNECTED":
         acc = x.reshape(-1, w.shape[1]).astype(np.int64) @ w.T.astype(np.int64)
         return (acc + bias).reshape(y.shape)
-    stride = int(op.options["stride_h"])
+    stride = op.options.stride_h
     k, h, out = w.shape[1], x.shape[1], y.shape[1]
-    pad = max((out - 1) * stride + k - h, 0) // 2 if op.options["padding"] == 0 else 0  # SAME / VALID
+    pad = max((out - 1) * stride + k - h, 0) // 2 if op.options.padding == 0 else 0  # SAME / VALID
     if op.opcode == "DEPTHWISE_CONV_2D":
         acc = ref.depthwise_acc(x[0], w[0], pad, stride, out)
     else:
@@ -91,12 +91,12 @@ def test_q7_kernels_against_tflm_with_exact_tie_analysis(pow2: bytes) -> None:
             n = _out_shift(graph, op)
             acc = _accumulator(graph, op, x)
             q7, tfl = ref.q7_output(acc, n), ref.tflite_power_of_two(acc, n)
-            if op.options.get("fused_activation_function") == 1:
+            if op.options.fused_activation_function == 1:
                 q7, tfl = np.maximum(q7, 0), np.maximum(tfl, 0)
             np.testing.assert_array_equal(expected, tfl)  # the derivation of TFLite's arithmetic holds
             must_differ = q7 != tfl
             # the same set by residue class, where neither saturation nor the ReLU merges the two results
-            relu = op.options.get("fused_activation_function") == 1
+            relu = op.options.fused_activation_function == 1
             inside = ((acc >> n) > -127) & ((acc >> n) < 126) & ((q7 > 0) | (tfl > 0) | (not relu))
             np.testing.assert_array_equal(must_differ & inside, _tie_class(acc, n) & inside)
             got = runner.run_layer(op.index, x)
@@ -131,9 +131,9 @@ def test_whole_model_runs_on_q7_kernels(pow2: bytes) -> None:
             if op.opcode == "FULLY_CONNECTED":
                 value = ref.q7_fc(value.reshape(-1), w, b, a.bias_shift, a.out_shift)[None]
             else:
-                stride, k = int(op.options["stride_h"]), w.shape[1]
+                stride, k = int(op.options.stride_h), w.shape[1]
                 out = graph.tensor(op.outputs[0]).shape[1]
-                pad = max((out - 1) * stride + k - value.shape[1], 0) // 2 if op.options["padding"] == 0 else 0
+                pad = max((out - 1) * stride + k - value.shape[1], 0) // 2 if op.options.padding == 0 else 0
                 fn = ref.q7_depthwise if op.opcode == "DEPTHWISE_CONV_2D" else ref.q7_conv
                 value = fn(value[0], w[0] if op.opcode == "DEPTHWISE_CONV_2D" else w, b, a.bias_shift, a.out_shift, pad, stride, out)[None]
             if a.activation == "RELU":

@@ -12,7 +12,7 @@ kernel variants as its real twin:
 - ``ic01``: ResNet-8 on 32x32x3 CIFAR-10 images (10 classes);
 - ``vww01``: MobileNetV1 alpha 0.25 on 96x96x3 images (2 classes).
 
-The real files are an extra set (``--models-dir``, see ``tests/conftest.py``),
+The real files are an extra set (``--models-dir``, see the root ``conftest.py``),
 named by ``REAL_FILES``.
 """
 from __future__ import annotations
