@@ -3,6 +3,15 @@
 ``load(path_or_bytes)`` reads and lowers a model; ``Model.run(inputs)`` runs
 every kernel call in order on numpy arrays and returns the outputs (and, on
 request, every tensor the run produced). Nothing persists between runs.
+
+A model is safe to run from several threads at once. After a call's first
+run its C call is replayed from a table of ``BoundCall``s, and a bound call
+owns mutable memory (its scratch buffers), so a table serves one run at a
+time: ``run`` takes a free table from the model's pool (or starts a new one,
+which records itself on its first run) and puts it back when done. A single
+thread keeps reusing one table; N concurrent runs use N tables. The kernels
+run with the GIL released (cffi API mode), so runs in different threads
+proceed in parallel.
 """
 from __future__ import annotations
 
@@ -35,8 +44,11 @@ class Model:
         self.plan = plan
         self.graph: Graph = plan.graph
         self._fns: list[Callable[..., Any]] = [lookup(c.kernel) for c in plan.calls]
-        # After a call's first run (validated by its wrapper), its C call replayed directly.
-        self._bound: list[BoundCall | None] = [None] * len(plan.calls)
+        # Free tables of bound calls: per call, after its first run in that table
+        # (validated by its wrapper), its C call replayed directly. A table is
+        # used by one run at a time (see the module docstring); list.pop and
+        # list.append are atomic, so no lock is needed.
+        self._tables: list[list[BoundCall | None]] = []
         # Per call: its activation arguments (tensor, view shape) and its outputs (tensor, shape).
         self._dynamic = [[(a.index, a.shape) for a in c.args.values() if isinstance(a, TensorArg)] for c in plan.calls]
         self._out_shapes = [[(o, self.graph.tensor(o).shape) for o in c.outputs] for c in plan.calls]
@@ -79,16 +91,16 @@ class Model:
             return [self._resolve(v, values) for v in value]
         return value
 
-    def _execute(self, k: int, values: dict[int, np.ndarray]) -> None:
+    def _execute(self, k: int, values: dict[int, np.ndarray], table: list[BoundCall | None]) -> None:
         dynamic = [values[i] if shape is None else values[i].reshape(shape) for i, shape in self._dynamic[k]]
-        bound = self._bound[k]
+        bound = table[k]
         if bound is not None:
             result: Any = bound(*dynamic)
         else:
             call = self.plan.calls[k]
             with recording(dynamic) as rec:
                 result = self._fns[k](**{name: self._resolve(v, values) for name, v in call.args.items()})
-            self._bound[k] = rec.bound
+            table[k] = rec.bound
         outputs = self._out_shapes[k]
         if len(outputs) == 1:
             index, shape = outputs[0]
@@ -102,8 +114,15 @@ class Model:
         or a dict by input name). Returns the outputs, or a ``RunResult`` with
         every tensor when ``intermediates`` is true."""
         values = self._check_inputs(inputs)
-        for k in range(len(self.plan.calls)):
-            self._execute(k, values)
+        try:
+            table = self._tables.pop()
+        except IndexError:
+            table = [None] * len(self.plan.calls)
+        try:
+            for k in range(len(table)):
+                self._execute(k, values, table)
+        finally:
+            self._tables.append(table)
         outputs = [values[i].copy() for i in self.graph.outputs]
         return RunResult(outputs, values) if intermediates else outputs
 

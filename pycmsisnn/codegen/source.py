@@ -9,7 +9,9 @@ The interface, shared with the target harness:
   ``OUTPUTk``; ``NAME_ARENA_SIZE``, ``NAME_LAYER_COUNT``; the
   ``pycmsisnn_tensor_ref`` type; ``NAME_invoke(inputs, outputs)``.
 * ``NAME.c``: ``static const`` constants aligned to 4, one static arena
-  aligned to 16, ``NAME_invoke`` copying the inputs into the arena, calling
+  aligned to 16, ``NAME_invoke`` refusing a NULL ``inputs``, ``outputs`` or
+  element of either (``ARM_CMSIS_NN_ARG_ERROR``, nothing written), copying
+  the inputs into the arena, calling
   the layers in order (returning the first failing status) with
   ``PYCMSISNN_LAYER_DONE(i)`` after layer i, and copying the outputs out.
   With ``PYCMSISNN_TENSOR_TABLE`` defined it also holds
@@ -105,8 +107,10 @@ def header_text(name: str, plan: Plan, arena: ArenaPlan, target: str) -> str:
         "#endif",
         "",
         "/* Runs the model: inputs[k] holds INPUTk_SIZE bytes, outputs[k] receives",
-        " * OUTPUTk_SIZE bytes. Returns ARM_CMSIS_NN_SUCCESS or the first failing",
-        " * kernel's status. Not reentrant: all calls share one static arena. */",
+        " * OUTPUTk_SIZE bytes. Returns ARM_CMSIS_NN_SUCCESS, ARM_CMSIS_NN_ARG_ERROR",
+        " * (nothing written) when inputs, outputs or one of their elements is NULL,",
+        " * or the first failing kernel's status. Not reentrant: all calls share one",
+        " * static arena. */",
         f"arm_cmsis_nn_status {name}_invoke(const void *const inputs[], void *const outputs[]);",
         "",
         "#ifdef PYCMSISNN_TENSOR_TABLE",
@@ -222,7 +226,12 @@ def source_text(name: str, plan: Plan, arena: ArenaPlan, target: str, unit: Unit
     lines += [f"arm_cmsis_nn_status {name}_invoke(const void *const inputs[], void *const outputs[])", "{"]
     if any(_has_function(layer) for layer in layers):
         lines.append("    arm_cmsis_nn_status status;")
-    lines += ["    if (inputs == NULL || outputs == NULL)", "    {", "        return ARM_CMSIS_NN_ARG_ERROR;", "    }"]
+    # Every pointer is checked before anything is read or written: a NULL gives
+    # ARM_CMSIS_NN_ARG_ERROR with the arena and the outputs untouched.
+    elements = [f"inputs[{p.position}] == NULL" for p in ins] + [f"outputs[{p.position}] == NULL" for p in outs]
+    lines += ["    if (inputs == NULL || outputs == NULL"] + [f"        || {c}" for c in elements]
+    lines[-1] += ")"
+    lines += ["    {", "        return ARM_CMSIS_NN_ARG_ERROR;", "    }"]
     for p in ins:
         lines.append(f"    memcpy({name}_arena + {p.offset}, inputs[{p.position}], {p.macro(name, 'SIZE')});")
     for layer in layers:

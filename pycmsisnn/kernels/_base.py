@@ -47,7 +47,11 @@ def check_array(
     dtype: type,
     ndim: int | Sequence[int] | None = None,
 ) -> np.ndarray:
-    """A numpy array of exactly ``dtype`` (no silent casts), C-contiguous copy if needed."""
+    """A numpy array of exactly ``dtype`` (no silent casts), judged from its
+    metadata only and returned as given: nothing is copied here, so a huge or
+    strided array is refused before any memory is touched. ``ptr`` makes the
+    C-contiguous copy a non-contiguous array needs, when the call's arguments
+    are built, after every check."""
     if not isinstance(arr, np.ndarray):
         raise fail(kernel, name, f"must be a numpy array, got {type(arr).__name__}")
     if arr.dtype != np.dtype(dtype):
@@ -60,11 +64,13 @@ def check_array(
         raise fail(kernel, name, f"is empty (shape {arr.shape})")
     if any(d > DIM_MAX for d in arr.shape) and arr.ndim > 1:
         raise fail(kernel, name, f"dimension above {DIM_MAX} in shape {arr.shape}")
-    return np.ascontiguousarray(arr)
+    return arr
 
 
 def check_shape4(kernel: str, name: str, shape: Sequence[int]) -> Shape4:
     """A 4-tuple of positive dims (NHWC)."""
+    if not isinstance(shape, (tuple, list, np.ndarray)):
+        raise fail(kernel, name, f"must be a sequence of 4 dims (N, H, W, C), got {type(shape).__name__}")
     if len(shape) != 4:
         raise fail(kernel, name, f"must have 4 dims (N, H, W, C), got {tuple(shape)}")
     out = tuple(check_int(kernel, f"{name}[{i}]", d, 1, DIM_MAX) for i, d in enumerate(shape))
@@ -170,10 +176,13 @@ def _dims(shape: tuple[int, ...]) -> Any:
 
 
 def ptr(arr: np.ndarray | None, ctype: str) -> Any:
-    """A C pointer of type ``ctype *`` into a numpy array's data (NULL for None).
-    The array is held while a call using it is recorded for replay."""
+    """A C pointer of type ``ctype *`` into a numpy array's data (NULL for None),
+    through a C-contiguous copy when the array is not (call it only once the
+    arguments are checked). The array is held while a call using it is
+    recorded for replay."""
     if arr is None:
         return ffi.NULL
+    arr = np.ascontiguousarray(arr)
     keep_alive(arr)
     return ffi.cast(f"{ctype} *", ffi.from_buffer(arr))
 

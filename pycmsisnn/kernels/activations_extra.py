@@ -54,7 +54,7 @@ def _elements(kernel: str, name: str, arr: Any, dtype: type) -> np.ndarray:
         raise fail(kernel, name, f"is empty (shape {arr.shape})")
     if arr.size > INT32_MAX:
         raise fail(kernel, name, f"{arr.size} elements do not fit the int32 size")
-    return np.ascontiguousarray(arr)
+    return arr  # not copied: ``ptr`` does, once every argument is checked
 
 
 def _params(kernel: str, params: Any, cls: type) -> None:

@@ -38,7 +38,7 @@ ADD_LEFT_SHIFT_MAX = 23
 
 
 def _same_shape_pair(kernel: str, input_1: Any, input_2: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Two int8 arrays of one shape, C-contiguous, with an int32 element count."""
+    """Two int8 arrays of one shape, with an int32 element count (not copied)."""
     a = check_array(kernel, "input_1", input_1, np.int8)
     b = check_array(kernel, "input_2", input_2, np.int8)
     if a.shape != b.shape:
@@ -123,6 +123,11 @@ def _clamp(kernel: str, lo: Any, hi: Any) -> Activation:
 
 def broadcast_shape(kernel: str, shape_1: tuple[int, ...], shape_2: tuple[int, ...]) -> tuple[int, ...]:
     """The NumPy broadcast of two shapes of rank <= 4 (right-aligned; a 1 repeats)."""
+    for name, shape in (("input_1", shape_1), ("input_2", shape_2)):
+        if not isinstance(shape, (tuple, list)) or len(shape) > 4:
+            raise fail(kernel, name, f"shape must be a tuple of at most 4 dims, got {shape!r}")
+        for d in shape:
+            check_int(kernel, f"{name} shape", d, 1, INT32_MAX)
     rank = max(len(shape_1), len(shape_2))
     p1 = (1,) * (rank - len(shape_1)) + tuple(shape_1)
     p2 = (1,) * (rank - len(shape_2)) + tuple(shape_2)

@@ -342,8 +342,9 @@ def arm_batch_matmul_s8(
     b = check_array(kernel, "rhs", rhs, np.int8, (2, 3, 4))
 
     # the kernel's operands: lhs as [.., M, K], rhs transposed as [.., N, K]
-    a_mk = np.ascontiguousarray(np.swapaxes(a, -1, -2)) if bmm_params.adj_x else a
-    b_nk = b if bmm_params.adj_y else np.ascontiguousarray(np.swapaxes(b, -1, -2))
+    # (views: ``ptr`` copies them, after the checks)
+    a_mk = np.swapaxes(a, -1, -2) if bmm_params.adj_x else a
+    b_nk = b if bmm_params.adj_y else np.swapaxes(b, -1, -2)
     rank = max(a.ndim, b.ndim)
     ln, lh, m, k = _dims4(a_mk.shape)
     rn, rh, n, rk = _dims4(b_nk.shape)

@@ -69,11 +69,12 @@ def _shift(kernel: str, name: str, value: Any) -> int:
 
 
 def _int8_of_size(kernel: str, name: str, arr: Any, size: int, what: str) -> np.ndarray:
-    """An int8 array of exactly ``size`` elements, flattened."""
+    """An int8 array of exactly ``size`` elements (any shape: C reads it flat;
+    not copied here, see ``check_array``)."""
     a = check_array(kernel, name, arr, np.int8)
     if a.size != size:
         raise fail(kernel, name, f"has {a.size} elements (shape {a.shape}), {what} needs {size}")
-    return a.reshape(-1)
+    return a
 
 
 def _image(kernel: str, name: str, arr: Any, dim: int, ch: int) -> np.ndarray:
@@ -85,7 +86,7 @@ def _image(kernel: str, name: str, arr: Any, dim: int, ch: int) -> np.ndarray:
         raise fail(kernel, name, f"has shape {a.shape}, expected [{dim}, {dim}, {ch}] (dim_im_in, dim_im_in, ch_im_in)")
     if a.size != dim * dim * ch:
         raise fail(kernel, name, f"has {a.size} elements, a {dim}x{dim}x{ch} image has {dim * dim * ch}")
-    return a.reshape(-1)
+    return a
 
 
 def _window(kernel: str, dim_im_in: int, dim_kernel: int, padding: int, stride: int, dim_im_out: int) -> None:
@@ -99,7 +100,8 @@ def _window(kernel: str, dim_im_in: int, dim_kernel: int, padding: int, stride: 
 
 def conv_q7_buffer_size(ch_im_in: int, dim_kernel: int) -> int:
     """Historical ``bufferA`` size of the q7 convolutions, in q15_t entries."""
-    return 2 * ch_im_in * dim_kernel * dim_kernel
+    kernel = "conv_q7_buffer_size"
+    return 2 * _u16(kernel, "ch_im_in", ch_im_in) * _u16(kernel, "dim_kernel", dim_kernel) ** 2
 
 
 def _convolve(
@@ -286,7 +288,7 @@ def arm_avepool_q7_HWC(
 def arm_softmax_q7(vec_in: np.ndarray, dim_vec: int | None = None) -> np.ndarray:
     """The historical base-2 softmax of one vector (``dim_vec`` defaults to its size)."""
     kernel = "arm_softmax_q7"
-    v = check_array(kernel, "vec_in", vec_in, np.int8).reshape(-1)
+    v = check_array(kernel, "vec_in", vec_in, np.int8)
     n = v.size if dim_vec is None else _u16(kernel, "dim_vec", dim_vec)
     if v.size != n:
         raise fail(kernel, "vec_in", f"has {v.size} elements, dim_vec is {n}")
