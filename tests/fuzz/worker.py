@@ -20,6 +20,7 @@ import json
 import os
 import resource
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -91,7 +92,18 @@ def _first_line(path: Path) -> str:
     return ""
 
 
+def _self_test(path: str) -> None:
+    """With PYCMSISNN_FUZZ_SELFTEST=1, a file named *.segv.tflite kills the
+    worker and *.hang.tflite hangs it (the runner's own test)."""
+    if os.environ.get("PYCMSISNN_FUZZ_SELFTEST") == "1":
+        if path.endswith(".segv.tflite"):
+            os.kill(os.getpid(), signal.SIGSEGV)
+        if path.endswith(".hang.tflite"):
+            time.sleep(3600)
+
+
 def run_job(main: Any, command: str, path: str, capture: _Capture) -> dict[str, Any]:
+    _self_test(path)
     out_dir = tempfile.mkdtemp(prefix="fuzz-convert-")
     exception = where = None
     start = time.monotonic()
