@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -57,7 +58,7 @@ class Outcome:
         return f"{'ok' if self.exit in GOOD_EXITS else 'exit'} {self.exit}"
 
     def brief(self) -> str:
-        what = {"hang": "hung", "crash": f"crashed ({signal_name(self.signal) if self.signal else f'exit {self.exit}'})",
+        what = {"hang": f"hung at {self.where or '?'}", "crash": f"crashed ({signal_name(self.signal) if self.signal else f'exit {self.exit}'}) at {self.where or '?'}",
                 "traceback": f"traceback {self.exception or ''} at {self.where or '?'}"}.get(self.kind, f"exit {self.exit}")
         said = "" if self.kind == "traceback" else f" | stderr: {self.stderr[:160]}"
         return f"[{self.family}] {self.description} | {self.command}: {what}{said}"
@@ -101,11 +102,24 @@ class _Tail:
         return len(self.lines)
 
 
-def _first_line(path: Path) -> str:
+def _read(path: Path) -> str:
     try:
-        return next((ln.strip()[:300] for ln in path.read_text(errors="replace").splitlines() if ln.strip()), "")
+        return path.read_text(errors="replace")
     except OSError:
         return ""
+
+
+def _first_line(text: str) -> str:
+    return next((ln.strip()[:300] for ln in text.splitlines() if ln.strip()), "")
+
+
+_FRAME = re.compile(r'File "[^"]*pycmsisnn/([^"]+)", line (\d+) in (\S+)')
+
+
+def _fault_frame(text: str) -> str | None:
+    """The innermost pycmsisnn frame of a faulthandler dump (most recent call first)."""
+    found = _FRAME.search(text)
+    return f"{found.group(1)}:{found.group(2)} in {found.group(3)}" if found else None
 
 
 def _worker(jobs: Sequence[Job], jobs_path: Path, results: Path, opts: Options) -> tuple[list[Outcome], Outcome | None]:
@@ -123,6 +137,8 @@ def _worker(jobs: Sequence[Job], jobs_path: Path, results: Path, opts: Options) 
             if tail.read() > before:
                 last = time.monotonic()
             if time.monotonic() - last > opts.timeout + (STARTUP_S if not tail.lines else 0):
+                os.kill(proc.pid, signal.SIGUSR1)  # the worker dumps its stack to the job's .err file
+                time.sleep(0.5)
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
                 hung = True
@@ -139,10 +155,10 @@ def _worker(jobs: Sequence[Job], jobs_path: Path, results: Path, opts: Options) 
         return done, None
     file, command = jobs[len(done)]
     rc = proc.returncode
-    stderr = _first_line(results.with_name(results.name + ".err"))
+    err = _read(results.with_name(results.name + ".err"))
     if hung:
-        return done, Outcome(file, command, None, hung=True, stderr=stderr, seconds=opts.timeout)
-    return done, Outcome(file, command, None if rc < 0 else rc, signal=-rc if rc < 0 else None, stderr=stderr)
+        return done, Outcome(file, command, None, hung=True, stderr=_first_line(err), where=_fault_frame(err), seconds=opts.timeout)
+    return done, Outcome(file, command, None if rc < 0 else rc, signal=-rc if rc < 0 else None, stderr=_first_line(err), where=_fault_frame(err))
 
 
 def _batch(jobs: Sequence[Job], work: Path, name: str, opts: Options) -> list[Outcome]:

@@ -18,9 +18,9 @@ def signature(o: Outcome) -> str:
         return f"{msg[:140]} @ {o.where or '?'}"
     if o.kind == "crash":
         how = signal_name(o.signal) if o.signal is not None else f"exit {o.exit}"
-        return f"{o.command} crash ({how}) on {o.family}: {re.sub(r'[0-9]+', 'N', o.stderr[:100])}"
+        return f"{o.command} crash ({how}) @ {o.where or '?'} on {o.family}"
     if o.kind == "hang":
-        return f"{o.command} hang on {o.family}"
+        return f"{o.command} hang @ {o.where or '?'} on {o.family}"
     return f"exit {o.exit}: {o.stderr[:120]}"
 
 

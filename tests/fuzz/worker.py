@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import faulthandler
 import json
 import os
 import resource
@@ -150,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--measure", action="store_true", help="let convert build the project with the cross compiler")
     args = p.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    faulthandler.enable()  # a fatal signal dumps the Python stack to fd 2: the job's .err file
+    faulthandler.register(signal.SIGUSR1, all_threads=False)  # the runner's "where are you?" before it kills a hung worker
     from pycmsisnn import cli
 
     if not args.measure:
