@@ -17,6 +17,7 @@ from enum import IntEnum
 from typing import Any, Callable, TypeVar
 
 from .errors import CmsisNNError
+from .quant import FusedActivation as Activation
 
 MAX_WINDOW = 1 << 16  # strides, dilations and filter sizes above this are corrupt, not models
 
@@ -30,17 +31,6 @@ class OptionsError(ValueError, CmsisNNError):
 class Padding(IntEnum):
     SAME = 0
     VALID = 1
-
-
-class Activation(IntEnum):
-    """TFLite's ActivationFunctionType."""
-
-    NONE = 0
-    RELU = 1
-    RELU_N1_TO_1 = 2
-    RELU6 = 3
-    TANH = 4
-    SIGN_BIT = 5
 
 
 @dataclass(frozen=True)
@@ -200,7 +190,7 @@ _RECORDS: dict[str, tuple[str, bool, Callable[[_Fields], Options]]] = {
     "MUL": ("MulOptions", False, lambda f: FusedOptions(f.activation())),
     "CONCATENATION": ("ConcatenationOptions", False, lambda f: ConcatenationOptions(
         f.integer("axis", 0, *I32), f.activation())),
-    "SOFTMAX": ("SoftmaxOptions", False, lambda f: SoftmaxOptions(f.real("beta", 1.0))),
+    "SOFTMAX": ("SoftmaxOptions", True, lambda f: SoftmaxOptions(f.real("beta", 1.0))),
     "LEAKY_RELU": ("LeakyReluOptions", False, lambda f: LeakyReluOptions(f.real("alpha", 0.0))),
     "BATCH_MATMUL": ("BatchMatMulOptions", False, lambda f: BatchMatMulOptions(f.flag("adj_x"), f.flag("adj_y"))),
     "STRIDED_SLICE": ("StridedSliceOptions", False, lambda f: StridedSliceOptions(

@@ -13,7 +13,7 @@ is plus the zero point.
 from __future__ import annotations
 
 import math
-from enum import Enum
+from enum import Enum, IntEnum
 from typing import Sequence
 
 import numpy as np
@@ -140,7 +140,7 @@ def output_offset(zero_point: int) -> int:
     return zp
 
 
-class FusedActivation(Enum):
+class FusedActivation(IntEnum):
     """TFLite's ActivationFunctionType values that can be fused into an op."""
 
     NONE = 0

@@ -80,6 +80,10 @@ def _dw_check(graph: Graph, op: Operator) -> str | None:
     x, w = tensor(graph, op, 0, "input"), tensor(graph, op, 1, "filter")
     if w.shape[0] != 1 or w.shape[3] % x.shape[3] != 0:
         return f"filter shape {list(w.shape)} does not fit input channels {x.shape[3]}"
+    multiplier = options_as(op.options, ConvOptions).depth_multiplier
+    if multiplier != w.shape[3] // x.shape[3]:
+        # TFLite Micro's kernel loops by the option, ours by the shapes: a mismatch is a corrupt model
+        return f"DepthwiseConv2DOptions.depth_multiplier is {multiplier}, the shapes say {w.shape[3] // x.shape[3]}"
     return None
 
 

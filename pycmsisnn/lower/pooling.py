@@ -19,6 +19,7 @@ def _check(graph: Graph, op: Operator) -> str | None:
         dtype_reason(x, "input", [np.int8]),
         dtype_reason(y, "output", [np.int8]),
         None if len(x.shape) == 4 else "input must be 4-D",
+        None if len(y.shape) == 4 else "output must be 4-D",
         fused_activation_reason(op),
     )
     if reason:

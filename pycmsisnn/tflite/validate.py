@@ -27,6 +27,9 @@ MAX_TENSOR_ELEMENTS = 1 << 28
 MAX_TENSOR_BYTES = 256 << 20
 MAX_ACTIVATION_BYTES = 1 << 30
 MAX_RANK = 8
+# Scales outside this range belong to no quantised model; beyond it the float32
+# arithmetic of the parameter derivations (TFLite's as ours) overflows.
+MIN_SCALE, MAX_SCALE = 1e-30, 1e30
 # Bytes per element (0: not fixed, e.g. STRING; INT4 counts a byte per element here and is refused later).
 TYPE_SIZES: dict[int, int] = {
     tflite.TensorType.FLOAT32: 4, tflite.TensorType.FLOAT16: 2, tflite.TensorType.INT32: 4, tflite.TensorType.UINT8: 1,
@@ -96,6 +99,9 @@ def _check_quantization(where: str, t: Any, ttype: int, shape: list[int]) -> Non
     bad = next((s for s in scales if not (math.isfinite(s) and s > 0)), None)
     if bad is not None:
         raise ValidationError(f"{where}.quantization.scale", f"{bad} is not a finite positive number")
+    bad = next((s for s in scales if not MIN_SCALE <= s <= MAX_SCALE), None)
+    if bad is not None:
+        raise ValidationError(f"{where}.quantization.scale", f"{bad:g} lies outside [{MIN_SCALE:g}, {MAX_SCALE:g}]")
     zps = _ints(q.ZeroPointAsNumpy()) if q.ZeroPointLength() else []
     if zps and len(zps) != len(scales):
         raise ValidationError(f"{where}.quantization.zero_point", f"{len(zps)} zero points for {len(scales)} scales")
@@ -134,8 +140,10 @@ def _check_subgraph(model: Any, data_len: int, k: int) -> None:
     outputs = _ints(sg.OutputsAsNumpy()) if sg.OutputsLength() else []
     _check_indices(f"{where}.inputs", inputs, n, False)
     _check_indices(f"{where}.outputs", outputs, n, False)
+    fixed = [_buffer_bytes(model, data_len, int(sg.Tensors(i).Buffer()), "") > 0 or bool(sg.Tensors(i).IsVariable())
+             for i in range(n)]  # constants and variables: nothing writes them before they are read
     for i in inputs:
-        if _buffer_bytes(model, data_len, int(sg.Tensors(i).Buffer()), "") > 0:
+        if fixed[i]:
             raise ValidationError(f"{where}.inputs", f"tensor {i} is a constant, not an input")
     produced = set(inputs)
     for j in range(sg.OperatorsLength()):
@@ -144,11 +152,19 @@ def _check_subgraph(model: Any, data_len: int, k: int) -> None:
         code = int(op.OpcodeIndex())
         if code >= model.OperatorCodesLength():
             raise ValidationError(f"{at}.opcode_index", f"{code} is out of range ({model.OperatorCodesLength()} operator codes)")
-        _check_indices(f"{at}.inputs", _ints(op.InputsAsNumpy()) if op.InputsLength() else [], n, True)
+        op_inputs = _ints(op.InputsAsNumpy()) if op.InputsLength() else []
+        _check_indices(f"{at}.inputs", op_inputs, n, True)
+        custom = int(model.OperatorCodes(code).DeprecatedBuiltinCode()) == tflite.BuiltinOperator.CUSTOM  # may read scratch
+        unwritten = next((i for i in op_inputs if i >= 0 and not fixed[i] and i not in produced), None)
+        if unwritten is not None and not custom:
+            raise ValidationError(f"{at}.inputs", f"tensor {unwritten} is read before any operator writes it (and is no model input)")
         op_outputs = _ints(op.OutputsAsNumpy()) if op.OutputsLength() else []
         if not op_outputs:
             raise ValidationError(f"{at}.outputs", "the operator has no output")
         _check_indices(f"{at}.outputs", op_outputs, n, False)
+        rewritten = next((o for o in op_outputs if o in inputs or fixed[o]), None)
+        if rewritten is not None:
+            raise ValidationError(f"{at}.outputs", f"tensor {rewritten} is a model input or a constant, and no operator may write it")
         produced.update(op_outputs)
         if op.IntermediatesLength():
             _check_indices(f"{at}.intermediates", _ints(op.IntermediatesAsNumpy()), n, False)
