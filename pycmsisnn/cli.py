@@ -1,9 +1,12 @@
 """The ``pycmsisnn`` command line: inspect, run and verify models.
 
-Exit status of ``verify``: 0 bit-exact, 1 mismatch, 2 unsupported model or bad
-input (the reasons on stderr; with ``--json`` also on stdout as
-``{"status": "unsupported" | "bad_input", "reasons": [...]}``). Other commands:
-0 on success, 2 on bad input. ``inspect`` describes every readable model.
+Exit statuses (``pycmsisnn.exit_status``), the same for every command: 0
+success (``verify``, ``check``: bit-exact), 1 a mismatch, 2 unsupported model
+or bad input, TensorFlow Lite Micro's crash included (the reasons on stderr;
+with ``--json`` also on stdout as ``{"status": "unsupported" | "bad_input",
+"reasons": [...]}``), 3 an internal error of pycmsisnn (named on stderr with
+what to report; ``{"status": "internal_error", ...}`` with ``--json``), 130
+interrupted. Never a traceback. ``inspect`` describes every readable model.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .cores import CORES, DEFAULT_CORE, HOST
-from .errors import CmsisNNError, refusal
+from .exit_status import INTERRUPTED, fail
 from .model_source import MODEL_HELP, model_bytes
 
 TARGETS = (HOST, *CORES)
@@ -239,11 +242,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (CmsisNNError, ValueError, OSError) as exc:
-        if getattr(args, "json", False):
-            print(json.dumps(refusal(exc), indent=2))
-        print(f"pycmsisnn: {exc}", file=sys.stderr)
-        return 2
+    except KeyboardInterrupt:
+        return INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - the one place every failure becomes an exit status
+        return fail(exc, as_json=getattr(args, "json", False))
 
 
 if __name__ == "__main__":

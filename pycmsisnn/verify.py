@@ -166,32 +166,32 @@ def verify_host(source: str | Path | bytes, samples: int = 10, seed: int = 0, *,
     data = Path(source).read_bytes() if not isinstance(source, (bytes, bytearray)) else bytes(source)
     model = load(data)
     graph = model.graph
-    tflm = TflmRunner(data)
-    name = str(source) if not isinstance(source, (bytes, bytearray)) else "<bytes>"
-    batch = _samples(model, samples, seed, inputs)
-    report = VerifyReport(name, "host", len(batch), seed, 0, inputs=batch.origin)
-    per_output = [0] * len(graph.outputs)
-    predictions: list[int] = []
-    for s in _steps(len(batch), "verify on host", progress):
-        x = batch.inputs(s)
-        ours = model.run(x)
-        assert isinstance(ours, list)
-        ref = tflm.run(x, len(graph.outputs))
-        predictions.append(top1(ours[0]))
-        diffs = [_first_diff(graph.tensor(i).name, o, r) for i, o, r in zip(graph.outputs, ours, ref)]
-        for k, d in enumerate(diffs):
-            per_output[k] += d is None
-        if all(d is None for d in diffs):
-            report.exact_samples += 1
-            report.host_exact_samples += 1
-        elif report.first_mismatch is None:
-            result = model.run(x, intermediates=True)
-            assert isinstance(result, RunResult)
-            preserved = TflmRunner(data, preserve=True)
-            preserved.run(x, len(graph.outputs))
-            layer = first_layer_mismatch(model, result, preserved)
-            first = next(d for d in diffs if d is not None)
-            report.first_mismatch = {"sample": s, "where": "host", "output": asdict(first), "layer": asdict(layer) if layer else None}
+    with TflmRunner(data) as tflm:
+        name = str(source) if not isinstance(source, (bytes, bytearray)) else "<bytes>"
+        batch = _samples(model, samples, seed, inputs)
+        report = VerifyReport(name, "host", len(batch), seed, 0, inputs=batch.origin)
+        per_output = [0] * len(graph.outputs)
+        predictions: list[int] = []
+        for s in _steps(len(batch), "verify on host", progress):
+            x = batch.inputs(s)
+            ours = model.run(x)
+            assert isinstance(ours, list)
+            ref = tflm.run(x, len(graph.outputs))
+            predictions.append(top1(ours[0]))
+            diffs = [_first_diff(graph.tensor(i).name, o, r) for i, o, r in zip(graph.outputs, ours, ref)]
+            for k, d in enumerate(diffs):
+                per_output[k] += d is None
+            if all(d is None for d in diffs):
+                report.exact_samples += 1
+                report.host_exact_samples += 1
+            elif report.first_mismatch is None:
+                result = model.run(x, intermediates=True)
+                assert isinstance(result, RunResult)
+                with TflmRunner(data, preserve=True) as preserved:
+                    preserved.run(x, len(graph.outputs))
+                    layer = first_layer_mismatch(model, result, preserved)
+                first = next(d for d in diffs if d is not None)
+                report.first_mismatch = {"sample": s, "where": "host", "output": asdict(first), "layer": asdict(layer) if layer else None}
     report.outputs = [{"name": graph.tensor(i).name, "exact_samples": n} for i, n in zip(graph.outputs, per_output)]
     report.accuracy = _accuracy(batch, predictions)
     return report
@@ -226,47 +226,47 @@ def verify_target(source: str | Path | bytes, target: str, samples: int = 5, see
     data = Path(source).read_bytes() if not isinstance(source, (bytes, bytearray)) else bytes(source)
     model = load(data)
     graph = model.graph
-    tflm = TflmRunner(data)
-    name = str(source) if not isinstance(source, (bytes, bytearray)) else "<bytes>"
-    batch = _samples(model, samples, seed, inputs)
-    report = VerifyReport(name, target, len(batch), seed, 0, target_exact_samples=0, inputs=batch.origin)
-    per_output = [0] * len(graph.outputs)
-    predictions: list[int] = []
-    with TargetModel(model.plan, target) as tm:
-        ram = tm.report.ram
-        for s in _steps(len(batch), f"verify on {target}", progress):
-            x = batch.inputs(s)
-            ours = model.run(x)
-            assert isinstance(ours, list)
-            ref = tflm.run(x, len(graph.outputs))
-            run = tm.run(x)
-            tgt, ram = list(run.outputs), tm.ram(run)
-            predictions.append(top1(tgt[0]))
-            host_diffs = [_first_diff(graph.tensor(i).name, o, r) for i, o, r in zip(graph.outputs, ours, ref)]
-            tgt_diffs = [_first_diff(graph.tensor(i).name, t.reshape(r.shape), r) for i, t, r in zip(graph.outputs, tgt, ref)]
-            for k, (h, t) in enumerate(zip(host_diffs, tgt_diffs)):
-                per_output[k] += h is None and t is None
-            host_ok, tgt_ok = all(d is None for d in host_diffs), all(d is None for d in tgt_diffs)
-            report.host_exact_samples += host_ok
-            report.target_exact_samples = (report.target_exact_samples or 0) + tgt_ok
-            report.exact_samples += host_ok and tgt_ok
-            if (host_ok and tgt_ok) or report.first_mismatch is not None:
-                continue
-            if not host_ok:
-                result = model.run(x, intermediates=True)
-                assert isinstance(result, RunResult)
-                preserved = TflmRunner(data, preserve=True)
-                preserved.run(x, len(graph.outputs))
-                layer = first_layer_mismatch(model, result, preserved)
-                first = next(d for d in host_diffs if d is not None)
-                where = "host"
-            else:
-                layer = _target_layer_mismatch(model, target, x)
-                first = next(d for d in tgt_diffs if d is not None)
-                where = "target"
-            report.first_mismatch = {"sample": s, "where": where, "output": asdict(first), "layer": asdict(layer) if layer else None}
-        report.target_info = {"flash_bytes": tm.build.sizes.flash if tm.build.sizes else tm.report.flash_bytes,
-                              **ram.to_dict(), "ram": ram.describe()}
+    with TflmRunner(data) as tflm:
+        name = str(source) if not isinstance(source, (bytes, bytearray)) else "<bytes>"
+        batch = _samples(model, samples, seed, inputs)
+        report = VerifyReport(name, target, len(batch), seed, 0, target_exact_samples=0, inputs=batch.origin)
+        per_output = [0] * len(graph.outputs)
+        predictions: list[int] = []
+        with TargetModel(model.plan, target) as tm:
+            ram = tm.report.ram
+            for s in _steps(len(batch), f"verify on {target}", progress):
+                x = batch.inputs(s)
+                ours = model.run(x)
+                assert isinstance(ours, list)
+                ref = tflm.run(x, len(graph.outputs))
+                run = tm.run(x)
+                tgt, ram = list(run.outputs), tm.ram(run)
+                predictions.append(top1(tgt[0]))
+                host_diffs = [_first_diff(graph.tensor(i).name, o, r) for i, o, r in zip(graph.outputs, ours, ref)]
+                tgt_diffs = [_first_diff(graph.tensor(i).name, t.reshape(r.shape), r) for i, t, r in zip(graph.outputs, tgt, ref)]
+                for k, (h, t) in enumerate(zip(host_diffs, tgt_diffs)):
+                    per_output[k] += h is None and t is None
+                host_ok, tgt_ok = all(d is None for d in host_diffs), all(d is None for d in tgt_diffs)
+                report.host_exact_samples += host_ok
+                report.target_exact_samples = (report.target_exact_samples or 0) + tgt_ok
+                report.exact_samples += host_ok and tgt_ok
+                if (host_ok and tgt_ok) or report.first_mismatch is not None:
+                    continue
+                if not host_ok:
+                    result = model.run(x, intermediates=True)
+                    assert isinstance(result, RunResult)
+                    with TflmRunner(data, preserve=True) as preserved:
+                        preserved.run(x, len(graph.outputs))
+                        layer = first_layer_mismatch(model, result, preserved)
+                    first = next(d for d in host_diffs if d is not None)
+                    where = "host"
+                else:
+                    layer = _target_layer_mismatch(model, target, x)
+                    first = next(d for d in tgt_diffs if d is not None)
+                    where = "target"
+                report.first_mismatch = {"sample": s, "where": where, "output": asdict(first), "layer": asdict(layer) if layer else None}
+            report.target_info = {"flash_bytes": tm.build.sizes.flash if tm.build.sizes else tm.report.flash_bytes,
+                                  **ram.to_dict(), "ram": ram.describe()}
     report.outputs = [{"name": graph.tensor(i).name, "exact_samples": n} for i, n in zip(graph.outputs, per_output)]
     report.accuracy = _accuracy(batch, predictions)
     return report

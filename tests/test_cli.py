@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pytest
@@ -90,3 +91,58 @@ def test_run_rejects_a_wrong_input(kws_file: str, tmp_path: Path, capsys: pytest
     np.save(tmp_path / "x.npy", np.zeros((1, 49, 10, 1), np.float32))
     assert cli.main(["run", kws_file, "--input", str(tmp_path / "x.npy")]) == 2
     assert "dtype float32, the model takes int8" in capsys.readouterr().err
+
+
+def _raise(exc: BaseException) -> Callable[..., None]:
+    """A stand-in for any function: raises ``exc``."""
+    def stand_in(*args: object, **kwargs: object) -> None:
+        raise exc
+    return stand_in
+
+
+INTERNAL = ("pycmsisnn: internal error: ZeroDivisionError: division by zero\n"
+            "pycmsisnn: please report this with the model file and the command at the project's issue tracker\n")
+
+
+def test_internal_error_exits_3_without_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from pycmsisnn import verify
+
+    monkeypatch.setattr(verify, "verify_host", _raise(ZeroDivisionError("division by zero")))
+    assert cli.main(["verify", "default", "--samples", "1"]) == 3
+    captured = capsys.readouterr()
+    assert captured.err == INTERNAL and captured.out == ""
+
+
+def test_internal_error_as_json(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from pycmsisnn import inspect_model
+
+    monkeypatch.setattr(inspect_model, "inspect_graph", _raise(ZeroDivisionError("division by zero")))
+    assert cli.main(["inspect", "default", "--json"]) == 3
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == {"status": "internal_error", "reasons": ["ZeroDivisionError: division by zero"]}
+    assert captured.err == INTERNAL
+
+
+def test_qmn_internal_error_exits_3(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from pycmsisnn.qmn import cli as qmn_cli
+
+    monkeypatch.setattr(qmn_cli, "build_report", _raise(KeyError("layers")))
+    assert cli.main(["qmn", "default", "--json"]) == 3
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == {"status": "internal_error", "reasons": ["KeyError: 'layers'"]}
+    assert captured.err.startswith("pycmsisnn qmn: internal error: KeyError: 'layers'\n")
+    monkeypatch.setattr(qmn_cli, "build_report", _raise(ValueError("no such layer")))
+    assert cli.main(["qmn", "default"]) == 2
+    assert capsys.readouterr().err == "pycmsisnn qmn: no such layer\n"
+
+
+def test_interrupt_exits_130_quietly(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from pycmsisnn import verify
+    from pycmsisnn.qmn import cli as qmn_cli
+
+    monkeypatch.setattr(verify, "verify_host", _raise(KeyboardInterrupt()))
+    assert cli.main(["verify", "default", "--json"]) == 130
+    monkeypatch.setattr(qmn_cli, "build_report", _raise(KeyboardInterrupt()))
+    assert cli.main(["qmn", "default"]) == 130
+    assert qmn_cli.main(["qmn", "default"]) == 130
+    assert capsys.readouterr() == ("", "")

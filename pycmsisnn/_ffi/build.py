@@ -13,11 +13,16 @@ Which kernels are compiled:
     lacks (everything declared in our ``pycmsisnn_*.h`` headers: the
     ``pycmsisnn_*`` operators and the legacy q7 API). The declarations stay ours, so a signature
     that differs between the two libraries stops the build.
+
+``PYCMSISNN_EXTRA_CFLAGS`` adds flags (split as a shell would) to every
+compile and to the link, e.g. ``-fsanitize=address,undefined`` for the
+sanitizer job (``tests/test_sanitizers.py``).
 """
 from __future__ import annotations
 
 import os
 import re
+import shlex
 from pathlib import Path
 
 from cffi import FFI
@@ -37,6 +42,12 @@ def public_headers() -> list[Path]:
 # -O2 as specified, with GCC's "cheap" vectorisation cost model (its -O2
 # default, "very cheap", leaves the int8 dot products scalar: 10x slower).
 COMPILE_ARGS = ["-O2", "-fvect-cost-model=cheap", "-std=c99", "-Wall", "-Wextra", "-fno-strict-aliasing"]
+EXTRA_FLAGS_ENV = "PYCMSISNN_EXTRA_CFLAGS"
+
+
+def extra_flags() -> list[str]:
+    """The user's extra compile and link flags (``PYCMSISNN_EXTRA_CFLAGS``)."""
+    return shlex.split(os.environ.get(EXTRA_FLAGS_ENV, ""))
 
 
 def public_declarations() -> str:
@@ -98,7 +109,8 @@ def make_builder() -> FFI:
         includes,
         sources=sources,
         include_dirs=include_dirs,
-        extra_compile_args=COMPILE_ARGS,
+        extra_compile_args=COMPILE_ARGS + extra_flags(),
+        extra_link_args=extra_flags(),
     )
     return builder
 

@@ -2,22 +2,22 @@
 of every CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED layer.
 
 ``pycmsisnn.cli`` wires it in as a subcommand: ``add_parser(subparsers)``
-adds it, ``run(args)`` executes it and returns the exit status (0 when the
-report was made, 2 on a bad model or input, the reason on stderr). It reads
+adds it, ``run(args)`` executes it and returns the exit status
+(``pycmsisnn.exit_status``: 0 when the report was made, 2 on a bad model or
+input, the reason on stderr, 3 on an internal error). It reads
 models through ``pycmsisnn.model_source``, not through ``pycmsisnn.cli``, so
 the dependency runs one way.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..errors import CmsisNNError, refusal
+from ..exit_status import INTERRUPTED, fail
 from ..model_source import MODEL_HELP, model_bytes
 from .formats import QmnError
 from .report import S8_ADVICE, TIES, LayerReport, QmnReport, build_report
@@ -114,7 +114,7 @@ def format_report(report: QmnReport) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Execute ``pycmsisnn qmn``; 0 on success, 2 on a bad model or input."""
+    """Execute ``pycmsisnn qmn``; 0 on success, 2 on a bad model or input, 3 on an internal error."""
     try:
         if args.samples < 1:
             raise QmnError("--samples must be at least 1")
@@ -125,12 +125,10 @@ def run(args: argparse.Namespace) -> int:
             model_bytes(args.model), args.model, samples=args.samples, seed=args.seed, data=data,
             data_name=str(args.data), rounding=args.rounding, requantize_to=args.requantize,
         )
-    except (CmsisNNError, ValueError, OSError) as exc:
-        if args.json:
-            print(json.dumps(refusal(exc), indent=2))
-        print(f"pycmsisnn qmn: {exc}", file=sys.stderr)
-        return 2
-    print(report.to_json() if args.json else format_report(report))
+        text = report.to_json() if args.json else format_report(report)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes an exit status (KeyboardInterrupt passes)
+        return fail(exc, as_json=args.json, prog="pycmsisnn qmn")
+    print(text)
     return 0
 
 
@@ -138,7 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     """Stand-alone entry (``python -m pycmsisnn.qmn.cli``); ``pycmsisnn qmn`` is the usual one."""
     parser = argparse.ArgumentParser(prog="pycmsisnn")
     add_parser(parser.add_subparsers(dest="command", required=True))
-    return run(parser.parse_args(argv))
+    try:
+        return run(parser.parse_args(argv))
+    except KeyboardInterrupt:
+        return INTERRUPTED
 
 
 if __name__ == "__main__":

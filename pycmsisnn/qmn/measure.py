@@ -97,20 +97,20 @@ def conversion_error(
 ) -> ConversionError:
     """Run both models on each sample (inputs of the original model; the
     converted model gets the same real values on its own grid)."""
-    ref, ref2 = TflmRunner(original, preserve=True), TflmRunner(converted, preserve=True)
-    producers = _producers(graph)
-    report = ConversionError(source, len(samples))
-    report.outputs = [TensorError(graph.tensor(i).name) for i in graph.outputs]
-    report.layers = {i: TensorError(graph.tensor(graph.operators[i].outputs[0]).name) for i in layer_ops}
-    for inputs in samples:
-        ins2 = [quantize(graph2.tensor(i), dequantize(graph.tensor(i), x)) for i, x in zip(graph.inputs, inputs)]
-        outs = ref.run(list(inputs), len(graph.outputs))
-        outs2 = ref2.run(ins2, len(graph2.outputs))
-        for e, i, y, y2 in zip(report.outputs, graph.outputs, outs, outs2):
-            e.add(graph.tensor(i), y, graph2.tensor(i), y2, classifier=producers.get(i) == "SOFTMAX" and y.shape[-1] > 1)
-        for op_index, e in report.layers.items():
-            o = graph.operators[op_index].outputs[0]
-            e.add(graph.tensor(o), ref.tensor(o), graph2.tensor(o), ref2.tensor(o))
+    with TflmRunner(original, preserve=True) as ref, TflmRunner(converted, preserve=True) as ref2:
+        producers = _producers(graph)
+        report = ConversionError(source, len(samples))
+        report.outputs = [TensorError(graph.tensor(i).name) for i in graph.outputs]
+        report.layers = {i: TensorError(graph.tensor(graph.operators[i].outputs[0]).name) for i in layer_ops}
+        for inputs in samples:
+            ins2 = [quantize(graph2.tensor(i), dequantize(graph.tensor(i), x)) for i, x in zip(graph.inputs, inputs)]
+            outs = ref.run(list(inputs), len(graph.outputs))
+            outs2 = ref2.run(ins2, len(graph2.outputs))
+            for e, i, y, y2 in zip(report.outputs, graph.outputs, outs, outs2):
+                e.add(graph.tensor(i), y, graph2.tensor(i), y2, classifier=producers.get(i) == "SOFTMAX" and y.shape[-1] > 1)
+            for op_index, e in report.layers.items():
+                o = graph.operators[op_index].outputs[0]
+                e.add(graph.tensor(o), ref.tensor(o), graph2.tensor(o), ref2.tensor(o))
     return report
 
 
@@ -136,17 +136,17 @@ def legacy_differences(
     if not layer_ops:
         return result
     runner = LegacyRunner(graph)
-    ref = TflmRunner(model, preserve=True)
-    for inputs in samples:
-        ref.run(list(inputs), len(graph.outputs))
-        for op_index, d in result.items():
-            op = graph.operators[op_index]
-            expected = ref.tensor(op.outputs[0]).astype(np.int32)
-            got = runner.run_layer(op_index, ref.tensor(op.inputs[0])).astype(np.int32).reshape(expected.shape)
-            diff = np.abs(got - expected)
-            d.differ += int(np.count_nonzero(diff))
-            d.elements += expected.size
-            d.max_abs_diff = max(d.max_abs_diff, int(diff.max()) if diff.size else 0)
+    with TflmRunner(model, preserve=True) as ref:
+        for inputs in samples:
+            ref.run(list(inputs), len(graph.outputs))
+            for op_index, d in result.items():
+                op = graph.operators[op_index]
+                expected = ref.tensor(op.outputs[0]).astype(np.int32)
+                got = runner.run_layer(op_index, ref.tensor(op.inputs[0])).astype(np.int32).reshape(expected.shape)
+                diff = np.abs(got - expected)
+                d.differ += int(np.count_nonzero(diff))
+                d.elements += expected.size
+                d.max_abs_diff = max(d.max_abs_diff, int(diff.max()) if diff.size else 0)
     return result
 
 
