@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .errors import CmsisNNError
 from .bench import BenchReport
 
 FORMATS = (".png", ".svg")
 EXTRA_HINT = "pip install 'pycmsisnn[plot]'"
 
 
-class PlotUnavailable(RuntimeError):
+class PlotUnavailable(RuntimeError, CmsisNNError):
     """matplotlib is not installed, or the file type is not one we write."""
 
 

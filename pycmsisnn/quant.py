@@ -18,6 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .errors import CmsisNNError
 from .params import (
     Activation,
     AddParams,
@@ -38,7 +39,7 @@ from .params import (
 INT8_MIN, INT8_MAX = -128, 127
 
 
-class QuantError(ValueError):
+class QuantError(ValueError, CmsisNNError):
     """A scale or zero point from which no CMSIS-NN parameter can be derived."""
 
 

@@ -5,13 +5,14 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from ..errors import CmsisNNError
 from .. import quant
 from ..ir import Graph, Operator, Tensor
 from ..params import Activation
 from ..operator_options import activation_code
 
 
-class LoweringError(ValueError):
+class LoweringError(ValueError, CmsisNNError):
     """An operator whose tensors or options contradict what its rule expects."""
 
 

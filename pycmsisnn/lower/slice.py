@@ -17,6 +17,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ..errors import CmsisNNError
 from ..ir import Graph, Operator
 from .common import dtype_reason, first_reason, output, tensor
 from .plan import KernelCall, TensorArg
@@ -26,7 +27,7 @@ from ..operator_options import StridedSliceOptions, options_as
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 
-class SliceError(ValueError):
+class SliceError(ValueError, CmsisNNError):
     """A strided slice the kernel cannot express (empty, or outside the input)."""
 
 
