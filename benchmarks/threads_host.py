@@ -4,7 +4,8 @@
 
 (from a checkout, with PYTHONPATH=. so that its pycmsisnn is the one measured)
 
-For each model (default: the four MLPerf Tiny files in ../shared/models):
+For each model (default: the suite's four MLPerf Tiny networks,
+tests/support/mlperf_tiny.py; pass the real files to measure those):
   * single: best of R timings of N back-to-back ``Model.run`` calls, in ms per run;
   * throughput in runs/s of 1 thread, of 2 threads on two separate loaded
     models, and of 2 threads on one shared model (each thread does N runs;
@@ -14,6 +15,7 @@ For each model (default: the four MLPerf Tiny files in ../shared/models):
 from __future__ import annotations
 
 import argparse
+import sys
 import threading
 import time
 import timeit
@@ -21,16 +23,11 @@ from pathlib import Path
 
 import numpy as np
 
-from pycmsisnn.runtime import Model, load
-from pycmsisnn.verify import random_inputs
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root, for tests.support
 
-MODELS = Path(__file__).resolve().parents[2] / "shared" / "models"
-NAMES = [
-    "mlperf_tiny_ad01_fc_autoencoder_int8.tflite",
-    "mlperf_tiny_kws01_dscnn_int8.tflite",
-    "mlperf_tiny_ic01_resnet8_int8.tflite",
-    "mlperf_tiny_vww01_mobilenetv1_025_int8.tflite",
-]
+from pycmsisnn.runtime import Model, load  # noqa: E402
+from pycmsisnn.verify import random_inputs  # noqa: E402
+from tests.support import mlperf_tiny  # noqa: E402
 
 
 def _throughput(models: list[Model], x: list[np.ndarray], runs: int, repeat: int) -> tuple[float, float]:
@@ -65,11 +62,10 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
-    paths = args.models or [MODELS / n for n in NAMES]
+    models = [(p.name, p.read_bytes()) for p in args.models] or [(a, mlperf_tiny.built(a)) for a in mlperf_tiny.ARCHITECTURES]
     print(f"{'model':<46} {'ms/run':>7} {'1 thread/s':>10} {'2 models/s':>10} {'x':>5} {'cpu':>4}"
           f" {'1 model 2 thr/s':>15} {'x':>5} {'cpu':>4}")
-    for path in paths:
-        data = path.read_bytes()
+    for name, data in models:
         a, b = load(data), load(data)
         x = random_inputs(a.graph, np.random.default_rng(0))
         a.run(x), b.run(x)
@@ -77,7 +73,7 @@ def main() -> None:
         one, _ = _throughput([a], x, args.runs, args.repeat)
         two, two_cpu = _throughput([a, b], x, args.runs, args.repeat)
         shared, shared_cpu = _throughput([a, a], x, args.runs, args.repeat)
-        print(f"{path.name:<46} {single:7.3f} {one:10.0f} {two:10.0f} {two / one:5.2f} {two_cpu:4.2f}"
+        print(f"{name:<46} {single:7.3f} {one:10.0f} {two:10.0f} {two / one:5.2f} {two_cpu:4.2f}"
               f" {shared:15.0f} {shared / one:5.2f} {shared_cpu:4.2f}")
 
 
