@@ -12,15 +12,24 @@ Which kernels are compiled:
     compiled instead, together with our kernels of what the official library
     lacks (everything declared in our ``pycmsisnn_*.h`` headers: the
     ``pycmsisnn_*`` operators and the legacy q7 API). The declarations stay ours, so a signature
-    that differs between the two libraries stops the build.
+    that differs between the two libraries stops the build. Which files, is
+    ``pycmsisnn.library_files``' rule (float and fp16 kernels left out), the
+    one generated projects and target builds follow.
 """
 from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 from cffi import FFI
+
+try:
+    from pycmsisnn import library_files
+except ImportError:  # run as a file by setuptools, before the package is importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from pycmsisnn import library_files
 
 PACKAGE = Path(__file__).resolve().parent.parent
 CSRC = PACKAGE / "csrc"
@@ -73,8 +82,7 @@ def _rel(path: Path) -> str:
 def ours_only_functions() -> set[str]:
     """Functions declared in our pycmsisnn_*.h headers: our kernels of operators
     Arm's library lacks, and the legacy q7 API it no longer has."""
-    text = "".join(re.sub(r"/\*.*?\*/", "", p.read_text(), flags=re.S) for p in OUR_INCLUDE.glob("pycmsisnn_*.h"))
-    return set(re.findall(r"\b((?:arm|pycmsisnn)_\w+)\s*\(", text))
+    return library_files.ours_only_functions(OUR_INCLUDE.parent)
 
 
 def kernel_sources() -> tuple[list[str], list[str]]:
@@ -83,9 +91,8 @@ def kernel_sources() -> tuple[list[str], list[str]]:
     root = official_root()
     if root is None:
         return [_rel(p) for p in ours], [_rel(OUR_INCLUDE)]
-    official = sorted(p for p in (root / "Source").rglob("*.c") if "_f32" not in p.name and "_f16" not in p.name)
-    extra = [p for p in ours if p.name.startswith("pycmsisnn_") or p.stem in ours_only_functions()]
-    return [_rel(p) for p in official + extra], [_rel(root / "Include"), _rel(OUR_INCLUDE)]
+    files = library_files.library_files(root, OUR_INCLUDE.parent)
+    return [_rel(p) for p in files.all_sources()], [_rel(d) for d in files.include_dirs]
 
 
 def make_builder() -> FFI:
