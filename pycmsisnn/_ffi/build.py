@@ -18,18 +18,33 @@ Which kernels are compiled:
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import sys
 from pathlib import Path
+from types import ModuleType
 
 from cffi import FFI
 
-try:
-    from pycmsisnn import library_files
-except ImportError:  # run as a file by setuptools, before the package is importable
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from pycmsisnn import library_files
+
+def _file_rule() -> ModuleType:
+    """``pycmsisnn/library_files.py`` of this checkout, loaded from its file: cffi's
+    setuptools hook runs this builder as a file, where ``import pycmsisnn`` may
+    find another installed copy (or none)."""
+    name = "_pycmsisnn_build_library_files"
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent.parent / "library_files.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+if __package__:  # imported as pycmsisnn._ffi.build
+    from .. import library_files
+else:
+    library_files = _file_rule()
 
 PACKAGE = Path(__file__).resolve().parent.parent
 CSRC = PACKAGE / "csrc"
