@@ -4,6 +4,7 @@ instruction for the layers that multiply, the arena bytes in use during
 each layer (from the build's arena plan), and flash and RAM."""
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ class BenchReport:
     flash_bytes: int = 0
     code_bytes: int = 0
     constants_bytes: int = 0
+    source_digest: str = ""  # sha256 of the generated NAME.c the build compiled
 
     @property
     def macs(self) -> int:
@@ -77,15 +79,20 @@ class BenchReport:
         return "\n".join(lines)
 
 
-def bench(source: str | Path | bytes, target: str, seed: int = 0) -> BenchReport:
-    """Build the model for ``target`` and count the instructions of one inference."""
+def bench(source: str | Path | bytes, target: str, seed: int = 0, *, cmsis_nn: str | Path | None = None,
+          library: str | Path | None = None) -> BenchReport:
+    """Build the model for ``target`` and count the instructions of one inference.
+
+    ``cmsis_nn``: generate the C for Arm's CMSIS-NN checkout at that path and
+    build against it; ``library``: build that C against another library root
+    instead (see ``TargetModel``)."""
     from .target_model import TargetModel
 
     data = Path(source).read_bytes() if not isinstance(source, (bytes, bytearray)) else bytes(source)
     model = load(data)
     x = random_inputs(model.graph, np.random.default_rng(seed))
     name = str(source) if not isinstance(source, (bytes, bytearray)) else "<bytes>"
-    with TargetModel(model.plan, target) as tm:
+    with TargetModel(model.plan, target, cmsis_nn=cmsis_nn, library=library) as tm:
         result = tm.run(x, count_instructions=True)
         expected = model.run(x)
         assert isinstance(expected, list)
@@ -96,7 +103,8 @@ def bench(source: str | Path | bytes, target: str, seed: int = 0) -> BenchReport
         assert counts is not None
         sizes = tm.build.sizes
         rep = tm.report
-        arena = plan_arena(model.plan, target)  # the plan code generation placed the build's arena by
+        # the plan code generation placed the build's arena by
+        arena = plan_arena(model.plan, target, library="official" if cmsis_nn is not None else "pycmsisnn")
         if arena.arena_bytes != rep.arena_bytes:
             raise AssertionError(f"{name} on {target}: arena plan of {arena.arena_bytes} B, the build has {rep.arena_bytes} B")
         layers = [
@@ -108,4 +116,6 @@ def bench(source: str | Path | bytes, target: str, seed: int = 0) -> BenchReport
             "code_bytes": sizes.code if sizes else rep.code_bytes,
             "constants_bytes": sizes.const if sizes else rep.constants_bytes,
         }
-        return BenchReport(name, target, int(counts.invoke), tm.ram(result), layers, **info)
+        report = BenchReport(name, target, int(counts.invoke), tm.ram(result), layers, **info)
+        report.source_digest = hashlib.sha256(tm.source_text.encode()).hexdigest()
+        return report

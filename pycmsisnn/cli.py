@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
                      "instead of random inputs; float32 for an int8 input is quantised as TFLite does")
     ver.add_argument("--labels", type=Path, metavar="FILE", help=".npy of N integer class ids: report top-1 accuracy")
     ver.add_argument("--json", action="store_true", help="print the report as JSON")
+    ver.add_argument("--cmsis-nn", type=Path, metavar="PATH", help="build the target against Arm's CMSIS-NN checkout at PATH instead of our kernels")
     from .qmn import cli as qmn_cli
 
     qmn_cli.add_parser(sub)
@@ -55,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument("--targets", default="cortex-m55,cortex-m4", help="comma-separated cores (default: cortex-m55,cortex-m4)")
     chk.add_argument("--samples", type=int, default=5)
     chk.add_argument("--seed", type=int, default=0)
+    chk.add_argument("--cmsis-nn", type=Path, metavar="PATH", help="build the target against Arm's CMSIS-NN checkout at PATH instead of our kernels")
     ben = sub.add_parser("bench", help="instructions per layer and per inference on an emulated Cortex-M core")
     ben.add_argument("model", help=model_help)
     ben.add_argument("--target", required=True, choices=list(CORES))
@@ -62,6 +65,10 @@ def _parser() -> argparse.ArgumentParser:
     ben.add_argument("--json", action="store_true", help="print the report as JSON")
     ben.add_argument("--plot", type=Path, metavar="FILE",
                      help="also draw instructions per layer and arena use to FILE (.png or .svg; needs pycmsisnn[plot])")
+    lib = ben.add_mutually_exclusive_group()
+    lib.add_argument("--cmsis-nn", type=Path, metavar="PATH", help="build against Arm's CMSIS-NN checkout at PATH instead of our kernels")
+    lib.add_argument("--compare-cmsis-nn", type=Path, metavar="PATH",
+                     help="our kernels and Arm's (checkout at PATH) on the same generated C: instructions per layer side by side, flash, RAM")
     con = sub.add_parser("convert", help="generate a standalone C project (kernel calls, static arena) for a Cortex-M core")
     con.add_argument("model", help=model_help)
     con.add_argument("-o", "--output", required=True, type=Path, help="project directory to write")
@@ -141,12 +148,15 @@ def _verify(args: argparse.Namespace) -> int:
             return _bad_input(exc.reasons, args.json)
     samples = args.samples or 10
     progress = bar(wanted(json_output=args.json))
+    if args.target == HOST and args.cmsis_nn is not None:
+        return _bad_input(["--cmsis-nn needs a Cortex-M --target (the host runs the installed extension's kernels)"], args.json)
     if args.target == HOST:
         report = verify_host(data, samples=samples, seed=args.seed, inputs=inputs, progress=progress)
     else:
         from .verify import verify_target
 
-        report = verify_target(data, args.target, samples=samples, seed=args.seed, inputs=inputs, progress=progress)
+        report = verify_target(data, args.target, samples=samples, seed=args.seed, inputs=inputs, progress=progress,
+                               cmsis_nn=args.cmsis_nn)
     report.model = name
     print(report.to_json() if args.json else report.to_text())
     return 0 if report.exact else 1
@@ -167,6 +177,16 @@ def _convert(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from .bench import bench
 
+    if args.compare_cmsis_nn is not None:
+        from .bench_compare import compare_bench
+
+        if args.plot is not None:
+            print("pycmsisnn: --plot draws one library's counts; leave it out with --compare-cmsis-nn", file=sys.stderr)
+            return 2
+        comparison = compare_bench(model_bytes(args.model), args.target, args.compare_cmsis_nn, seed=args.seed)
+        comparison = replace(comparison, model=args.model)
+        print(comparison.to_json() if args.json else comparison.to_text())
+        return 0
     if args.plot is not None:
         from .plot import PlotUnavailable, check_plot_file
 
@@ -175,7 +195,7 @@ def _bench(args: argparse.Namespace) -> int:
         except PlotUnavailable as exc:
             print(f"pycmsisnn: {exc}", file=sys.stderr)
             return 2
-    report = bench(model_bytes(args.model), args.target, seed=args.seed)
+    report = bench(model_bytes(args.model), args.target, seed=args.seed, cmsis_nn=args.cmsis_nn)
     report.model = args.model
     print(report.to_json() if args.json else report.to_text())
     if args.plot is not None:
@@ -216,8 +236,8 @@ def _check(args: argparse.Namespace) -> int:
             say(f"{args.model}: host == TensorFlow Lite Micro on {host.exact_samples}/{host.samples} random inputs")
             ok = host.exact
             continue
-        rep = verify_target(data, step, samples=args.samples, seed=args.seed)
-        b = bench(data, step, seed=args.seed)
+        rep = verify_target(data, step, samples=args.samples, seed=args.seed, cmsis_nn=args.cmsis_nn)
+        b = bench(data, step, seed=args.seed, cmsis_nn=args.cmsis_nn)
         ok = ok and rep.exact
         say(
             f"{step}: TensorFlow Lite Micro == host == target on {rep.exact_samples}/{rep.samples}; "

@@ -197,14 +197,14 @@ def verify_host(source: str | Path | bytes, samples: int = 10, seed: int = 0, *,
     return report
 
 
-def _target_layer_mismatch(model: Model, core: str, x: list[np.ndarray]) -> LayerMismatch | None:
+def _target_layer_mismatch(model: Model, core: str, x: list[np.ndarray], cmsis_nn: str | Path | None = None) -> LayerMismatch | None:
     """Rebuild with per-layer dumps, run ``x`` on the target and find the first
     layer whose output differs from the host's (which equals TFLM's)."""
     from .target_model import TargetModel
 
     host = model.run(x, intermediates=True)
     assert isinstance(host, RunResult)
-    with TargetModel(model.plan, core, dump_layers=True) as tm:
+    with TargetModel(model.plan, core, dump_layers=True, cmsis_nn=cmsis_nn) as tm:
         result = tm.run(x)
     for dump in result.layers:
         call = model.plan.calls[dump.layer]
@@ -217,10 +217,12 @@ def _target_layer_mismatch(model: Model, core: str, x: list[np.ndarray]) -> Laye
 
 
 def verify_target(source: str | Path | bytes, target: str, samples: int = 5, seed: int = 0, *,
-                  inputs: Samples | None = None, progress: Progress | None = None) -> VerifyReport:
+                  inputs: Samples | None = None, progress: Progress | None = None,
+                  cmsis_nn: str | Path | None = None) -> VerifyReport:
     """TFLM, host and a Cortex-M core (generated C under QEMU) on ``samples``
     random inputs (or the given ``inputs``): every output compared exactly,
-    three ways; ``progress`` wraps the loop over samples."""
+    three ways; ``progress`` wraps the loop over samples. ``cmsis_nn``: build
+    the target against Arm's CMSIS-NN checkout at that path instead of ours."""
     from .target_model import TargetModel
 
     data = Path(source).read_bytes() if not isinstance(source, (bytes, bytearray)) else bytes(source)
@@ -232,7 +234,7 @@ def verify_target(source: str | Path | bytes, target: str, samples: int = 5, see
         report = VerifyReport(name, target, len(batch), seed, 0, target_exact_samples=0, inputs=batch.origin)
         per_output = [0] * len(graph.outputs)
         predictions: list[int] = []
-        with TargetModel(model.plan, target) as tm:
+        with TargetModel(model.plan, target, cmsis_nn=cmsis_nn) as tm:
             ram = tm.report.ram
             for s in _steps(len(batch), f"verify on {target}", progress):
                 x = batch.inputs(s)
@@ -261,7 +263,7 @@ def verify_target(source: str | Path | bytes, target: str, samples: int = 5, see
                     first = next(d for d in host_diffs if d is not None)
                     where = "host"
                 else:
-                    layer = _target_layer_mismatch(model, target, x)
+                    layer = _target_layer_mismatch(model, target, x, cmsis_nn)
                     first = next(d for d in tgt_diffs if d is not None)
                     where = "target"
                 report.first_mismatch = {"sample": s, "where": where, "output": asdict(first), "layer": asdict(layer) if layer else None}

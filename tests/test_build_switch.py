@@ -7,16 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from pycmsisnn import library_files
 from pycmsisnn._ffi import build
+
+from .support.arm_tree import arm_tree
 
 
 def _fake_official(root: Path) -> Path:
-    """A tree laid out like Arm's library (here: a copy of ours without what
-    Arm's library does not have: the pycmsisnn_* kernels and the legacy q7 API)."""
-    ours_only = shutil.ignore_patterns("pycmsisnn_*", *(f"{name}.c" for name in build.ours_only_functions()))
-    shutil.copytree(build.OUR_INCLUDE, root / "Include", ignore=ours_only)
-    shutil.copytree(build.OUR_SOURCE, root / "Source", ignore=ours_only)
-    return root
+    """A tree laid out like Arm's library, made of our files (tests/support/arm_tree.py)."""
+    return arm_tree(root)
 
 
 def test_default_build_compiles_our_kernels(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -30,16 +29,20 @@ def test_default_build_compiles_our_kernels(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_cmsis_nn_root_selects_the_official_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    official = _fake_official(tmp_path / "CMSIS-NN")
-    (official / "Source" / "SoftmaxFunctions" / "arm_softmax_f32.c").write_text("/* float: not built */\n")
+    official = _fake_official(tmp_path / "CMSIS-NN").resolve()
     monkeypatch.setenv("CMSIS_NN_ROOT", str(official))
     sources, includes = build.kernel_sources()
-    assert includes[0].endswith("CMSIS-NN/Include")
-    resolved = [str(Path(s).resolve()) for s in sources]
-    ours = {Path(s).stem for s in resolved if s.startswith(str(build.OUR_SOURCE))}
-    assert resolved and all(s.startswith(str(official)) or s.startswith(str(build.OUR_SOURCE)) for s in resolved)
+    assert [str(Path(i).resolve()) for i in includes] == [str(official / "Include"), str(build.OUR_INCLUDE)]
+    resolved = [Path(s).resolve() for s in sources]
+    # the same files as the rule generated projects and target builds follow
+    assert resolved == library_files.library_files(official, build.CSRC).all_sources()
+    theirs = {p.name for p in resolved if p.is_relative_to(official)}
+    ours = {p.stem for p in resolved if p.is_relative_to(build.OUR_SOURCE)}
+    assert theirs == {p.name for p in (official / "Source").glob("*/arm_*.c")} - {
+        "arm_elementwise_add_f16.c", "arm_softmax_f32.c", "arm_nntables_flt.c"}
+    assert "arm_convolve_s8.c" in theirs and "arm_elementwise_add_f16.c" not in theirs
     assert ours == build.ours_only_functions() and "arm_convolve_HWC_q7_basic" in ours
-    assert not any(s.endswith("_f32.c") for s in sources)
+    assert len(resolved) == len(theirs) + len(ours)
 
 
 def test_cmsis_nn_root_must_hold_the_headers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,7 +12,9 @@ Which kernels are compiled:
     compiled instead, together with our kernels of what the official library
     lacks (everything declared in our ``pycmsisnn_*.h`` headers: the
     ``pycmsisnn_*`` operators and the legacy q7 API). The declarations stay ours, so a signature
-    that differs between the two libraries stops the build.
+    that differs between the two libraries stops the build. Which files, is
+    ``pycmsisnn.library_files``' rule (float and fp16 kernels left out), the
+    one generated projects and target builds follow.
 
 ``PYCMSISNN_EXTRA_CFLAGS`` adds flags (split as a shell would) to every
 compile and to the link, e.g. ``-fsanitize=address,undefined`` for the
@@ -20,12 +22,34 @@ sanitizer job (``tests/test_sanitizers.py``).
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shlex
+import sys
 from pathlib import Path
+from types import ModuleType
 
 from cffi import FFI
+
+
+def _file_rule() -> ModuleType:
+    """``pycmsisnn/library_files.py`` of this checkout, loaded from its file: cffi's
+    setuptools hook runs this builder as a file, where ``import pycmsisnn`` may
+    find another installed copy (or none)."""
+    name = "_pycmsisnn_build_library_files"
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent.parent / "library_files.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+if __package__:  # imported as pycmsisnn._ffi.build
+    from .. import library_files
+else:
+    library_files = _file_rule()
 
 PACKAGE = Path(__file__).resolve().parent.parent
 CSRC = PACKAGE / "csrc"
@@ -84,8 +108,7 @@ def _rel(path: Path) -> str:
 def ours_only_functions() -> set[str]:
     """Functions declared in our pycmsisnn_*.h headers: our kernels of operators
     Arm's library lacks, and the legacy q7 API it no longer has."""
-    text = "".join(re.sub(r"/\*.*?\*/", "", p.read_text(), flags=re.S) for p in OUR_INCLUDE.glob("pycmsisnn_*.h"))
-    return set(re.findall(r"\b((?:arm|pycmsisnn)_\w+)\s*\(", text))
+    return library_files.ours_only_functions(OUR_INCLUDE.parent)
 
 
 def kernel_sources() -> tuple[list[str], list[str]]:
@@ -94,9 +117,8 @@ def kernel_sources() -> tuple[list[str], list[str]]:
     root = official_root()
     if root is None:
         return [_rel(p) for p in ours], [_rel(OUR_INCLUDE)]
-    official = sorted(p for p in (root / "Source").rglob("*.c") if "_f32" not in p.name and "_f16" not in p.name)
-    extra = [p for p in ours if p.name.startswith("pycmsisnn_") or p.stem in ours_only_functions()]
-    return [_rel(p) for p in official + extra], [_rel(root / "Include"), _rel(OUR_INCLUDE)]
+    files = library_files.library_files(root, OUR_INCLUDE.parent)
+    return [_rel(p) for p in files.all_sources()], [_rel(d) for d in files.include_dirs]
 
 
 def make_builder() -> FFI:

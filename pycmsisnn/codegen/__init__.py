@@ -20,7 +20,7 @@ from ..lower import Plan, lower
 from ..memory import ArenaPlan, plan_arena
 from ..tflite import read_model
 from .cwriter import CodegenRefusal, c_identifier
-from .project import LIBRARY_DIR, check_official, cmake_text, library_files, makefile_text
+from .project import LIBRARY_DIR, check_official, cmake_text, copied_files, makefile_text, project_library
 from .report import ProjectReport, finish_report
 from .source import build_layers, header_text, source_text
 
@@ -60,13 +60,14 @@ def generate(plan: Plan, target: str, name: str, *, official: Path | None = None
     c_identifier(name)
     cpu = get_core(target, noun="target")  # a Cortex-M core: the host is no target
     target = cpu.name
+    library = project_library(official)
     arena = plan_arena(plan, target, strategy=strategy, library=arena_library(official))
     unit, layers = build_layers(name, plan, arena, cpu.feature)
     files = {
         f"{name}.h": header_text(name, plan, arena, target),
         f"{name}.c": source_text(name, plan, arena, target, unit, layers),
-        "Makefile": makefile_text(name, cpu, official),
-        "CMakeLists.txt": cmake_text(name, cpu, official),
+        "Makefile": makefile_text(name, cpu, library),
+        "CMakeLists.txt": cmake_text(name, cpu, library),
     }
     return files, arena, unit.constant_bytes, cpu
 
@@ -96,7 +97,7 @@ def convert(
     out.mkdir(parents=True, exist_ok=True)
     if (out / LIBRARY_DIR).exists():
         shutil.rmtree(out / LIBRARY_DIR)
-    for src, rel in library_files(official is not None):
+    for src, rel in copied_files(project_library(official)):
         dest = out / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, dest)

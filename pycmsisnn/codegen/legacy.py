@@ -64,7 +64,7 @@ from ..qmn.formats import QmnError
 from ..tflite import read_model
 from .cwriter import CodegenRefusal, Layer, Unit, c_identifier
 from .kernels import reshape as emit_reshape_copy
-from .project import LIBRARY_DIR, cmake_text, library_files, makefile_text
+from .project import LIBRARY_DIR, cmake_text, copied_files, makefile_text, project_library
 from .report import ProjectReport, finish_report
 from .source import header_text, source_text
 from ..operator_options import ConvOptions, PoolOptions, activation_code, options_as
@@ -523,8 +523,8 @@ def generate_legacy(plan: Plan, target: str, name: str, *, strategy: str | None 
     files = {
         f"{name}.h": header_text(name, plan, arena, target),
         f"{name}.c": source_text(name, plan, arena, target, unit, layers),
-        "Makefile": makefile_text(name, cpu, None),
-        "CMakeLists.txt": cmake_text(name, cpu, None),
+        "Makefile": makefile_text(name, cpu, project_library(None)),
+        "CMakeLists.txt": cmake_text(name, cpu, project_library(None)),
     }
     return files, arena, unit.constant_bytes
 
@@ -563,7 +563,7 @@ def convert_legacy(
     out.mkdir(parents=True, exist_ok=True)
     if (out / LIBRARY_DIR).exists():
         shutil.rmtree(out / LIBRARY_DIR)
-    for src, rel in library_files(False):
+    for src, rel in copied_files(project_library(None)):
         dest = out / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, dest)

@@ -1,58 +1,78 @@
 """The files of a generated project around ``NAME.h`` / ``NAME.c``: the kernel
 library, ``Makefile``, ``CMakeLists.txt``.
 
-The kernel library is copied whole from the installed package
-(``pycmsisnn/csrc``: every header and ``.c`` file; the linker keeps only
-what the model calls). With ``official`` (``--cmsis-nn PATH``) nothing of our
-CMSIS-NN implementation is copied: the build files point at Arm's library,
-and only our ``pycmsisnn_*`` kernels (operators CMSIS-NN lacks) are copied,
-with the headers they need; Arm's include directory comes first, so the
-model and Arm's kernels see only Arm's headers.
+Which files, from ``pycmsisnn.library_files`` (the rule the Python build path
+and the host extension follow too). Without ``official`` the project holds a
+copy of our whole library (``pycmsisnn/csrc``; the linker keeps only what the
+model calls). With ``official`` (``--cmsis-nn PATH``) the build files name
+Arm's integer sources in that checkout, and only our additions are copied
+(the ``pycmsisnn_*`` kernels of operators CMSIS-NN lacks, the legacy q7 API,
+and every header of ours they include that Arm's tree does not provide);
+Arm's include directory comes first, so the model and Arm's kernels see only
+Arm's headers. Both build files list every source by name.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..cores import Core
+from ..library_files import CSRC, LibraryFiles, check_library, library_files
 
-CSRC = Path(__file__).resolve().parent.parent / "csrc"
 LIBRARY_DIR = "cmsis_nn"
-OFFICIAL_EXTRA_HEADERS = ("arm_nn_types.h", "arm_nn_math_types.h")
 COMMON_CFLAGS = ("-O2", "-std=c99", "-Wall", "-Wextra", "-fno-strict-aliasing", "-ffunction-sections", "-fdata-sections")
 
 
-def library_files(official: bool) -> list[tuple[Path, str]]:
-    """(source file, path in the project) of the kernel library to copy."""
+def project_library(official: Path | None) -> LibraryFiles:
+    """The library files of a project: ours whole, or Arm's plus our additions."""
     if not (CSRC / "Include" / "arm_nnfunctions.h").is_file():
         raise FileNotFoundError(f"the kernel library is missing from the installed package ({CSRC})")
-    headers = sorted((CSRC / "Include").rglob("*.h"))
-    sources = sorted((CSRC / "Source").rglob("*.c"))
-    if official:
-        # Our kernels of operators Arm's library lacks, with the headers they
-        # include (the two type headers declare the same API as Arm's).
-        headers = [h for h in headers if h.name.startswith("pycmsisnn_") or h.name in OFFICIAL_EXTRA_HEADERS]
-        sources = [s for s in sources if s.name.startswith("pycmsisnn_")]
-    return [(p, f"{LIBRARY_DIR}/{p.relative_to(CSRC).as_posix()}") for p in headers + sources]
+    return library_files(CSRC if official is None else official, CSRC)
+
+
+def copied_files(files: LibraryFiles) -> list[tuple[Path, str]]:
+    """(file of ours, path in the project) of the kernel library copy."""
+    if files.root == files.ours:  # our own library: all of it
+        headers = sorted((files.ours / "Include").rglob("*.h"))
+        rels = [h.relative_to(files.ours).as_posix() for h in headers] + [s.relative_to(files.ours).as_posix() for s in files.sources]
+    else:
+        rels = list(files.copied)
+    return [(files.ours / rel, f"{LIBRARY_DIR}/{rel}") for rel in rels]
 
 
 def check_official(root: Path) -> Path:
-    """``root`` if it holds Arm's CMSIS-NN (Include/arm_nnfunctions.h, Source/), else an error."""
-    root = root.expanduser().resolve()
-    if not (root / "Include" / "arm_nnfunctions.h").is_file() or not (root / "Source").is_dir():
-        raise FileNotFoundError(f"{root} is not a CMSIS-NN checkout: Include/arm_nnfunctions.h or Source/ is missing")
-    return root
+    """``root`` (resolved) if it holds Arm's CMSIS-NN (Include/arm_nnfunctions.h, Source/);
+    ``LibraryError`` (a ``FileNotFoundError``) if not."""
+    return check_library(root)
 
 
-def makefile_text(name: str, core: Core, official: Path | None) -> str:
-    ours = f"$(sort $(wildcard {LIBRARY_DIR}/Source/*/*.c))"
-    if official is None:
-        library = [f"CMSIS_NN := {LIBRARY_DIR}", "INCLUDES := -I. -I$(CMSIS_NN)/Include", f"KERNEL_SRCS := {ours}"]
+def kernel_sources(files: LibraryFiles) -> tuple[list[str], list[str]]:
+    """(sources of the official library relative to its root, project paths of
+    the sources of ours) as the build files list them."""
+    if files.root == files.ours:
+        return [], [f"{LIBRARY_DIR}/{s.relative_to(files.ours).as_posix()}" for s in files.sources]
+    return [s.relative_to(files.root).as_posix() for s in files.sources], [f"{LIBRARY_DIR}/{rel}" for rel in files.our_sources]
+
+
+def _make_list(variable: str, paths: list[str]) -> list[str]:
+    if not paths:
+        return [f"{variable} :="]
+    return [f"{variable} := \\"] + [f"\t{p} \\" for p in paths[:-1]] + [f"\t{paths[-1]}"]
+
+
+def makefile_text(name: str, core: Core, files: LibraryFiles) -> str:
+    arm, ours = kernel_sources(files)
+    if files.root == files.ours:
+        in_copy = [f"$(CMSIS_NN)/{o[len(LIBRARY_DIR) + 1:]}" for o in ours]
+        library = [f"CMSIS_NN := {LIBRARY_DIR}", "INCLUDES := -I. -I$(CMSIS_NN)/Include", *_make_list("KERNEL_SRCS", in_copy)]
     else:
         library = [
-            "# Arm's CMSIS-NN (float kernels left out), plus pycmsisnn's kernels of operators it lacks.",
-            f"CMSIS_NN := {official.as_posix()}",
+            "# Arm's CMSIS-NN: its integer sources as they were in this checkout (float and fp16 kernels left out),",
+            "# plus pycmsisnn's kernels of operators it lacks (copied into cmsis_nn/).",
+            f"CMSIS_NN := {files.root.as_posix()}",
             f"INCLUDES := -I. -I$(CMSIS_NN)/Include -I{LIBRARY_DIR}/Include",
-            "KERNEL_SRCS := $(sort $(filter-out %_f32.c %_f16.c,$(wildcard $(CMSIS_NN)/Source/*/*.c))) " + ours,
+            *_make_list("ARM_SRCS", [f"$(CMSIS_NN)/{a}" for a in arm]),
+            *_make_list("PYCMSISNN_SRCS", ours),
+            "KERNEL_SRCS := $(ARM_SRCS) $(PYCMSISNN_SRCS)",
         ]
     return "\n".join([
         f"# Generated by pycmsisnn: builds lib{name}.a (the model and its kernels) for {core.name}.",
@@ -94,23 +114,28 @@ def makefile_text(name: str, core: Core, official: Path | None) -> str:
     ])
 
 
-def cmake_text(name: str, core: Core, official: Path | None) -> str:
+def _cmake_list(variable: str, paths: list[str]) -> list[str]:
+    return [f"set({variable}"] + [f'  "{p}"' for p in paths] + [")"]
+
+
+def cmake_text(name: str, core: Core, files: LibraryFiles) -> str:
     flags = " ".join(core.cflags)
     common = " ".join(COMMON_CFLAGS[1:])  # -O2 from CMAKE_BUILD_TYPE-independent options below
-    if official is None:
+    arm, ours = kernel_sources(files)
+    here = "${CMAKE_CURRENT_SOURCE_DIR}"
+    if files.root == files.ours:
         sources = [
-            f'set(CMSIS_NN_ROOT "${{CMAKE_CURRENT_SOURCE_DIR}}/{LIBRARY_DIR}" CACHE PATH "kernel library")',
-            'file(GLOB KERNEL_SOURCES "${CMSIS_NN_ROOT}/Source/*/*.c")',
+            f'set(CMSIS_NN_ROOT "{here}/{LIBRARY_DIR}" CACHE PATH "kernel library")',
+            *_cmake_list("KERNEL_SOURCES", [f"${{CMSIS_NN_ROOT}}/{o[len(LIBRARY_DIR) + 1:]}" for o in ours]),
             'set(KERNEL_INCLUDES "${CMSIS_NN_ROOT}/Include")',
         ]
     else:
         sources = [
-            f'set(CMSIS_NN_ROOT "{official.as_posix()}" CACHE PATH "Arm\'s CMSIS-NN")',
-            'file(GLOB KERNEL_SOURCES "${CMSIS_NN_ROOT}/Source/*/*.c")',
-            'list(FILTER KERNEL_SOURCES EXCLUDE REGEX "_f(16|32)\\\\.c$")',
-            f'file(GLOB PYCMSISNN_SOURCES "${{CMAKE_CURRENT_SOURCE_DIR}}/{LIBRARY_DIR}/Source/*/*.c")',
-            "list(APPEND KERNEL_SOURCES ${PYCMSISNN_SOURCES})",
-            f'set(KERNEL_INCLUDES "${{CMSIS_NN_ROOT}}/Include" "${{CMAKE_CURRENT_SOURCE_DIR}}/{LIBRARY_DIR}/Include")',
+            "# Arm's integer sources as they were in this checkout (float and fp16 kernels left out),",
+            "# plus pycmsisnn's kernels of operators it lacks (copied into cmsis_nn/).",
+            f'set(CMSIS_NN_ROOT "{files.root.as_posix()}" CACHE PATH "Arm\'s CMSIS-NN")',
+            *_cmake_list("KERNEL_SOURCES", [f"${{CMSIS_NN_ROOT}}/{a}" for a in arm] + [f"{here}/{o}" for o in ours]),
+            f'set(KERNEL_INCLUDES "${{CMSIS_NN_ROOT}}/Include" "{here}/{LIBRARY_DIR}/Include")',
         ]
     return "\n".join([
         f"# Generated by pycmsisnn: builds lib{name}.a (the model and its kernels) for {core.name}.",

@@ -10,7 +10,8 @@ The API, on top of which ``verify --target`` and ``bench`` are built::
     result.stack_used, result.sizes.flash, result.sizes.ram
 
 ``run_project`` builds the project directory (NAME.h, NAME.c and a kernel
-library: its ``cmsis_nn`` copy unless ``cmsis_nn=`` names one) for the core
+library: its ``cmsis_nn`` copy unless ``cmsis_nn=`` names a library root,
+such as Arm's checkout, whose files ``pycmsisnn.library_files`` selects) for the core
 into a temporary directory, runs it under ``qemu-system-arm`` with a timeout
 and the instruction-counting plugin, and returns a ``TargetResult``: a
 ``RunStatus`` (ok, kernel_error, hard_fault, stack_overflow, timeout,
@@ -32,14 +33,14 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from ..cores import CORES, Core, Feature, get_core
-from .build import BuildResult, SectionSizes, build_project
+from .build import BuildResult, SectionSizes, build_project, build_sources
 from .errors import BuildError, ProjectError, TargetError, TargetRunError, ToolchainError
 from .project import ProjectInfo, TensorSpec, read_project
 from .qemu import DEFAULT_TIMEOUT, run_build, timeout_for
 from .result import FaultInfo, InstructionCounts, LayerDump, RunStatus, TargetResult
 
 __all__ = [
-    "run_project", "build_project", "run_build", "read_project", "timeout_for", "get_core",
+    "run_project", "build_project", "build_sources", "run_build", "read_project", "timeout_for", "get_core",
     "CORES", "Core", "Feature", "BuildResult", "SectionSizes", "ProjectInfo", "TensorSpec",
     "TargetResult", "RunStatus", "InstructionCounts", "FaultInfo", "LayerDump", "DEFAULT_TIMEOUT",
     "TargetError", "ToolchainError", "ProjectError", "BuildError", "TargetRunError",
@@ -55,7 +56,7 @@ def run_project(
     timeout: float | None = None,
     count_instructions: bool = True,
     dump_layers: bool = False,
-    cmsis_nn: str | Path | Sequence[str | Path] | None = None,
+    cmsis_nn: str | Path | None = None,
     defines: Mapping[str, str | int | None] | Sequence[str] = (),
     stack_size: int | None = None,
 ) -> TargetResult:
@@ -64,7 +65,7 @@ def run_project(
     ``timeout`` in seconds (default ``DEFAULT_TIMEOUT``, 60 s; see
     ``timeout_for``); ``dump_layers`` also returns every layer's output
     (instruction counts then include that I/O); ``cmsis_nn`` the kernel
-    library root(s) when the project has no copy; ``defines`` extra macros
+    library root (Arm's checkout, or ours) instead of the project's copy; ``defines`` extra macros
     for NAME.c; ``stack_size`` the stack bytes instead of the board default.
     """
     with tempfile.TemporaryDirectory(prefix="pycmsisnn-build-") as tmp:

@@ -6,14 +6,17 @@ them with the board's linker script (own start-up code, newlib-nano for
 memcpy/memset, ``--gc-sections``), and reports the section sizes
 (``arm-none-eabi-size -A``) and the marker addresses (``arm-none-eabi-nm``).
 
-The kernel library (every ``Source/**/*.c`` of a root holding ``Include/``
-and ``Source/``: the project's ``cmsis_nn`` copy, ours, or Arm's) is
+The kernel library's files come from ``pycmsisnn.library_files``, the rule
+the generated Makefile and CMakeLists.txt were written from: the project's
+``cmsis_nn`` copy, or a library root given as ``cmsis_nn=`` (Arm's checkout:
+its integer sources, with our additions from the project's copy). It is
 compiled once per core and file content (objects cached in
 toolchain.cache_dir) and archived, so the link takes only what is called.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -23,6 +26,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from ..cores import Core, get_core
+from ..library_files import CSRC, LibraryError, LibraryFiles, library_files
 from .errors import BuildError, ProjectError
 from .project import ProjectInfo, read_project
 from .toolchain import CrossTools, cache_dir, compiler_identity, cross_tools
@@ -33,6 +37,7 @@ CFLAGS = ("-O2", "-std=c99", "-Wall", "-Wextra", "-ffunction-sections", "-fdata-
 LDFLAGS = ("-nostartfiles", "--specs=nano.specs", "--specs=nosys.specs", "-Wl,--gc-sections")
 MARKERS = ("pycmsisnn_invoke_start", "pycmsisnn_invoke_end", "pycmsisnn_layer_done")
 HARNESS_SOURCES = ("startup.c", "semihost.c")
+LIBRARY_DIR = "cmsis_nn"  # a generated project's copy of the kernel library
 
 
 @dataclass(frozen=True)
@@ -93,29 +98,31 @@ def build_project(
     core: str | Core,
     out_dir: str | Path,
     *,
-    cmsis_nn: str | Path | Sequence[str | Path] | None = None,
+    cmsis_nn: str | Path | None = None,
     dump_layers: bool = False,
     defines: Mapping[str, str | int | None] | Sequence[str] = (),
     stack_size: int | None = None,
 ) -> BuildResult:
     """Build ``project_dir`` (NAME.h, NAME.c) for ``core`` into ``out_dir``.
 
-    ``cmsis_nn``: the kernel library root(s), each with ``Include/`` and
-    ``Source/``; default the project's ``cmsis_nn`` copy. ``dump_layers``
+    ``cmsis_nn``: the kernel library root (``Include/`` and ``Source/``:
+    Arm's checkout, or ours), with our additions from the project's copy;
+    default the project's ``cmsis_nn`` copy (or, for a project converted
+    for Arm's library, the checkout its report.json names). ``dump_layers``
     compiles with ``PYCMSISNN_TENSOR_TABLE`` (each layer's output is written
     out). ``defines`` are extra preprocessor definitions for NAME.c;
     ``stack_size`` overrides the board's default stack bytes.
     """
     target = core if isinstance(core, Core) else get_core(core)
     info = read_project(project_dir, name)
-    roots = _kernel_roots(info, cmsis_nn)
+    files = kernel_files(info, cmsis_nn)
     tools = cross_tools()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if stack_size is not None and (not isinstance(stack_size, int) or stack_size < 1024 or stack_size % 8):
         raise ProjectError(f"stack_size {stack_size!r}: must be a multiple of 8, at least 1024 bytes")
 
-    includes = [f"-I{info.directory}"] + [f"-I{r / 'Include'}" for r in roots] + [f"-I{SUPPORT}"]
+    includes = [f"-I{info.directory}"] + [f"-I{d}" for d in _include_dirs(files)] + [f"-I{SUPPORT}"]
     model_defines = [
         f"-DPYCMSISNN_MODEL={info.name}",
         f'-DPYCMSISNN_MODEL_HEADER="{info.name}.h"',
@@ -128,7 +135,7 @@ def build_project(
     ] + [(SUPPORT / s, out / s.replace(".c", ".o"), []) for s in HARNESS_SOURCES]
     base = [str(tools.gcc), *target.cflags, *CFLAGS, *includes]
     _run_all([[*base, *extra, "-c", str(src), "-o", str(obj)] for src, obj, extra in jobs])
-    libraries = [kernel_library(root, target, tools, out) for root in roots]
+    libraries = [kernel_library(files, target, tools, out)]
 
     elf = out / f"{info.name}-{target.short}.elf"
     link = [
@@ -143,20 +150,41 @@ def build_project(
     return BuildResult(elf, target, info, section_sizes(elf, tools), marker_addresses(elf, tools), dump_layers)
 
 
-def _kernel_roots(info: ProjectInfo, cmsis_nn: str | Path | Sequence[str | Path] | None) -> list[Path]:
-    if cmsis_nn is None:
-        roots = [info.directory / "cmsis_nn"]
-    elif isinstance(cmsis_nn, (str, Path)):
-        roots = [Path(cmsis_nn)]
-    else:
-        roots = [Path(r) for r in cmsis_nn]
-    for root in roots:
-        if not (root / "Include").is_dir() or not (root / "Source").is_dir():
-            raise ProjectError(
-                f"kernel library {root}: needs Include/ and Source/ (a project's cmsis_nn copy, "
-                "or pass cmsis_nn= the library root)"
-            )
-    return roots
+def kernel_files(info: ProjectInfo, cmsis_nn: str | Path | None = None) -> LibraryFiles:
+    """The kernel library files a build of the project compiles (see ``build_project``)."""
+    copy = info.directory / LIBRARY_DIR
+    root = Path(cmsis_nn) if cmsis_nn is not None else copy
+    if cmsis_nn is None and not (copy / "Include" / "arm_nnfunctions.h").is_file():
+        root = _reported_library(info) or copy  # a copy of our additions only: converted for Arm's library
+    if not (root / "Include").is_dir() or not (root / "Source").is_dir():
+        raise ProjectError(
+            f"kernel library {root}: needs Include/ and Source/ (a project's cmsis_nn copy, "
+            "or pass cmsis_nn= the library root)"
+        )
+    try:
+        return library_files(root, copy if (copy / "Include").is_dir() else CSRC)
+    except LibraryError as exc:
+        raise ProjectError(str(exc)) from None
+
+
+def build_sources(project_dir: str | Path, name: str, cmsis_nn: str | Path | None = None) -> list[Path]:
+    """Every C file of the model and its kernels that ``build_project`` compiles
+    (the harness aside): NAME.c, then the library's sources."""
+    info = read_project(project_dir, name)
+    return [info.source] + kernel_files(info, cmsis_nn).all_sources()
+
+
+def _reported_library(info: ProjectInfo) -> Path | None:
+    """Arm's checkout a project was converted for, from its report.json."""
+    try:
+        library = json.loads((info.directory / "report.json").read_text()).get("library")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return Path(library) if isinstance(library, str) and library != "pycmsisnn" else None
+
+
+def _include_dirs(files: LibraryFiles) -> list[Path]:
+    return list(dict.fromkeys(files.include_dirs))
 
 
 def _define_flags(defines: Mapping[str, str | int | None] | Sequence[str]) -> list[str]:
@@ -165,17 +193,19 @@ def _define_flags(defines: Mapping[str, str | int | None] | Sequence[str]) -> li
     return [f"-D{d}" for d in defines]
 
 
-def kernel_library(root: Path, core: Core, tools: CrossTools, out_dir: Path) -> Path:
-    """The kernel library under ``root`` compiled for ``core`` and archived in
-    ``out_dir``. Objects are cached per source file, keyed by its text, every
-    header of the library, the flags and the compiler, so projects holding
+def kernel_library(files: LibraryFiles, core: Core, tools: CrossTools, out_dir: Path) -> Path:
+    """The library's files compiled for ``core`` and archived in ``out_dir``.
+    Objects are cached per source file, keyed by its text, every header of
+    the include directories, the flags and the compiler, so projects holding
     different subsets of one library share them."""
-    sources = sorted((root / "Source").rglob("*.c"))
+    sources = files.all_sources()
     if not sources:
-        raise ProjectError(f"kernel library {root}: no .c files under Source/")
+        raise ProjectError(f"kernel library {files.root}: no .c files under Source/")
+    includes = _include_dirs(files)
     common = hashlib.sha256(compiler_identity(tools.gcc).encode() + repr((core.cflags, CFLAGS)).encode())
-    for path in sorted((root / "Include").rglob("*.h")):
-        common.update(str(path.relative_to(root / "Include")).encode() + b"\0" + path.read_bytes() + b"\0")
+    for k, directory in enumerate(includes):
+        for path in sorted(directory.rglob("*.h")):
+            common.update(f"{k}:{path.relative_to(directory)}".encode() + b"\0" + path.read_bytes() + b"\0")
     cache = cache_dir() / "objects" / core.short
     cache.mkdir(parents=True, exist_ok=True)
     objects, missing = [], []
@@ -185,7 +215,7 @@ def kernel_library(root: Path, core: Core, tools: CrossTools, out_dir: Path) -> 
         objects.append(obj)
         if not obj.is_file():
             missing.append((src, obj))
-    base = [str(tools.gcc), *core.cflags, *CFLAGS, f"-I{root / 'Include'}"]
+    base = [str(tools.gcc), *core.cflags, *CFLAGS, *[f"-I{d}" for d in includes]]
     partial = {obj: obj.with_name(f"{obj.name}.{os.getpid()}.tmp") for _, obj in missing}
     try:
         _run_all([[*base, "-c", str(src), "-o", str(partial[obj])] for src, obj in missing])
@@ -194,7 +224,8 @@ def kernel_library(root: Path, core: Core, tools: CrossTools, out_dir: Path) -> 
     finally:
         for tmp in partial.values():
             tmp.unlink(missing_ok=True)
-    archive = out_dir / f"kernels-{hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:8]}.a"
+    tag = hashlib.sha256(f"{files.root.resolve()}\0{files.ours.resolve()}".encode()).hexdigest()[:8]
+    archive = out_dir / f"kernels-{tag}.a"
     archive.unlink(missing_ok=True)
     _run([str(tools.ar), "rcs", str(archive), *map(str, objects)], what="archiving the kernel library")
     return archive

@@ -14,11 +14,13 @@ import pytest
 from pycmsisnn.cli import main
 from pycmsisnn.codegen import convert
 from pycmsisnn.codegen.project import CSRC
+from pycmsisnn.library_files import library_files
 from pycmsisnn.runtime import load
 from pycmsisnn.verify import random_inputs
 
 from .host import MAIN_C, build_host_model, gcc, output_specs, run
 from ..support import mlperf_tiny
+from ..support.arm_tree import arm_tree
 from ..support.mlperf_tiny import MlperfModel
 from .test_models import GENERATED, generated_model
 PUBLIC_HEADERS = [CSRC / "Include" / "arm_nnfunctions.h", *sorted((CSRC / "Include").glob("pycmsisnn_*.h"))]
@@ -104,9 +106,10 @@ def test_cmake_builds_for_the_host(tmp_path: Path) -> None:
     _run_library(model, project, tmp_path / "b" / "libnet.a", tmp_path)
 
 
-def _run_library(model: object, project: Path, library: Path, work: Path) -> None:
+def _run_library(model: object, project: Path, library: Path, work: Path, include: Path | None = None) -> None:
     exe = work / "net_host"
-    run([gcc(), "-std=c11", "-O1", '-DMODEL_HEADER="net.h"', "-DMODEL_INVOKE=net_invoke", "-I", str(project), "-I",
+    first = ["-I", str(include)] if include is not None else []
+    run([gcc(), "-std=c11", "-O1", '-DMODEL_HEADER="net.h"', "-DMODEL_INVOKE=net_invoke", "-I", str(project), *first, "-I",
          str(project / "cmsis_nn" / "Include"), str(MAIN_C), str(library), "-lm", "-o", str(exe)])
     plan = model.plan  # type: ignore[attr-defined]
     x = random_inputs(plan.graph, np.random.default_rng(3))
@@ -123,27 +126,25 @@ def _run_library(model: object, project: Path, library: Path, work: Path) -> Non
         np.testing.assert_array_equal(np.frombuffer((work / f"out{i}.bin").read_bytes(), dtype=dtype).reshape(shape), want)
 
 
-def _fake_official(root: Path) -> Path:
-    """A tree laid out like Arm's library: ours without the pycmsisnn_* files."""
-    skip = shutil.ignore_patterns("pycmsisnn_*", "*.o")
-    shutil.copytree(CSRC / "Include", root / "Include", ignore=skip)
-    shutil.copytree(CSRC / "Source", root / "Source", ignore=skip)
-    (root / "Source" / "SoftmaxFunctions" / "arm_softmax_f32.c").write_text("#error float kernels are not built\n")
-    return root
-
-
 def test_official_library_option(tmp_path: Path) -> None:
-    official = _fake_official(tmp_path / "CMSIS-NN")
+    """--cmsis-nn against a tree laid out as Arm's (our files, tests/support/arm_tree.py):
+    the project copies our additions and every header of ours they include, and
+    its Makefile (Arm's integer sources named one by one) builds warning-free."""
+    official = arm_tree(tmp_path / "CMSIS-NN")
     model = load(generated_model(*GENERATED[6 + 8]))  # v2: LOGISTIC, MEAN, broadcast MUL (our kernels)
-    assert any(c.kernel.startswith("pycmsisnn_") for c in model.plan.calls)
+    assert {"pycmsisnn_broadcast_mul_s8", "pycmsisnn_logistic_s8"} <= {c.kernel for c in model.plan.calls}
     project = tmp_path / "p"
     report = convert(model, project, target="cortex-m4", name="net", cmsis_nn=official, measure_size=False)
     assert report.library == str(official.resolve())
-    copied = sorted(p.name for p in (project / "cmsis_nn").rglob("*") if p.is_file())
-    assert copied and all(n.startswith("pycmsisnn_") or n in ("arm_nn_types.h", "arm_nn_math_types.h") for n in copied)
-    assert f"CMSIS_NN := {official.resolve().as_posix()}" in (project / "Makefile").read_text()
+    copied = sorted(p.relative_to(project / "cmsis_nn").as_posix() for p in (project / "cmsis_nn").rglob("*") if p.is_file())
+    assert copied == sorted(library_files(official).copied)
+    assert "Include/Internal/arm_nn_broadcast_s8.h" in copied and "Include/Internal/pycmsisnn_arith.h" in copied
+    assert not any(Path(c).name.startswith("arm_nn") and Path(c).parent.name == "Include" for c in copied)  # Arm's headers stay Arm's
+    makefile = (project / "Makefile").read_text()
+    assert f"CMSIS_NN := {official.resolve().as_posix()}" in makefile
+    assert "$(CMSIS_NN)/Source/BasicMathFunctions/arm_elementwise_add_s8.c" in makefile and "_f16" not in makefile
     run(["make", "-s", "-j2", "CC=gcc", "AR=ar", "CPU_FLAGS=", "EXTRA_CFLAGS=-Werror"], cwd=project)
-    _run_library(model, project, project / "libnet.a", tmp_path)
+    _run_library(model, project, project / "libnet.a", tmp_path, official / "Include")
     with pytest.raises(FileNotFoundError, match="not a CMSIS-NN checkout"):
         convert(model, tmp_path / "q", cmsis_nn=tmp_path / "nowhere", measure_size=False)
 
