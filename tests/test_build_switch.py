@@ -64,3 +64,27 @@ def test_official_tree_builds_with_our_declarations(tmp_path: Path, monkeypatch:
     builder = build.make_builder()
     out = builder.compile(tmpdir=str(tmp_path))
     assert Path(out).is_file()
+    generated = (tmp_path / "pycmsisnn" / "_lib.c").read_text()
+    assert "#define PYCMSISNN_OFFICIAL_LIBRARY 1\n" in generated
+    assert '#include "arm_nnsupportfunctions.h"' in generated
+
+
+def test_source_prelude_names_the_library_and_declares_every_binding() -> None:
+    """The flag pycmsisnn.kernels.library_name() reads, and for Arm's library its
+    support header, where Arm declares arm_depthwise_conv_s8_opt_get_buffer_size_dsp/_mve
+    (our arm_nnfunctions.h declares them; Arm's does not)."""
+    ours, arm = build.source_prelude(False), build.source_prelude(True)
+    assert ours.splitlines()[:2] == ["#define PYCMSISNN_OFFICIAL_LIBRARY 0", '#include "arm_nnfunctions.h"']
+    assert "arm_nnsupportfunctions.h" not in ours
+    assert arm.splitlines()[:3] == [
+        "#define PYCMSISNN_OFFICIAL_LIBRARY 1", '#include "arm_nnfunctions.h"', '#include "arm_nnsupportfunctions.h"',
+    ]
+    assert "arm_depthwise_conv_s8_opt_get_buffer_size_mve" in build.public_declarations()
+
+
+def test_library_name_reports_the_built_library() -> None:
+    from pycmsisnn._lib import lib
+    from pycmsisnn.kernels import library_name
+
+    assert library_name() == ("arm" if lib.PYCMSISNN_OFFICIAL_LIBRARY == 1 else "ours")
+    assert lib.PYCMSISNN_OFFICIAL_LIBRARY in (0, 1)

@@ -121,14 +121,30 @@ def kernel_sources() -> tuple[list[str], list[str]]:
     return [_rel(p) for p in files.all_sources()], [_rel(d) for d in files.include_dirs]
 
 
+# Which library the extension was built with: lib.PYCMSISNN_OFFICIAL_LIBRARY is
+# 1 for Arm's, 0 for ours (pycmsisnn.kernels.library_name() reads it).
+LIBRARY_FLAG = "PYCMSISNN_OFFICIAL_LIBRARY"
+
+
+def source_prelude(official: bool) -> str:
+    """The C the bindings are compiled with: the library flag and the headers
+    that declare every function of the cdef. Arm declares the depthwise
+    ``_opt`` buffer sizes of other builds (``_dsp``, ``_mve``) in its support
+    header rather than in ``arm_nnfunctions.h`` (ours has them public)."""
+    headers = [p.name for p in public_headers()[1:]]
+    if official:
+        headers.insert(1, "arm_nnsupportfunctions.h")
+    includes = "".join(f'#include "{name}"\n' for name in headers)
+    return f"#define {LIBRARY_FLAG} {1 if official else 0}\n{includes}"
+
+
 def make_builder() -> FFI:
     builder = FFI()
-    builder.cdef(public_declarations())
+    builder.cdef(public_declarations() + f"\n#define {LIBRARY_FLAG} ...\n")
     sources, include_dirs = kernel_sources()
-    includes = "".join(f'#include "{p.name}"\n' for p in public_headers()[1:])
     builder.set_source(
         "pycmsisnn._lib",
-        includes,
+        source_prelude(official_root() is not None),
         sources=sources,
         include_dirs=include_dirs,
         extra_compile_args=COMPILE_ARGS + extra_flags(),

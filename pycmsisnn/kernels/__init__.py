@@ -6,7 +6,8 @@ allocates scratch with the kernel's own buffer-size function, and turns a
 non-success status into an exception. Family modules:
 ``convolution``, ``depthwise``, ``transpose_conv``, ``fully_connected``,
 ``pooling``, ``softmax``, ``elementwise``, ``activation``, ``data_movement``.
-``lookup(name)`` finds a wrapper by its C function name.
+``lookup(name)`` finds a wrapper by its C function name; ``library_name()``
+says which kernel library the extension was built with.
 """
 from __future__ import annotations
 
@@ -37,3 +38,11 @@ def lookup(name: str) -> Callable[..., Any]:
         if callable(fn):
             return fn  # type: ignore[no-any-return]
     raise KeyError(f"no kernel wrapper named {name}")
+
+
+def library_name() -> str:
+    """The kernel library compiled into the extension: "ours" (pycmsisnn/csrc)
+    or "arm" (Arm's CMSIS-NN, built with ``CMSIS_NN_ROOT`` or third_party/CMSIS-NN)."""
+    from .._lib import lib
+
+    return "arm" if lib.PYCMSISNN_OFFICIAL_LIBRARY else "ours"

@@ -37,6 +37,15 @@ from ._base import (
 # 16 bits, and beyond it an int32 accumulator could overflow.
 MAX_ACCUMULATION = 2**16 - 1
 
+# Largest upscale factor of arm_convolve_s8 (Arm's: "inserts zeroes ... if set to 2";
+# 3 gives wrong results there, and an upscaled grouped convolution too).
+MAX_UPSCALE = 2
+
+
+def _grouped_zero_bias(channels: int) -> np.ndarray:
+    """The bias a grouped convolution without one is given: Arm's kernel needs a bias array."""
+    return np.zeros(channels, dtype=np.int32)
+
 
 # --------------------------------------------------------------- validation
 
@@ -129,6 +138,10 @@ class _Conv:
         self.groups = _check_filter_shape(kernel, "filter", self.input_shape, self.filter_shape)
         out_c = self.filter_shape[0]
         self.bias = check_bias(kernel, bias, out_c)
+        if self.bias is None and self.groups > 1:
+            # Arm's arm_convolve_s8 reads the bias of a grouped convolution
+            # whether or not it is NULL (a NULL bias crashes it): pass zeros.
+            self.bias = _grouped_zero_bias(out_c)
         self.mult, self.shift = check_per_channel(kernel, "quant_params", quant_params, out_c)
         self.output_shape = _check_output_shape(
             kernel, self.params, self.input_shape, self.filter_shape, output_shape, upscale
@@ -256,12 +269,18 @@ def arm_convolve_s8(
     with ``factor - 1`` zeros inserted after every pixel along each axis (a virtual
     input of ``H * h`` by ``W * w`` pixels), which contribute nothing, like padding.
     ``input`` holds the real pixels; the C function receives the virtual extent as
-    ``input_dims``, as in CMSIS-NN.
+    ``input_dims``, as in CMSIS-NN. Factors are 1 or 2, and an upscaled
+    convolution is not grouped (what Arm's library computes correctly).
     """
     kernel = "arm_convolve_s8"
     if upscale_dims is not None:
         check_tile(kernel, "upscale_dims", upscale_dims, 1)
+        for axis, factor in (("w", upscale_dims.w), ("h", upscale_dims.h)):
+            if factor > MAX_UPSCALE:
+                raise fail(kernel, f"upscale_dims.{axis}", f"must be 1 or {MAX_UPSCALE} (CMSIS-NN inserts one zero at most), got {factor}")
     c = _Conv(kernel, conv_params, quant_params, input, filter, bias, output_shape, upscale_dims)
+    if upscale_dims is not None and (upscale_dims.w, upscale_dims.h) != (1, 1):
+        c.require(c.groups == 1, "upscale_dims", f"an upscaled convolution must not be grouped ({c.groups} groups)")
     c_input: Shape4 = c.input_shape
     if upscale_dims is not None:
         n, h, w, ch = c.input_shape

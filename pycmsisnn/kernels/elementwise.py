@@ -148,6 +148,21 @@ def _as_nhwc(shape: tuple[int, ...]) -> tuple[int, int, int, int]:
     return padded  # type: ignore[return-value]
 
 
+def _spread_rows(x: np.ndarray, out_shape: tuple[int, ...]) -> np.ndarray:
+    """``x`` as Arm's arm_minimum_s8/arm_maximum_s8 broadcast it correctly.
+
+    Measured: Arm's kernels give wrong outputs for an input of NHWC dims
+    (N, H > 1, 1, 1) when the output is wider than 1 (one value per row,
+    broadcast over W and C). Such an input is spread along W first, to
+    (N, H, W, 1), a pattern both libraries broadcast right."""
+    n, h, w, c = _as_nhwc(x.shape)
+    out_w = _as_nhwc(out_shape)[2]
+    if h > 1 and w == 1 and c == 1 and out_w > 1:
+        spread = np.broadcast_to(x.reshape(n, h, 1, 1), (n, h, out_w, 1))
+        return np.ascontiguousarray(spread)  # 4-D: the kernel reads NHWC dims
+    return x
+
+
 def _min_max(kernel: str, fn: Any, input_1: Any, input_2: Any) -> np.ndarray:
     a = check_array(kernel, "input_1", input_1, np.int8, (1, 2, 3, 4))
     b = check_array(kernel, "input_2", input_2, np.int8, (1, 2, 3, 4))
@@ -156,6 +171,7 @@ def _min_max(kernel: str, fn: Any, input_1: Any, input_2: Any) -> np.ndarray:
         raise fail(kernel, "input_1", f"broadcast shape {shape} has a dimension above {DIM_MAX}")
     if int(np.prod(shape, dtype=np.int64)) > INT32_MAX:
         raise fail(kernel, "input_1", f"broadcast shape {shape} has more than {INT32_MAX} elements")
+    a, b = _spread_rows(a, shape), _spread_rows(b, shape)
     out = np.empty(shape, dtype=np.int8)
     ctx, _scratch = context(0)
     status = fn(

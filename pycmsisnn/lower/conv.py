@@ -61,11 +61,14 @@ def lower_conv(graph: Graph, op: Operator) -> KernelCall:
         activation=activation_of(op, y),
     )
     qp = quant.per_channel_multipliers(x.quant.scale, w.quant.scales, y.quant.scale, w.shape[0])
+    bias = None if b is None else b.data
+    if bias is None and x.shape[3] != w.shape[3]:
+        bias = np.zeros(w.shape[0], dtype=np.int32)  # Arm's grouped convolution reads its bias (NULL crashes it)
     return KernelCall(
         op=op,
         kernel="arm_convolve_wrapper_s8",
         args={"conv_params": params, "quant_params": qp, "input": TensorArg(x.index), "filter": w.data,
-              "bias": None if b is None else b.data, "output_shape": y.shape},
+              "bias": bias, "output_shape": y.shape},
         outputs=(y.index,),
         variant=convolution.arm_convolve_wrapper_s8_variant(params, x.shape, w.shape, y.shape),
         scratch_bytes=convolution.arm_convolve_wrapper_s8_get_buffer_size(params, x.shape, w.shape, y.shape),

@@ -68,15 +68,11 @@ def run_build(
         work = Path(tmp)
         for k, data in enumerate(payloads):
             (work / f"input{k}.bin").write_bytes(data)
-        cmd = [
-            str(qemu), "-M", build.core.machine, "-display", "none", "-monitor", "none", "-serial", "none",
-            "-chardev", "stdio,id=sh0", "-semihosting-config", "enable=on,target=native,chardev=sh0",
-            "-kernel", _option(build.elf),
-        ]
+        cmd = qemu_command(qemu, build.core.machine, build.elf)
         if plugin is not None:
             marks = "".join(f",mark={name}:0x{addr:x}" for name, addr in build.markers.items())
             cmd += ["-plugin", f"{_option(plugin)},out={_option(work / 'icount.txt')}{marks}"]
-        with _qemu_slot():
+        with qemu_slot():
             started = time.monotonic()
             try:
                 proc = subprocess.run(cmd, cwd=work, stdin=subprocess.DEVNULL, capture_output=True, timeout=limit)
@@ -214,13 +210,23 @@ def _text(data: bytes | str | None) -> str:
     return data if isinstance(data, str) else data.decode("utf-8", errors="replace")
 
 
+def qemu_command(qemu: Path, machine: str, elf: Path) -> list[str]:
+    """The qemu-system-arm command line that runs ``elf`` on board ``machine``
+    with semihosting on the console (stdout) and no display, monitor or serial."""
+    return [
+        str(qemu), "-M", machine, "-display", "none", "-monitor", "none", "-serial", "none",
+        "-chardev", "stdio,id=sh0", "-semihosting-config", "enable=on,target=native,chardev=sh0",
+        "-kernel", _option(elf),
+    ]
+
+
 def _option(path: Path) -> str:
     """A path inside a QEMU option value (commas are doubled)."""
     return str(path).replace(",", ",,")
 
 
 @contextmanager
-def _qemu_slot() -> Iterator[None]:
+def qemu_slot() -> Iterator[None]:
     """Wait for one of the PYCMSISNN_QEMU_JOBS (default 2) QEMU slots of this user."""
     jobs = max(1, int(os.environ.get("PYCMSISNN_QEMU_JOBS", "2")))
     base = Path(tempfile.gettempdir())

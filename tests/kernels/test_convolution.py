@@ -6,6 +6,7 @@ from the converted model through ``pycmsisnn.quant``.
 """
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass, replace
 from typing import Any
@@ -14,9 +15,11 @@ import numpy as np
 import pytest
 
 from pycmsisnn import quant
+from pycmsisnn.errors import ArgError
 from pycmsisnn.kernels import convolution as conv
 from pycmsisnn.kernels._base import c_conv_params, c_per_channel, context, dims, ffi, lib, ptr
 from pycmsisnn.params import Activation, ConvParams, PerChannelQuant, Tile
+from tests.support.library import require_our_kernels
 from tests.support.model_view import single_op
 from tests.support.tflite_build import build_model, random_bias_initializer, tf
 from tests.support.tflm import run_tflm
@@ -341,9 +344,9 @@ UPSCALE = [
     # (input shape, filter shape, stride, padding, dilation, upscale)
     ((1, 3, 4, 5), (4, 3, 3, 5), (1, 1), (2, 2), (1, 1), (2, 2)),
     ((1, 3, 3, 2), (3, 2, 3, 2), (1, 1), (1, 2), (1, 1), (2, 1)),
-    ((2, 2, 3, 3), (2, 3, 3, 3), (1, 1), (0, 1), (1, 1), (3, 3)),
-    ((1, 3, 3, 4), (4, 3, 3, 2), (2, 1), (1, 1), (1, 1), (2, 2)),  # grouped
-    ((1, 4, 3, 3), (2, 3, 2, 3), (1, 2), (1, 0), (2, 1), (2, 3)),
+    ((2, 2, 3, 3), (2, 3, 3, 3), (1, 1), (0, 1), (1, 1), (2, 2)),
+    ((1, 3, 3, 4), (4, 3, 3, 4), (2, 1), (1, 1), (1, 1), (2, 2)),
+    ((1, 4, 3, 3), (2, 3, 2, 3), (1, 2), (1, 0), (2, 1), (1, 2)),
     ((1, 4, 4, 3), (3, 3, 3, 3), (1, 1), (1, 1), (1, 1), (1, 1)),  # factors 1: plain conv
 ]
 
@@ -366,6 +369,27 @@ def test_convolve_s8_upscale_against_reference(
     out_shape = (in_shape[0], oh, ow, f_shape[0])
     got = conv.arm_convolve_s8(p, q, x, w, bias, out_shape, upscale_dims=upscale)
     np.testing.assert_array_equal(got, reference_conv(x, w, bias, q, p, out_shape, upscale))
+
+
+@pytest.mark.parametrize(
+    "up, f_shape, argument, reason",
+    [
+        ((3, 1), (2, 3, 3, 4), "upscale_dims.w", "must be 1 or 2"),
+        ((2, 3), (2, 3, 3, 4), "upscale_dims.h", "must be 1 or 2"),
+        ((2, 2), (2, 3, 3, 2), "upscale_dims", "must not be grouped (2 groups)"),
+    ],
+)
+def test_convolve_s8_upscale_outside_the_api_is_refused(up: tuple, f_shape: tuple, argument: str, reason: str) -> None:
+    """Arm's arm_convolve_s8 upscales by 2 at most and not a grouped convolution
+    (factor 3 and grouped upscaling give wrong outputs there): refused before any C runs."""
+    x = np.zeros((1, 3, 3, 4), dtype=np.int8)
+    w = np.ones(f_shape, dtype=np.int8)
+    q = PerChannelQuant((2**30,) * 2, (0,) * 2)
+    p = ConvParams(0, 0, Tile(1, 1), Tile(1, 1), Tile(1, 1), Activation(-128, 127))
+    out_shape = (1, 3 * up[1], 3 * up[0], 2)
+    with pytest.raises(ArgError, match=re.escape(f"arm_convolve_s8: {argument}")) as info:
+        conv.arm_convolve_s8(p, q, x, w, None, out_shape, upscale_dims=Tile(up[0], up[1]))
+    assert reason in str(info.value)
 
 
 @pytest.mark.parametrize("case", [CASES[0], CASES[8], CASES[14], GENERIC[3], GROUPED[1], EXTRA[2]], ids=case_id)
@@ -524,6 +548,7 @@ def _c_call(fn: Any, params: ConvParams, x: np.ndarray, w: np.ndarray, out_shape
 
 
 def test_c_kernels_return_arg_error() -> None:
+    require_our_kernels("statuses of layers outside the API's contract")
     x = np.zeros((1, 4, 4, 4), np.int8)
     w1 = np.ones((3, 1, 1, 4), np.int8)
     w3 = np.ones((3, 3, 3, 4), np.int8)

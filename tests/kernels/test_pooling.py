@@ -20,6 +20,7 @@ from pycmsisnn import quant
 from pycmsisnn.kernels import pooling as pl
 from pycmsisnn.kernels._base import c_pool_params, context, dims, lib, ptr
 from pycmsisnn.params import Activation, PoolParams, Tile
+from tests.support.library import require_our_kernels
 from tests.support.model_view import OpView, single_op
 from tests.support.tflite_build import build_model, tf
 from tests.support.tflm import run_tflm
@@ -314,11 +315,16 @@ def _c_pool(
 
 def test_c_avgpool_refuses_windows_in_the_padding() -> None:
     """A window wholly in the padding has no average: ARG_ERROR, nothing written."""
+    require_our_kernels("an average pooling window wholly in the padding")
     p = PoolParams(Tile(1, 1), Tile(3, 0))
     status, out = _c_pool("arm_avgpool_s8", p, (1, 4, 4, 2), (2, 2), (1, 3, 7, 2))
     assert status == -1 and np.all(out == 77)
     status, out = _c_pool("arm_avgpool_s8", PoolParams(Tile(2, 2)), (1, 4, 4, 2), (2, 2), (1, 3, 3, 2))
     assert status == -1 and np.all(out == 77)  # last window starts at 4, past the input
+
+
+def test_c_max_pool_of_an_empty_window_is_the_clamped_minimum() -> None:
+    require_our_kernels("a max pooling window wholly in the padding (Arm's gives the clamp's maximum)")
     # Max pooling of an empty window gives the clamped int8 minimum, as TFLite Micro does.
     clamp = PoolParams(Tile(2, 2), activation=Activation(-50, 50))
     status, out = _c_pool("arm_max_pool_s8", clamp, (1, 4, 4, 2), (2, 2), (1, 3, 3, 2))
@@ -357,3 +363,19 @@ def test_random_layers_match_numpy_reference(layer: tuple[Any, ...]) -> None:
     p, x, window, out_shape = layer
     for op, fn in KERNELS.items():
         np.testing.assert_array_equal(fn(p, x, window, out_shape), reference(op, p, x, window, out_shape))
+
+
+@pytest.mark.parametrize("name", ["arm_avgpool_s8", "arm_max_pool_s8"])
+@pytest.mark.parametrize("batch", [0, -3])
+def test_c_pooling_without_a_batch_is_arg_error(name: str, batch: int) -> None:
+    """A batch below 1 is ARM_CMSIS_NN_ARG_ERROR and nothing is written (Arm's unit
+    tests avgpooling_param_fail / maxpooling_param_fail ask this of both kernels)."""
+    x = np.ones((1, 4, 4, 2), np.int8)
+    out = np.full((1, 2, 2, 2), 77, np.int8)
+    ctx, _buf = context(64)
+    status = getattr(lib, name)(
+        ctx, c_pool_params(PoolParams(Tile(2, 2))), dims((batch, 4, 4, 2)), ptr(x, "int8_t"),
+        dims((1, 2, 2, 1)), dims((batch, 2, 2, 2)), ptr(out, "int8_t"),
+    )
+    assert status == -1
+    assert np.all(out == 77)

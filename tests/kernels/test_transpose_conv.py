@@ -17,6 +17,7 @@ from pycmsisnn import quant
 from pycmsisnn.kernels import transpose_conv as tc
 from pycmsisnn.kernels._base import c_per_channel, c_transpose_conv_params, context, dims, ffi, lib, ptr
 from pycmsisnn.params import Activation, PerChannelQuant, Tile, TransposeConvParams
+from tests.support.library import require_our_kernels
 from tests.support.model_view import single_op
 from tests.support.tflite_build import build_model, random_bias_initializer, tf
 from tests.support.tflm import run_tflm
@@ -349,5 +350,11 @@ def test_c_null_scratch_is_arg_error() -> None:
     assert _c_status(wrapper, 20, True, True) == 0
     assert _c_status(wrapper, 20, False, True) == -1
     assert _c_status(wrapper, 20, True, False) == -1  # reverse route needs the flipped-filter buffer
-    assert _c_status(lib.arm_transpose_conv_s8, 4, False, True) == -1
     assert _c_status(lib.arm_transpose_conv_s8, 4, True, False) == 0
+
+
+def test_c_kernel_null_scratch_is_arg_error() -> None:
+    """Only the wrapper checks ctx->buf in Arm's library (its arm_transpose_conv_s8
+    crashes on a NULL buffer; our wrappers never pass one): ours checks in both."""
+    require_our_kernels("a NULL scratch buffer handed to arm_transpose_conv_s8 itself")
+    assert _c_status(lib.arm_transpose_conv_s8, 4, False, True) == -1

@@ -134,6 +134,12 @@ arm_cmsis_nn_status arm_avgpool_s8(const cmsis_nn_context *ctx,
 
     (void)ctx;
 
+    /* No batch to pool: an argument error, as in Arm's library. */
+    if (batches < 1)
+    {
+        return ARM_CMSIS_NN_ARG_ERROR;
+    }
+
     /* A window wholly in the padding has no mean: refuse before writing. */
     if (!windows_overlap(out_h, pool_params->stride.h, pool_params->padding.h, filter_dims->h, in_h) ||
         !windows_overlap(out_w, pool_params->stride.w, pool_params->padding.w, filter_dims->w, in_w))

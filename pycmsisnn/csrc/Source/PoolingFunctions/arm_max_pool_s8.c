@@ -110,6 +110,12 @@ arm_cmsis_nn_status arm_max_pool_s8(const cmsis_nn_context *ctx,
 
     (void)ctx;
 
+    /* No batch to pool: an argument error, as in Arm's library. */
+    if (batches < 1)
+    {
+        return ARM_CMSIS_NN_ARG_ERROR;
+    }
+
     for (b = 0; b < batches; b++)
     {
         const int8_t *in_batch = input_data + b * in_h * in_w * channels;
