@@ -14,6 +14,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..cores import CORES, DEFAULT_CORE, Core, get_core
 from ..ir import Graph
 from ..lower import Plan, lower
@@ -61,6 +63,10 @@ def generate(plan: Plan, target: str, name: str, *, official: Path | None = None
     cpu = get_core(target, noun="target")  # a Cortex-M core: the host is no target
     target = cpu.name
     library = project_library(official)
+    if official is not None:
+        problems = arm_library_problems(plan)
+        if problems:
+            raise CodegenRefusal("Arm's library cannot run these layers exactly (build with ours instead): " + "; ".join(problems))
     arena = plan_arena(plan, target, strategy=strategy, library=arena_library(official))
     unit, layers = build_layers(name, plan, arena, cpu.feature)
     files = {
@@ -123,6 +129,32 @@ def convert(
         layer_table=_layer_table(plan, arena),
     )
     return finish_report(report, out, cpu, measure_size)
+
+
+def _nhwc(shape: tuple[int, ...]) -> tuple[int, ...]:
+    return (1,) * (4 - len(shape)) + tuple(shape)
+
+
+def arm_library_problems(plan: Plan) -> list[str]:
+    """Layers that Arm's CMSIS-NN computes wrongly (measured against TFLite
+    Micro on its commit 99f736a6): arm_minimum_s8 / arm_maximum_s8 with an
+    input of NHWC dims (N, H > 1, 1, 1) broadcast over an output wider than 1.
+    Our kernels compute them exactly."""
+    problems = []
+    g = plan.graph
+    for call in plan.calls:
+        if call.kernel not in ("arm_minimum_s8", "arm_maximum_s8"):
+            continue
+        out_w = _nhwc(g.tensor(call.outputs[0]).shape)[2]
+        for role in ("input_1", "input_2"):
+            value = call.args[role]
+            shape = tuple(value.shape) if isinstance(value, np.ndarray) else tuple(
+                value.shape if value.shape is not None else g.tensor(value.index).shape)
+            _, h, w, c = _nhwc(shape)
+            if h > 1 and w == 1 and c == 1 and out_w > 1:
+                problems.append(f"operator {call.op.index} ({call.op.opcode}): {role} of shape {list(shape)} "
+                                f"broadcast over width {out_w}")
+    return problems
 
 
 def arena_library(official: Path | None) -> str:

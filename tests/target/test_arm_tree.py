@@ -135,3 +135,27 @@ def test_bench_compare_on_the_tree_counts_the_same_on_both_sides(tree: Path, mod
     assert text[1].split()[-3:] == ["ours", "Arm", "ours/Arm"] and text[-3].startswith("total (one inference)")
     assert text[-3].split()[-1] == "1.000" and text[-2].startswith("ours: flash") and text[-1].startswith("Arm : flash")
     assert cli.main(["bench", str(path), "--target", CORE, "--compare-cmsis-nn", str(tree), "--plot", str(tmp_path / "x.png")]) == 2
+
+
+def _row_broadcast_minimum() -> bytes:
+    from tests.support.tflite_build import build_model, tf
+
+    def make(inputs: list) -> object:
+        return tf().keras.layers.Lambda(lambda t: tf().minimum(t[0], t[1]))(inputs)
+
+    return build_model("arm-contract-minimum-rows-v1", make, [(1, 4, 5, 1), (1, 4, 1, 1)], seed=3)
+
+
+def test_layers_arms_library_computes_wrongly_are_refused_for_it(tree: Path, tmp_path: Path) -> None:
+    """Measured on Arm's commit 99f736a6: arm_minimum_s8 with an input of NHWC
+    dims (1, 4, 1, 1) broadcast over width 5 gives wrong outputs. A project
+    for Arm's library refuses the layer; ours computes it exactly."""
+    from pycmsisnn.codegen import CodegenRefusal
+
+    data = _row_broadcast_minimum()
+    assert {c.kernel for c in load(data).plan.calls} >= {"arm_minimum_s8"}
+    with pytest.raises(CodegenRefusal, match=r"Arm's library cannot run these layers exactly .*MINIMUM\): input_2 of shape \[1, 4, 1, 1\] broadcast over width 5"):
+        convert(data, tmp_path / "arm", target=CORE, name="net", cmsis_nn=tree, measure_size=False)
+    convert(data, tmp_path / "ours", target=CORE, name="net", measure_size=False)
+    rep = verify_target(data, CORE, samples=2)
+    assert rep.exact_samples == 2
