@@ -159,6 +159,15 @@ def _accuracy(samples: Samples, predictions: list[int]) -> Accuracy | None:
     return Accuracy(correct / len(predictions), len(predictions))
 
 
+def _host_layer_mismatch(model: Model, data: bytes, x: list[np.ndarray]) -> LayerMismatch | None:
+    """The first layer where the host differs from TFLM on input ``x``."""
+    result = model.run(x, intermediates=True)
+    assert isinstance(result, RunResult)
+    with TflmRunner(data, preserve=True) as preserved:
+        preserved.run(x, len(model.graph.outputs))
+        return first_layer_mismatch(model, result, preserved)
+
+
 def verify_host(source: str | Path | bytes, samples: int = 10, seed: int = 0, *,
                 inputs: Samples | None = None, progress: Progress | None = None) -> VerifyReport:
     """Run ``samples`` random inputs (or the given ``inputs``) through TFLM
@@ -185,11 +194,7 @@ def verify_host(source: str | Path | bytes, samples: int = 10, seed: int = 0, *,
                 report.exact_samples += 1
                 report.host_exact_samples += 1
             elif report.first_mismatch is None:
-                result = model.run(x, intermediates=True)
-                assert isinstance(result, RunResult)
-                with TflmRunner(data, preserve=True) as preserved:
-                    preserved.run(x, len(graph.outputs))
-                    layer = first_layer_mismatch(model, result, preserved)
+                layer = _host_layer_mismatch(model, data, x)
                 first = next(d for d in diffs if d is not None)
                 report.first_mismatch = {"sample": s, "where": "host", "output": asdict(first), "layer": asdict(layer) if layer else None}
     report.outputs = [{"name": graph.tensor(i).name, "exact_samples": n} for i, n in zip(graph.outputs, per_output)]
@@ -255,11 +260,7 @@ def verify_target(source: str | Path | bytes, target: str, samples: int = 5, see
                 if (host_ok and tgt_ok) or report.first_mismatch is not None:
                     continue
                 if not host_ok:
-                    result = model.run(x, intermediates=True)
-                    assert isinstance(result, RunResult)
-                    with TflmRunner(data, preserve=True) as preserved:
-                        preserved.run(x, len(graph.outputs))
-                        layer = first_layer_mismatch(model, result, preserved)
+                    layer = _host_layer_mismatch(model, data, x)
                     first = next(d for d in host_diffs if d is not None)
                     where = "host"
                 else:
