@@ -88,7 +88,8 @@ INT4_MAX = 7
 
 def packed_size(count: int) -> int:
     """Bytes that ``count`` packed int4 values take."""
-    return (int(count) + 1) // 2
+    n = check_int("packed_size", "count", count, 0, 2**62)
+    return (n + 1) // 2
 
 
 def pack_int4(w: np.ndarray) -> np.ndarray:

@@ -31,7 +31,7 @@ from tests.kernels import test_convolution as conv_cases
 from tests.kernels import test_depthwise as dw_cases
 from tests.kernels import test_fully_connected as fc_cases
 from tests.support.flatbuffer_edit import edit_model
-from tests.support.model_view import OpView, schema, single_op
+from tests.support.model_view import schema, single_op
 from tests.support.tflite_build import build_model
 from tests.support.tflm import run_tflm
 
