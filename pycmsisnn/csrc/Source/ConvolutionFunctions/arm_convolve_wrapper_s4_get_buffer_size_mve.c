@@ -1,0 +1,13 @@
+/* pycmsisnn: arm_convolve_wrapper_s4_get_buffer_size_mve: scratch of
+ * arm_convolve_wrapper_s4 in an MVE build: as in a DSP build (no Helium path
+ * of its own) */
+#include "Internal/arm_nn_s4.h"
+#include "arm_nnfunctions.h"
+
+int32_t arm_convolve_wrapper_s4_get_buffer_size_mve(const cmsis_nn_conv_params *conv_params,
+                                                    const cmsis_nn_dims *input_dims,
+                                                    const cmsis_nn_dims *filter_dims,
+                                                    const cmsis_nn_dims *output_dims)
+{
+    return arm_convolve_wrapper_s4_get_buffer_size_dsp(conv_params, input_dims, filter_dims, output_dims);
+}

@@ -1,0 +1,44 @@
+/* pycmsisnn: arm_depthwise_conv_wrapper_s4: DEPTHWISE_CONV_2D with packed int4
+ * weights [1, KH, KW, C_OUT]: the optimised kernel for ch_mult 1, batch 1 and
+ * no dilation, else the generic one */
+#include "Internal/arm_nn_s4.h"
+#include "arm_nnfunctions.h"
+
+arm_cmsis_nn_status arm_depthwise_conv_wrapper_s4(const cmsis_nn_context *ctx,
+                                                  const cmsis_nn_dw_conv_params *dw_conv_params,
+                                                  const cmsis_nn_per_channel_quant_params *quant_params,
+                                                  const cmsis_nn_dims *input_dims,
+                                                  const int8_t *input_data,
+                                                  const cmsis_nn_dims *filter_dims,
+                                                  const int8_t *filter_data,
+                                                  const cmsis_nn_dims *bias_dims,
+                                                  const int32_t *bias_data,
+                                                  const cmsis_nn_dims *output_dims,
+                                                  int8_t *output_data)
+{
+    if (arm_nn_dw_s4_takes_opt(dw_conv_params, input_dims))
+    {
+        return arm_depthwise_conv_s4_opt(ctx,
+                                         dw_conv_params,
+                                         quant_params,
+                                         input_dims,
+                                         input_data,
+                                         filter_dims,
+                                         filter_data,
+                                         bias_dims,
+                                         bias_data,
+                                         output_dims,
+                                         output_data);
+    }
+    return arm_depthwise_conv_s4(ctx,
+                                 dw_conv_params,
+                                 quant_params,
+                                 input_dims,
+                                 input_data,
+                                 filter_dims,
+                                 filter_data,
+                                 bias_dims,
+                                 bias_data,
+                                 output_dims,
+                                 output_data);
+}

@@ -1,0 +1,12 @@
+/* pycmsisnn: arm_depthwise_conv_wrapper_s4_get_buffer_size: scratch of the
+ * kernel arm_depthwise_conv_wrapper_s4 picks */
+#include "Internal/arm_nn_s4.h"
+#include "arm_nnfunctions.h"
+
+int32_t arm_depthwise_conv_wrapper_s4_get_buffer_size(const cmsis_nn_dw_conv_params *dw_conv_params,
+                                                      const cmsis_nn_dims *input_dims,
+                                                      const cmsis_nn_dims *filter_dims,
+                                                      const cmsis_nn_dims *output_dims)
+{
+    return arm_depthwise_conv_wrapper_s4_get_buffer_size_dsp(dw_conv_params, input_dims, filter_dims, output_dims);
+}
