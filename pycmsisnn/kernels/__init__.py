@@ -4,9 +4,10 @@ Each wrapper validates every argument before any C runs (``ArgError``, a
 ``ValueError``, naming the kernel, the argument and the reason), sizes and
 allocates scratch with the kernel's own buffer-size function, and turns a
 non-success status into an exception. Family modules:
-``convolution``, ``depthwise``, ``transpose_conv``, ``fully_connected``,
-``pooling``, ``softmax``, ``elementwise``, ``activation``, ``data_movement``,
-``s4`` (int4 weights packed two per byte, with ``pack_int4``).
+``convolution``, ``convolution_s16`` (int16 16x8 conv and depthwise), ``depthwise``,
+``transpose_conv``, ``fully_connected``, ``pooling``, ``softmax``, ``elementwise``,
+``activation``, ``data_movement``, ``s4`` (int4 weights packed two per byte, with
+``pack_int4``).
 ``lookup(name)`` finds a wrapper by its C function name; ``library_name()``
 says which kernel library the extension was built with.
 """
@@ -17,6 +18,7 @@ from typing import Any, Callable
 
 FAMILIES = (
     "convolution",
+    "convolution_s16",
     "depthwise",
     "transpose_conv",
     "fully_connected",

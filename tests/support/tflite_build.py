@@ -47,10 +47,17 @@ def build_model(
     int8_io: bool = True,
     input_range: tuple[float, float] | Sequence[tuple[float, float]] = (-1.0, 1.0),
     samples: int = 16,
+    int16x8: bool = False,
 ) -> bytes:
-    """The converted int8 model for ``key`` (converted once, then cached)."""
+    """The converted int8 model for ``key`` (converted once, then cached).
+
+    ``int16x8``: TFLite's 16x8 scheme instead (int16 activations with zero
+    point 0, int8 weights, int64 conv biases) with int16 inputs and outputs
+    when ``int8_io``."""
     t = tf()
     full_key = f"{key}|seed={seed}|pc_dense={per_channel_dense}|int8_io={int8_io}|range={input_range}|tf={t.__version__}"
+    if int16x8:  # only then, so that the int8 models keep their cache keys
+        full_key += "|int16x8"
     digest = hashlib.sha256(full_key.encode()).hexdigest()[:24]
     if digest in _MEMORY:
         return _MEMORY[digest]
@@ -77,10 +84,13 @@ def build_model(
     conv = t.lite.TFLiteConverter.from_keras_model(model)
     conv.optimizations = [t.lite.Optimize.DEFAULT]
     conv.representative_dataset = representative
-    conv.target_spec.supported_ops = [t.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    if int16x8:
+        conv.target_spec.supported_ops = [t.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
+    else:
+        conv.target_spec.supported_ops = [t.lite.OpsSet.TFLITE_BUILTINS_INT8]
     if int8_io:
-        conv.inference_input_type = t.int8
-        conv.inference_output_type = t.int8
+        conv.inference_input_type = t.int16 if int16x8 else t.int8
+        conv.inference_output_type = t.int16 if int16x8 else t.int8
     if not per_channel_dense:
         conv._experimental_disable_per_channel_quantization_for_dense_layers = True
     data = bytes(conv.convert())

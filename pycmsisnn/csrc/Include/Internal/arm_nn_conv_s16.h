@@ -1,0 +1,125 @@
+/*
+ * pycmsisnn: private helpers of the s16 (16x8) convolution family (not part
+ * of the API).
+ *
+ * Requantisation of the int64 accumulators as TFLite Micro's reference 16x8
+ * kernels do it, the scratch formulas of the family (one place, so that the
+ * kernels, the wrappers and every buffer-size function agree), the depthwise
+ * dispatch predicate, and the shared compute cores.
+ */
+#ifndef PYCMSISNN_INTERNAL_ARM_NN_CONV_S16_H
+#define PYCMSISNN_INTERNAL_ARM_NN_CONV_S16_H
+
+#include "arm_nn_types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* TFLite's MultiplyByQuantizedMultiplier for int64 accumulators: the Q31
+ * multiplier rounded to 16 bits (saturated at 0x7FFF), one 64-bit product and
+ * a single round-half-up right shift by 15 - shift. The result is clamped to
+ * [act_min, act_max] in 64 bits (TFLite assumes it fits in 32). */
+static inline int16_t arm_nn_conv_s16_requantize_s64(const int64_t acc,
+                                                     const int32_t multiplier,
+                                                     const int32_t shift,
+                                                     const int32_t act_min,
+                                                     const int32_t act_max)
+{
+    const int64_t reduced = multiplier < 0x7FFF0000 ? ((int64_t)multiplier + (1 << 15)) >> 16 : 0x7FFF;
+    const int32_t total_shift = 15 - shift;
+    int64_t v;
+    if (total_shift > 0)
+    {
+        v = (acc * reduced + ((int64_t)1 << (total_shift - 1))) >> total_shift;
+    }
+    else
+    {
+        /* Outside TFLite's range (shift >= 15): an exact left shift. */
+        v = (int64_t)((uint64_t)(acc * reduced) << (-total_shift));
+    }
+    if (v < act_min)
+    {
+        v = act_min;
+    }
+    if (v > act_max)
+    {
+        v = act_max;
+    }
+    return (int16_t)v;
+}
+
+/* Columns of one im2col patch: KH * KW * C_IN (the s16 convolution is not
+ * grouped, and callers leave filter_dims->c unset). */
+static inline int32_t arm_nn_conv_s16_patch(const cmsis_nn_dims *input_dims, const cmsis_nn_dims *filter_dims)
+{
+    return filter_dims->h * filter_dims->w * input_dims->c;
+}
+
+/* Convolution scratch of a DSP build: two int16 im2col columns. */
+static inline int32_t arm_nn_conv_s16_buffer_size_dsp(const cmsis_nn_dims *input_dims,
+                                                      const cmsis_nn_dims *filter_dims)
+{
+    return 2 * arm_nn_conv_s16_patch(input_dims, filter_dims) * (int32_t)sizeof(int16_t);
+}
+
+/* Convolution scratch of an MVE build: four int16 columns, each padded to a
+ * multiple of 8 entries. */
+static inline int32_t arm_nn_conv_s16_buffer_size_mve(const cmsis_nn_dims *input_dims,
+                                                      const cmsis_nn_dims *filter_dims)
+{
+    const int32_t padded = (arm_nn_conv_s16_patch(input_dims, filter_dims) + 7) & ~7;
+    return 4 * padded * (int32_t)sizeof(int16_t);
+}
+
+/* Whether a DSP or MVE build of the depthwise wrapper takes the fast kernel:
+ * channel multiplier 1 and no dilation. */
+static inline int arm_nn_dw_s16_takes_fast(const cmsis_nn_dw_conv_params *dw_conv_params)
+{
+    return dw_conv_params->ch_mult == 1 && dw_conv_params->dilation.w == 1 && dw_conv_params->dilation.h == 1;
+}
+
+/* Scratch of arm_depthwise_conv_fast_s16 in a DSP build: one int16 patch of
+ * KH * KW * C_IN entries. */
+static inline int32_t arm_nn_dw_s16_fast_buffer_size_dsp(const cmsis_nn_dims *input_dims,
+                                                         const cmsis_nn_dims *filter_dims)
+{
+    return input_dims->c * filter_dims->h * filter_dims->w * (int32_t)sizeof(int16_t);
+}
+
+/* ... and in an MVE build: four int16 patches and four more entries. */
+static inline int32_t arm_nn_dw_s16_fast_buffer_size_mve(const cmsis_nn_dims *input_dims,
+                                                         const cmsis_nn_dims *filter_dims)
+{
+    return (4 * input_dims->c * filter_dims->h * filter_dims->w + 4) * (int32_t)sizeof(int16_t);
+}
+
+/* The checks every s16 depthwise kernel makes on its arguments
+ * (ARM_CMSIS_NN_SUCCESS or ARM_CMSIS_NN_ARG_ERROR). */
+arm_cmsis_nn_status arm_nn_depthwise_conv_s16_check(const cmsis_nn_dw_conv_params *dw_conv_params,
+                                                    const cmsis_nn_per_channel_quant_params *quant_params,
+                                                    const cmsis_nn_dims *input_dims,
+                                                    const int16_t *input_data,
+                                                    const cmsis_nn_dims *filter_dims,
+                                                    const int8_t *filter_data,
+                                                    const cmsis_nn_dims *output_dims,
+                                                    const int16_t *output_data);
+
+/* Direct depthwise convolution, any channel multiplier, dilation and batch
+ * (arguments already checked): output channel ic * ch_mult + m reads input
+ * channel ic; int64 accumulator starting at the bias (0 without one). */
+void arm_nn_depthwise_conv_s16_core(const cmsis_nn_dw_conv_params *dw_conv_params,
+                                    const cmsis_nn_per_channel_quant_params *quant_params,
+                                    const cmsis_nn_dims *input_dims,
+                                    const int16_t *input_data,
+                                    const cmsis_nn_dims *filter_dims,
+                                    const int8_t *filter_data,
+                                    const int64_t *bias_data,
+                                    const cmsis_nn_dims *output_dims,
+                                    int16_t *output_data);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PYCMSISNN_INTERNAL_ARM_NN_CONV_S16_H */
