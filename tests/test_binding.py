@@ -62,3 +62,17 @@ def test_model_runs_repeat_exactly_after_binding() -> None:
     assert sum(b is not None for b in model._tables[0]) >= len(model.plan.calls) - 1
     for x, y in zip(xs, first):
         np.testing.assert_array_equal(model.run(x)[0], y)
+
+
+def test_non_contiguous_inputs_stay_alive_through_the_call() -> None:
+    """Strided inputs are copied to contiguous buffers for C; each copy must
+    live until the kernel has read it (a freed first copy is reused by the
+    second, and the kernel then reads input_2's values as input_1's)."""
+    rng = np.random.default_rng(4)
+    params = add_params(0.1, 3, 0.07, -2, 0.2, 5)
+    for _ in range(200):
+        a = rng.integers(-128, 128, 2 * 257, dtype=np.int8)
+        b = rng.integers(-128, 128, 2 * 257, dtype=np.int8)
+        strided = elementwise.arm_elementwise_add_s8(a[::2], b[1::2], params)
+        contiguous = elementwise.arm_elementwise_add_s8(a[::2].copy(), b[1::2].copy(), params)
+        np.testing.assert_array_equal(strided, contiguous)

@@ -184,7 +184,9 @@ def ptr(arr: np.ndarray | None, ctype: str) -> Any:
         return ffi.NULL
     arr = np.ascontiguousarray(arr)
     keep_alive(arr)
-    return ffi.cast(f"{ctype} *", ffi.from_buffer(arr))
+    # A typed array view: the returned cdata itself holds ``arr`` (a copy, when
+    # the input was not contiguous) for as long as the call's argument lives.
+    return ffi.from_buffer(f"{ctype.replace('const ', '')}[]", arr)
 
 
 def context(size: int) -> tuple[Any, np.ndarray]:

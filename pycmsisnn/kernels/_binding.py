@@ -59,7 +59,7 @@ def keep_alive(obj: Any) -> None:
 
 
 def _address(arg: Any) -> int | None:
-    if isinstance(arg, ffi.CData) and ffi.typeof(arg).kind == "pointer":
+    if isinstance(arg, ffi.CData) and ffi.typeof(arg).kind in ("pointer", "array"):
         return int(ffi.cast("uintptr_t", arg))
     return None
 
