@@ -5,7 +5,8 @@ Each wrapper validates every argument before any C runs (``ArgError``, a
 allocates scratch with the kernel's own buffer-size function, and turns a
 non-success status into an exception. Family modules:
 ``convolution``, ``depthwise``, ``transpose_conv``, ``fully_connected``,
-``pooling``, ``softmax``, ``elementwise``, ``activation``, ``data_movement``.
+``pooling``, ``softmax``, ``elementwise``, ``activation``, ``data_movement``, ``s16`` (the
+int16 16x8 kernels other than convolution).
 ``lookup(name)`` finds a wrapper by its C function name; ``library_name()``
 says which kernel library the extension was built with.
 """
@@ -27,6 +28,7 @@ FAMILIES = (
     "tensor_ops",
     "activations_extra",
     "legacy_q7",
+    "s16",
 )
 
 

@@ -8,6 +8,8 @@ per input), and returns the bytes. Models are cached in memory and on disk under
 ``PYCMSISNN_MODEL_CACHE`` (default: ``.pytest_cache/pycmsisnn-models``),
 keyed by ``key`` and the TensorFlow version, so each is converted once per run.
 The key must describe everything ``make`` does (the seed included).
+``int16x8=True`` converts to TFLite's 16x8 scheme instead (int16 activations,
+int8 weights, int64 biases; int16 I/O when ``int8_io``), under its own key.
 Keras inputs are named ``input_<i>``; ``tests.support.tflm.run_tflm`` takes
 inputs in that order whatever order the converter gave the model's inputs.
 """
@@ -47,10 +49,13 @@ def build_model(
     int8_io: bool = True,
     input_range: tuple[float, float] | Sequence[tuple[float, float]] = (-1.0, 1.0),
     samples: int = 16,
+    int16x8: bool = False,
 ) -> bytes:
     """The converted int8 model for ``key`` (converted once, then cached)."""
     t = tf()
     full_key = f"{key}|seed={seed}|pc_dense={per_channel_dense}|int8_io={int8_io}|range={input_range}|tf={t.__version__}"
+    if int16x8:  # a distinct key; the int8 keys stay as they were
+        full_key += "|16x8"
     digest = hashlib.sha256(full_key.encode()).hexdigest()[:24]
     if digest in _MEMORY:
         return _MEMORY[digest]
@@ -77,8 +82,14 @@ def build_model(
     conv = t.lite.TFLiteConverter.from_keras_model(model)
     conv.optimizations = [t.lite.Optimize.DEFAULT]
     conv.representative_dataset = representative
-    conv.target_spec.supported_ops = [t.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    if int8_io:
+    if int16x8:
+        conv.target_spec.supported_ops = [t.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
+        if int8_io:
+            conv.inference_input_type = t.int16
+            conv.inference_output_type = t.int16
+    else:
+        conv.target_spec.supported_ops = [t.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    if int8_io and not int16x8:
         conv.inference_input_type = t.int8
         conv.inference_output_type = t.int8
     if not per_channel_dense:
