@@ -42,6 +42,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from pycmsisnn.cores import CORES, Core  # noqa: E402
+from pycmsisnn.library_files import LibraryFiles  # noqa: E402
 from pycmsisnn.targets import build as target_build  # noqa: E402
 from pycmsisnn.targets.errors import BuildError, ToolchainError  # noqa: E402
 from pycmsisnn.targets.qemu import qemu_command, qemu_slot  # noqa: E402
@@ -191,7 +192,9 @@ def host_library(root: Path, work: Path, jobs: int) -> Library:
 
 def target_library(root: Path, core: Core, work: Path) -> Library:
     """The library under ``root`` compiled for ``core`` by the target pipeline's (cached) build."""
-    archive = target_build.kernel_library(root, core, cross_tools(), work)
+    # every C file of the root, nothing added (the root already holds what the tests link)
+    files = LibraryFiles(root=root, ours=root, sources=tuple(sorted((root / "Source").rglob("*.c"))), our_sources=(), our_headers=())
+    archive = target_build.kernel_library(files, core, cross_tools(), work)
     return Library(root / "Include", (archive,))
 
 
