@@ -12,7 +12,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from ..params import Activation, AddParams, FcParams, MulParams, PerTensorQuant, PoolParams
+from ..params import Activation, AddParams, BmmParams, FcParams, MulParams, PerTensorQuant, PoolParams
 from ._base import (
     DIM_MAX,
     INT16_MAX,
@@ -48,6 +48,7 @@ __all__ = [
     "arm_fully_connected_s16_get_buffer_size_dsp",
     "arm_fully_connected_s16_get_buffer_size_mve",
     "arm_vector_sum_s8_s64",
+    "arm_batch_matmul_s16",
     "arm_avgpool_s16",
     "arm_avgpool_s16_get_buffer_size",
     "arm_avgpool_s16_get_buffer_size_dsp",
@@ -63,6 +64,13 @@ FC_S16_SHIFT_MAX = 14  # the kernel shifts the int64 product right by 15 - shift
 SOFTMAX_S16_LUT_SIZE = 513
 ADD_S16_LEFT_SHIFT_MAX = 16  # 32768 << 16 = 2^31: still an int32 after wrapping
 UINT16_MAX = 0xFFFF
+
+
+def _held(arr: Any) -> Any:
+    """``arr`` C-contiguous, in a local the caller keeps until the C call
+    returns: ``ptr`` would make a copy that nothing holds (the cast pointer
+    does not own it) outside a recording, so the wrappers copy first."""
+    return None if arr is None else np.ascontiguousarray(arr)
 
 
 def _check_zero(kernel: str, name: str, value: Any) -> None:
@@ -114,6 +122,7 @@ def arm_fully_connected_s16(
         b = check_array(kernel, "bias", bias, np.int64, 1)
         if b.shape[0] != out_ch:
             raise fail(kernel, "bias", f"has {b.shape[0]} entries, expected {out_ch} (output channels)")
+    x, w, b = _held(x), _held(w), _held(b)
     out = np.empty((batches, out_ch), dtype=np.int16)
     in_d, w_d, b_d, out_d = _fc_dims(batches, depth, out_ch)
     ctx, _buf = context(lib.arm_fully_connected_s16_get_buffer_size(w_d))
@@ -170,9 +179,78 @@ def arm_vector_sum_s8_s64(vector_data: np.ndarray, lhs_offset: int, bias: np.nda
         b = check_array(kernel, "bias", bias, np.int64, 1)
         if b.shape[0] != rows:
             raise fail(kernel, "bias", f"has {b.shape[0]} entries, expected {rows} (rows)")
+    m, b = _held(m), _held(b)
     out = np.empty(rows, dtype=np.int64)
     return invoke(
         kernel, lib.arm_vector_sum_s8_s64, ptr(out, "int64_t"), cols, rows, ptr(m, "int8_t"), off, ptr(b, "int64_t"), output=out
+    )
+
+
+def _dims4(shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    full = (1,) * (4 - len(shape)) + tuple(shape)
+    return full[0], full[1], full[2], full[3]
+
+
+BMM_S16_DEPTH_MAX = 1 << 17  # 2^17 products of 2^30 stay below 2^47 (TFLite's int64 bound)
+
+
+def arm_batch_matmul_s16(bmm_params: BmmParams, quant_params: PerTensorQuant, lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """TFLite BATCH_MATMUL, int16: ``out[..., i, j] = clamp(rq64(sum_k L[..., i, k]
+    * R[..., k, j]))`` where ``L`` is ``lhs`` (transposed in its last two dims when
+    ``adj_x``) and ``R`` is ``rhs`` (transposed when ``adj_y``), batch dims
+    broadcast. int16 operands of 2 to 4 dims in TFLite layout, offsets 0;
+    returns the new int16 output of shape ``[..., M, N]``."""
+    kernel = "arm_batch_matmul_s16"
+    if not isinstance(bmm_params, BmmParams):
+        raise fail(kernel, "bmm_params", f"must be a BmmParams, got {type(bmm_params).__name__}")
+    for flag in ("adj_x", "adj_y"):
+        if not isinstance(getattr(bmm_params, flag), (bool, np.bool_)):
+            raise fail(kernel, f"bmm_params.{flag}", f"must be a bool, got {type(getattr(bmm_params, flag)).__name__}")
+    fc = bmm_params.fc_params
+    if not isinstance(fc, FcParams):
+        raise fail(kernel, "bmm_params.fc_params", f"must be an FcParams, got {type(fc).__name__}")
+    for name in ("input_offset", "filter_offset", "output_offset"):
+        _check_zero(kernel, f"bmm_params.fc_params.{name}", getattr(fc, name))
+    check_activation(kernel, "bmm_params.fc_params.activation", fc.activation, INT16_MIN, INT16_MAX)
+    check_per_tensor(kernel, "quant_params", quant_params)
+    check_int(kernel, "quant_params.shift", quant_params.shift, SHIFT_MIN, FC_S16_SHIFT_MAX)
+    a = check_array(kernel, "lhs", lhs, np.int16, (2, 3, 4))
+    b = check_array(kernel, "rhs", rhs, np.int16, (2, 3, 4))
+    a_mk = _held(np.swapaxes(a, -1, -2) if bmm_params.adj_x else a)
+    b_nk = _held(b if bmm_params.adj_y else np.swapaxes(b, -1, -2))
+    ln, lh, m, k = _dims4(a_mk.shape)
+    rn, rh, n, rk = _dims4(b_nk.shape)
+    if rk != k:
+        raise fail(kernel, "rhs", f"accumulation depth {rk} (shape {b.shape}) does not match lhs depth {k} (shape {a.shape})")
+    if k > BMM_S16_DEPTH_MAX:
+        raise fail(kernel, "lhs", f"depth {k} above {BMM_S16_DEPTH_MAX} could overflow the requantisation")
+    batch: list[int] = []
+    for x, y in ((ln, rn), (lh, rh)):
+        if x != y and x != 1 and y != 1:
+            raise fail(kernel, "rhs", f"batch dims of shape {b.shape} do not broadcast against lhs shape {a.shape}")
+        batch.append(max(x, y))
+    rank = max(a.ndim, b.ndim)
+    out_shape = (tuple(batch)[4 - rank :] if rank > 2 else ()) + (m, n)
+    out = np.empty(out_shape, dtype=np.int16)
+    out_d = dims((batch[0], batch[1], m, n))
+    bmm = ffi.new(
+        "cmsis_nn_bmm_params *",
+        {"adj_x": bool(bmm_params.adj_x), "adj_y": bool(bmm_params.adj_y), "fc_params": c_fc_params(fc)},
+    )
+    ctx, _buf = context(0)
+    return invoke(
+        kernel,
+        lib.arm_batch_matmul_s16,
+        ctx,
+        bmm,
+        c_per_tensor(quant_params),
+        dims((ln, lh, m, k)),
+        ptr(a_mk, "int16_t"),
+        dims((rn, rh, n, k)),
+        ptr(b_nk, "int16_t"),
+        out_d,
+        ptr(out, "int16_t"),
+        output=out,
     )
 
 
@@ -206,6 +284,7 @@ def _check_pool_call(
 
 
 def _pool(kernel: str, fn: Callable[..., int], scratch: int, p: PoolParams, x: np.ndarray, window: tuple[int, int], out_shape: Shape4) -> np.ndarray:
+    x = _held(x)
     out = np.empty(out_shape, dtype=np.int16)
     ctx, _buf = context(scratch)
     return invoke(
@@ -269,7 +348,7 @@ def _pair_s16(kernel: str, input_1: Any, input_2: Any) -> tuple[np.ndarray, np.n
         raise fail(kernel, "input_2", f"shape {b.shape} differs from input_1's {a.shape} (no broadcasting)")
     if a.size > INT32_MAX:
         raise fail(kernel, "input_1", f"{a.size} elements do not fit the int32 block_size")
-    return a, b
+    return _held(a), _held(b)
 
 
 def _clamp_s16(kernel: str, lo: Any, hi: Any) -> Activation:
@@ -355,11 +434,12 @@ def arm_softmax_s16(
     m = check_multiplier(k, "mult", mult)
     s = check_int(k, "shift", shift, -31, 31)
     # contiguous here: the struct below points into them for the call
-    e = np.ascontiguousarray(_check_lut(k, "exp_lut", exp_lut))
-    o = np.ascontiguousarray(_check_lut(k, "one_by_one_lut", one_by_one_lut))
+    e = _held(_check_lut(k, "exp_lut", exp_lut))
+    o = _held(_check_lut(k, "one_by_one_lut", one_by_one_lut))
     row_size = int(x.shape[-1])
     if row_size > UINT16_MAX:
         raise fail(k, "input", f"rows of {row_size} elements (max {UINT16_MAX}) overflow the int32 sum")
+    x = _held(x)
     rows = x.size // row_size
     if rows > INT32_MAX:
         raise fail(k, "input", f"{rows} rows do not fit int32")

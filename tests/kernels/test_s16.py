@@ -20,7 +20,7 @@ from pycmsisnn import quant
 from pycmsisnn.errors import ArgError
 from pycmsisnn.kernels import lookup
 from pycmsisnn.kernels import s16
-from pycmsisnn.params import Activation, FcParams, PerTensorQuant, PoolParams, Tile
+from pycmsisnn.params import Activation, BmmParams, FcParams, PerTensorQuant, PoolParams, Tile
 from tests.support.flatbuffer_edit import edit_model
 from tests.support.model_view import OpView, single_op
 from tests.support.tflite_build import build_model, random_bias_initializer, tf
@@ -446,6 +446,71 @@ def test_softmax_luts_shape_and_ends() -> None:
     assert np.all(np.diff(exp_lut.astype(int)) >= 0) and np.all(np.diff(one_lut.astype(int)) <= 0)
 
 
+# ------------------------------------------------------------- batch matmul
+
+
+@dataclass(frozen=True)
+class BmmCase:
+    lhs: tuple[int, ...]
+    rhs: tuple[int, ...]
+    adj_x: bool = False
+    adj_y: bool = False
+    ranges: tuple[tuple[float, float], tuple[float, float]] = ((-1.0, 1.0), (-1.0, 1.0))
+    out_factor: float = 1.0
+    amplitude: int = 32767
+
+    @property
+    def key(self) -> str:
+        return f"s16bmm|{self.lhs}|{self.rhs}|adj={self.adj_x},{self.adj_y}|{self.ranges}"
+
+    def __str__(self) -> str:
+        return (f"bmm-{'x'.join(map(str, self.lhs))}-{'x'.join(map(str, self.rhs))}-adj{int(self.adj_x)}{int(self.adj_y)}"
+                f"-r{self.ranges[0][1]:g}_{self.ranges[1][1]:g}-f{self.out_factor:g}")
+
+
+BMM_CASES = [
+    BmmCase((3, 4), (4, 5)),
+    BmmCase((2, 3, 4), (2, 4, 5)),
+    BmmCase((2, 4, 3), (2, 4, 5), adj_x=True),
+    BmmCase((2, 3, 4), (2, 5, 4), adj_y=True),
+    BmmCase((2, 4, 3), (2, 5, 4), adj_x=True, adj_y=True),
+    BmmCase((2, 3, 7), (1, 7, 5)),
+    BmmCase((2, 2, 3, 4), (2, 2, 4, 5)),
+    BmmCase((1, 5, 33), (1, 33, 10), ranges=((-4.0, 4.0), (-0.5, 0.5))),
+    BmmCase((2, 3, 16), (2, 16, 17), ranges=((-0.01, 0.01), (-10.0, 10.0))),
+    BmmCase((2, 6, 2), (2, 2, 3), out_factor=2.0**-16, amplitude=16),
+]
+
+
+def _bmm_model(case: BmmCase) -> bytes:
+    t = tf()
+
+    def make(inputs: list[Any]) -> Any:
+        layer = t.keras.layers.Lambda(lambda xs: t.matmul(xs[0], xs[1], transpose_a=case.adj_x, transpose_b=case.adj_y))
+        return layer([inputs[0], inputs[1]])
+
+    model = build_model(case.key, make, [case.lhs, case.rhs], input_range=list(case.ranges), int16x8=True)
+    return _scale_output(model, case.out_factor)
+
+
+@pytest.mark.parametrize("case", BMM_CASES, ids=str)
+def test_batch_matmul_matches_tflm(case: BmmCase) -> None:
+    model = _bmm_model(case)
+    op = single_op(model, "BATCH_MATMUL")
+    lhs_t, rhs_t, out_t = op.inputs[0], op.inputs[1], op.outputs[0]
+    assert lhs_t is not None and rhs_t is not None and lhs_t.dtype is np.int16 and rhs_t.dtype is np.int16
+    assert "input_0" in lhs_t.name and "input_1" in rhs_t.name
+    params = BmmParams(bool(op.options.adjX), bool(op.options.adjY), FcParams(0, 0, 0, I16))
+    assert (params.adj_x, params.adj_y) == (case.adj_x, case.adj_y)
+    q = quant.fc_multiplier_s16(lhs_t.scale, rhs_t.scale, out_t.scale)
+    lhs = _int16(case.lhs, 800 + sum(case.lhs), case.amplitude)
+    rhs = _int16(case.rhs, 900 + sum(case.rhs), case.amplitude)
+    (expected,) = run_tflm(model, [lhs, rhs])
+    got = s16.arm_batch_matmul_s16(params, q, lhs, rhs)
+    assert got.shape == expected.shape
+    np.testing.assert_array_equal(got, expected)
+
+
 # ------------------------------------------------------------------ relu_q15
 
 
@@ -561,4 +626,43 @@ def test_c_kernels_refuse_bad_arguments_themselves() -> None:
 
 
 def test_sweep_size() -> None:
-    assert len(FC_CASES) + len(POOL_CASES) + len(ELT_CASES) + len(SOFTMAX_CASES) >= 120
+    assert len(FC_CASES) + len(POOL_CASES) + len(ELT_CASES) + len(SOFTMAX_CASES) + len(BMM_CASES) >= 120
+
+
+def test_non_contiguous_inputs_give_the_contiguous_answer() -> None:
+    """Strided and transposed views are copied and held for the C call."""
+    rng = np.random.default_rng(11)
+    big = rng.integers(-32768, 32768, size=(40, 64), dtype=np.int64).astype(np.int16)
+    w = rng.integers(-128, 128, size=(17, 20), dtype=np.int8)
+    q = PerTensorQuant(1 << 30, -6)
+    fc = FcParams(0, 0, 0, I16)
+    view = big[::2, 1::3][:, :20]  # [20, 20], strided
+    for _ in range(20):
+        np.testing.assert_array_equal(s16.arm_fully_connected_s16(fc, q, view, w, None),
+                                      s16.arm_fully_connected_s16(fc, q, view.copy(), w, None))
+    lhs = rng.integers(-32768, 32768, size=(2, 16, 3), dtype=np.int64).astype(np.int16)
+    rhs = rng.integers(-32768, 32768, size=(2, 16, 17), dtype=np.int64).astype(np.int16)
+    p = BmmParams(True, False, fc)
+    want = s16.arm_batch_matmul_s16(p, q, lhs, rhs)
+    for _ in range(20):
+        np.testing.assert_array_equal(s16.arm_batch_matmul_s16(p, q, lhs, rhs), want)
+    img = rng.integers(-32768, 32768, size=(1, 8, 8, 6), dtype=np.int64).astype(np.int16)[:, ::2, :, ::2]
+    pp = PoolParams(Tile(1, 1), Tile(0, 0), I16)
+    np.testing.assert_array_equal(s16.arm_max_pool_s16(pp, img, (2, 2), (1, 3, 7, 3)),
+                                  s16.arm_max_pool_s16(pp, img.copy(), (2, 2), (1, 3, 7, 3)))
+
+
+def test_batch_matmul_rejects() -> None:
+    fc = FcParams(0, 0, 0, I16)
+    q = PerTensorQuant(1 << 30, -3)
+    a = np.zeros((2, 3, 4), np.int16)
+    with pytest.raises(ArgError, match="accumulation depth"):
+        s16.arm_batch_matmul_s16(BmmParams(False, False, fc), q, a, np.zeros((2, 5, 4), np.int16))
+    with pytest.raises(ArgError, match="do not broadcast"):
+        s16.arm_batch_matmul_s16(BmmParams(False, False, fc), q, a, np.zeros((3, 4, 2), np.int16))
+    with pytest.raises(ArgError, match="dtype int16"):
+        s16.arm_batch_matmul_s16(BmmParams(False, False, fc), q, a, np.zeros((2, 4, 2), np.int8))
+    with pytest.raises(ArgError, match="filter_offset"):
+        s16.arm_batch_matmul_s16(BmmParams(False, False, FcParams(0, 2, 0, I16)), q, a, np.zeros((2, 4, 2), np.int16))
+    with pytest.raises(ArgError, match="adj_x"):
+        s16.arm_batch_matmul_s16(BmmParams(1, False, fc), q, a, np.zeros((2, 4, 2), np.int16))  # type: ignore[arg-type]

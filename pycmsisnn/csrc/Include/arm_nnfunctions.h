@@ -572,6 +572,19 @@ arm_cmsis_nn_status arm_softmax_s16(const int16_t *input,
 
 void arm_relu_q15(int16_t *data, uint16_t size);
 
+/* 16x16 batch matmul: lhs [n][h][rows][depth], rhs transposed [n][h][cols][depth]
+ * (batch dims of 1 broadcast), 64-bit sums, int64 requantisation; offsets
+ * and adj flags unused. */
+arm_cmsis_nn_status arm_batch_matmul_s16(const cmsis_nn_context *ctx,
+                                         const cmsis_nn_bmm_params *bmm_params,
+                                         const cmsis_nn_per_tensor_quant_params *quant_params,
+                                         const cmsis_nn_dims *input_lhs_dims,
+                                         const int16_t *input_lhs,
+                                         const cmsis_nn_dims *input_rhs_dims,
+                                         const int16_t *input_rhs,
+                                         const cmsis_nn_dims *output_dims,
+                                         int16_t *output);
+
 #ifdef __cplusplus
 }
 #endif
