@@ -604,3 +604,28 @@ def softmax_s16_luts() -> tuple[np.ndarray, np.ndarray]:
     exp_lut.setflags(write=False)
     one_lut.setflags(write=False)
     return exp_lut, one_lut
+
+
+ACTIVATION_S16_INPUT_INTEGER_BITS = 3
+
+
+def activation_s16_left_shift(input_scale: float, output_scale: float = 2.0**-15) -> int:
+    """LOGISTIC / TANH int16 through ``arm_nn_activation_s16``: TFLite Micro's
+    ``input_left_shift`` = 12 + log2(s_in) for a power-of-two input scale
+    (CheckedLog2: within 1e-3 of an integer), which its table path takes only
+    for 0 or 1. Other input scales need TFLite's general multiplier, which the
+    CMSIS-NN function does not take: QuantError. The output scale must be 2^-15."""
+    s_in, s_out = _f32(input_scale), _f32(output_scale)
+    if s_in <= 0.0 or s_out <= 0.0:
+        raise QuantError(f"scales must be positive (input {s_in}, output {s_out})")
+    out_log2 = math.log2(s_out)
+    if abs(out_log2 - round(out_log2)) >= 1e-3 or round(out_log2) != -15:
+        raise QuantError(f"int16 sigmoid/tanh output scale must be 2^-15, got {s_out}")
+    log2 = math.log2(s_in)
+    rounded = round_half_away(log2)
+    shift = (15 - ACTIVATION_S16_INPUT_INTEGER_BITS) + rounded
+    if abs(log2 - rounded) >= 1e-3 or shift not in (0, 1):
+        raise QuantError(
+            f"int16 sigmoid/tanh input scale {s_in} is not 2^-12 or 2^-11: TFLite's general-scale path has no CMSIS-NN kernel"
+        )
+    return shift

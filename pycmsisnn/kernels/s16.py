@@ -58,6 +58,7 @@ __all__ = [
     "arm_elementwise_mul_s16",
     "arm_softmax_s16",
     "arm_relu_q15",
+    "arm_nn_activation_s16",
 ]
 
 FC_S16_SHIFT_MAX = 14  # the kernel shifts the int64 product right by 15 - shift
@@ -460,3 +461,22 @@ def arm_relu_q15(data: np.ndarray) -> np.ndarray:
         raise fail(k, "data", f"{x.size} elements exceed the uint16_t size ({UINT16_MAX})")
     out = np.array(x, dtype=np.int16, order="C", copy=True)
     return invoke(k, lib.arm_relu_q15, ptr(out, "int16_t"), int(out.size), output=out)
+
+
+ACTIVATION_S16_TYPES = {"sigmoid": "ARM_SIGMOID", "tanh": "ARM_TANH"}
+
+
+def arm_nn_activation_s16(input: np.ndarray, left_shift: int, type: str) -> np.ndarray:  # noqa: A002
+    """int16 sigmoid or tanh (``type`` "sigmoid" or "tanh") for a power-of-two
+    input scale: ``left_shift`` 0 for 2^-12, 1 for 2^-11 (at most 2; see
+    ``quant.activation_s16_left_shift``); output scale 2^-15, zero point 0."""
+    k = "arm_nn_activation_s16"
+    x = _held(check_array(k, "input", input, np.int16))
+    ls = check_int(k, "left_shift", left_shift, 0, 2)
+    if type not in ACTIVATION_S16_TYPES:
+        raise fail(k, "type", f"must be one of {sorted(ACTIVATION_S16_TYPES)}, got {type!r}")
+    if x.size > INT32_MAX:
+        raise fail(k, "input", f"{x.size} elements do not fit the int32 size")
+    out = np.empty(x.shape, dtype=np.int16)
+    kind = getattr(lib, ACTIVATION_S16_TYPES[type])
+    return invoke(k, lib.arm_nn_activation_s16, ptr(x, "int16_t"), ptr(out, "int16_t"), int(x.size), ls, kind, output=out)

@@ -511,6 +511,71 @@ def test_batch_matmul_matches_tflm(case: BmmCase) -> None:
     np.testing.assert_array_equal(got, expected)
 
 
+# ------------------------------------------------------- sigmoid and tanh
+
+
+def _activation_model(kind: str, input_scale: float | None) -> bytes:
+    """A 16x8 LOGISTIC or TANH on 4096 values, with the input scale rewritten
+    to ``input_scale`` (None: as converted)."""
+    model = build_model(f"s16act|{kind}", lambda xs: tf().keras.layers.Activation(kind)(xs[0]), [(1, 4096)],
+                        input_range=(-8.0, 8.0), int16x8=True)
+    if input_scale is None:
+        return model
+
+    def edit(m: Any) -> None:
+        sg = m.subgraphs[0]
+        for t in sg.inputs:
+            sg.tensors[t].quantization.scale = [input_scale]
+
+    return edit_model(model, edit)
+
+
+ACTIVATION_OPS = {"sigmoid": "LOGISTIC", "tanh": "TANH"}
+
+
+@pytest.mark.parametrize("kind", ["sigmoid", "tanh"])
+@pytest.mark.parametrize("input_scale", [2.0**-12, 2.0**-11])
+def test_activation_matches_tflm_on_every_int16(kind: str, input_scale: float) -> None:
+    model = _activation_model(kind, input_scale)
+    op = single_op(model, ACTIVATION_OPS[kind])
+    assert op.inputs[0] is not None
+    ls = quant.activation_s16_left_shift(op.inputs[0].scale, op.outputs[0].scale)
+    assert ls == (0 if input_scale == 2.0**-12 else 1)
+    every = np.arange(-32768, 32768, dtype=np.int64).astype(np.int16).reshape(16, 1, 4096)
+    expected = np.concatenate([run_tflm(model, [chunk])[0] for chunk in every])
+    got = s16.arm_nn_activation_s16(every, ls, kind)
+    np.testing.assert_array_equal(got.reshape(expected.shape), expected)
+    # the whole curve is exercised: both saturations
+    assert got.max() > 32700 and (got.min() < -32700 if kind == "tanh" else got.min() < 16)
+
+
+def test_activation_refuses_the_general_scale() -> None:
+    # (-8, 8) calibrates to 2^-12 already: a power of two
+    assert quant.activation_s16_left_shift(single_op(_activation_model("tanh", None), "TANH").inputs[0].scale) == 0  # type: ignore[union-attr]
+    model = _activation_model("tanh", 3.0e-4)
+    op = single_op(model, "TANH")
+    assert op.inputs[0] is not None
+    with pytest.raises(quant.QuantError, match="general-scale"):
+        quant.activation_s16_left_shift(op.inputs[0].scale, op.outputs[0].scale)
+    with pytest.raises(quant.QuantError, match="2\\^-15"):
+        quant.activation_s16_left_shift(2.0**-12, 2.0**-14)
+
+
+def test_activation_rejects() -> None:
+    x = np.zeros(5, np.int16)
+    with pytest.raises(ArgError, match="left_shift"):
+        s16.arm_nn_activation_s16(x, 3, "tanh")
+    with pytest.raises(ArgError, match="type"):
+        s16.arm_nn_activation_s16(x, 0, "relu")
+    with pytest.raises(ArgError, match="dtype int16"):
+        s16.arm_nn_activation_s16(x.astype(np.int32), 0, "sigmoid")
+    from pycmsisnn.kernels._base import ffi, lib
+
+    buf = ffi.new("int16_t[5]")
+    assert lib.arm_nn_activation_s16(buf, buf, 5, 3, lib.ARM_TANH) == lib.ARM_CMSIS_NN_ARG_ERROR
+    assert lib.arm_nn_activation_s16(buf, buf, 5, 0, 7) == lib.ARM_CMSIS_NN_ARG_ERROR
+
+
 # ------------------------------------------------------------------ relu_q15
 
 

@@ -572,6 +572,14 @@ arm_cmsis_nn_status arm_softmax_s16(const int16_t *input,
 
 void arm_relu_q15(int16_t *data, uint16_t size);
 
+/* int16 sigmoid / tanh by table look-up for a power-of-two input scale:
+ * left_shift 0 for 2^-12, 1 for 2^-11 (at most 2); output scale 2^-15. */
+arm_cmsis_nn_status arm_nn_activation_s16(const int16_t *input,
+                                          int16_t *output,
+                                          const int32_t size,
+                                          const int32_t left_shift,
+                                          const arm_nn_activation_type type);
+
 /* 16x16 batch matmul: lhs [n][h][rows][depth], rhs transposed [n][h][cols][depth]
  * (batch dims of 1 broadcast), 64-bit sums, int64 requantisation; offsets
  * and adj flags unused. */
