@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#include "pycmsisnn_arith.h"
+#include "arm_nnsupportfunctions.h" /* brings Internal/pycmsisnn_arith.h */
 
 /* Largest right shift pcn_requantize_s64 admits as `shift`. */
 #define PCN_S64_SHIFT_MAX 14
