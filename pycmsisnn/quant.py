@@ -457,3 +457,175 @@ def mean_params(input_scale: float, input_zero_point: int, output_scale: float, 
         multiplier=multiplier,
         shift=shift - fold,
     )
+
+
+# ---- int16 (16x8) fully connected, pooling, softmax, elementwise, activations
+# 16x8 activations are symmetric int16 (zero point 0); weights int8; biases int64.
+
+INT16_MIN, INT16_MAX = -32768, 32767
+FC_S16_SHIFT_MAX = 14  # the int64 requantisation shifts right by 15 - shift
+ADD_LEFT_SHIFT_S16 = 15
+SOFTMAX_S16_LUT_SIZE = 513
+
+
+def _check_zero_point_s16(zero_point: int, what: str) -> None:
+    if int(zero_point) != 0:
+        raise QuantError(f"int16 {what} zero point must be 0, got {zero_point}")
+
+
+def activation_range_s16(activation: FusedActivation | int, output_scale: float, output_zero_point: int = 0) -> Activation:
+    """CalculateActivationRangeQuantized for an int16 output (zero point 0)."""
+    _check_zero_point_s16(output_zero_point, "output")
+    return activation_range(activation, output_scale, 0, INT16_MIN, INT16_MAX)
+
+
+def fc_multiplier_s16(input_scale: float, filter_scale: float, output_scale: float) -> PerTensorQuant:
+    """FULLY_CONNECTED 16x8 (per-tensor weights): QuantizeMultiplier of
+    ``s_in * s_w / s_out``, as for int8; the kernel reduces it to Q15 and
+    needs ``shift <= 14``."""
+    q = fc_multiplier(input_scale, filter_scale, output_scale)
+    if q.shift > FC_S16_SHIFT_MAX:
+        raise QuantError(f"16x8 fully connected scale {input_scale}*{filter_scale}/{output_scale} needs a left shift of {q.shift} (max {FC_S16_SHIFT_MAX})")
+    return q
+
+
+def add_params_s16(
+    input_1_scale: float,
+    input_2_scale: float,
+    output_scale: float,
+    activation: Activation = Activation(INT16_MIN, INT16_MAX),
+) -> AddParams:
+    """ADD int16 (TFLite Micro's general int16 path): as ``add_params`` with
+    ``left_shift`` 15 and every offset 0."""
+    s1, s2, so = _f32(input_1_scale), _f32(input_2_scale), _f32(output_scale)
+    if min(s1, s2, so) <= 0.0:
+        raise QuantError(f"scales must be positive ({s1}, {s2}, {so})")
+    twice_max = 2.0 * max(s1, s2)
+    m1, sh1 = quantize_multiplier_smaller_than_one(s1 / twice_max)
+    m2, sh2 = quantize_multiplier_smaller_than_one(s2 / twice_max)
+    mo, sho = quantize_multiplier_smaller_than_one(twice_max / (float(1 << ADD_LEFT_SHIFT_S16) * so))
+    return AddParams(
+        input_1_offset=0,
+        input_1_mult=m1,
+        input_1_shift=sh1,
+        input_2_offset=0,
+        input_2_mult=m2,
+        input_2_shift=sh2,
+        left_shift=ADD_LEFT_SHIFT_S16,
+        out_offset=0,
+        out_mult=mo,
+        out_shift=sho,
+        out_activation_min=activation.min,
+        out_activation_max=activation.max,
+    )
+
+
+def mul_params_s16(
+    input_1_scale: float,
+    input_2_scale: float,
+    output_scale: float,
+    activation: Activation = Activation(INT16_MIN, INT16_MAX),
+) -> MulParams:
+    """MUL int16: QuantizeMultiplier of ``s1 * s2 / s_out``, every offset 0."""
+    so = _f32(output_scale)
+    if so <= 0.0:
+        raise QuantError(f"output scale must be positive, got {so}")
+    m, s = quantize_multiplier(_f32(input_1_scale) * _f32(input_2_scale) / so)
+    return MulParams(
+        input_1_offset=0,
+        input_2_offset=0,
+        out_offset=0,
+        out_mult=m,
+        out_shift=s,
+        out_activation_min=activation.min,
+        out_activation_max=activation.max,
+    )
+
+
+def softmax_s16_params(input_scale: float, beta: float = 1.0) -> PerTensorQuant:
+    """SOFTMAX int16: (mult, shift) = QuantizeMultiplier(s_in * beta / (10 / 65535)),
+    which maps an input difference of [-65535, 0] steps to [-10, 0]
+    (TFLite Micro's CalculateSoftmaxParams; the model's float32 scale and beta,
+    double arithmetic)."""
+    real = _f32(input_scale) * _f32(beta) / (10.0 / 65535.0)
+    if real <= 0.0:
+        raise QuantError(f"softmax input scale {input_scale} and beta {beta} must be positive")
+    m, s = quantize_multiplier(real)
+    return PerTensorQuant(m, s)
+
+
+def _round_f32(x: np.float32) -> np.float32:
+    """TfLiteRound on a float: to nearest, ties away from zero."""
+    return np.float32(round_half_away(float(x)))
+
+
+def _gen_lut_s16(func, input_min: float, input_max: float) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """TFLite's gen_lut<float, int16_t, int16_t> for output range [-1, 1]:
+    512 steps over [input_min, input_max], each sample biased by half the
+    interpolation error at the step's midpoint, plus func(input_max) last;
+    all in float32."""
+    f32 = np.float32
+    steps = 512
+    lo, hi = f32(input_min), f32(input_max)
+    step = f32((hi - lo) / f32(steps))
+    half_step = f32(step / f32(2))
+    scaling = f32(f32(65536) / f32(f32(1) - f32(-1)))
+    table = np.empty(SOFTMAX_S16_LUT_SIZE, dtype=np.int16)
+    for i in range(steps):
+        x = f32(lo + f32(f32(i) * step))
+        val = func(x)
+        val_mid = func(f32(x + half_step))
+        val_next = func(f32(lo + f32(f32(i + 1) * step)))
+        sample = _round_f32(f32(val * scaling))
+        mid_interp = _round_f32(f32(f32(f32(val_next * scaling) + sample) / f32(2)))
+        mid_val = _round_f32(f32(val_mid * scaling))
+        bias = _round_f32(f32(f32(mid_interp - mid_val) / f32(2)))
+        table[i] = int(min(max(float(sample - bias), INT16_MIN), INT16_MAX))
+    last = _round_f32(f32(func(hi) * scaling))
+    table[steps] = int(min(max(float(last), INT16_MIN), INT16_MAX))
+    return table
+
+
+def _exp_f32(x: np.float32) -> np.float32:
+    # std::exp(float): the correctly rounded float32 result
+    return np.float32(math.exp(float(x)))
+
+
+def _one_over_one_plus_x_f32(x: np.float32) -> np.float32:
+    return np.float32(np.float32(1) / np.float32(np.float32(1) + x))
+
+
+def softmax_s16_luts() -> tuple[np.ndarray, np.ndarray]:
+    """The two 513-entry int16 tables of ``arm_softmax_s16`` (``exp_lut``,
+    ``one_by_one_lut``), as TFLite Micro's softmax prepare generates them:
+    exp on [-10, 0] and 1/(1+x) on [0, 1], Q0.15. Read-only arrays."""
+    exp_lut = _gen_lut_s16(_exp_f32, -10.0, 0.0)
+    one_lut = _gen_lut_s16(_one_over_one_plus_x_f32, 0.0, 1.0)
+    exp_lut.setflags(write=False)
+    one_lut.setflags(write=False)
+    return exp_lut, one_lut
+
+
+ACTIVATION_S16_INPUT_INTEGER_BITS = 3
+
+
+def activation_s16_left_shift(input_scale: float, output_scale: float = 2.0**-15) -> int:
+    """LOGISTIC / TANH int16 through ``arm_nn_activation_s16``: TFLite Micro's
+    ``input_left_shift`` = 12 + log2(s_in) for a power-of-two input scale
+    (CheckedLog2: within 1e-3 of an integer), which its table path takes only
+    for 0 or 1. Other input scales need TFLite's general multiplier, which the
+    CMSIS-NN function does not take: QuantError. The output scale must be 2^-15."""
+    s_in, s_out = _f32(input_scale), _f32(output_scale)
+    if s_in <= 0.0 or s_out <= 0.0:
+        raise QuantError(f"scales must be positive (input {s_in}, output {s_out})")
+    out_log2 = math.log2(s_out)
+    if abs(out_log2 - round(out_log2)) >= 1e-3 or round(out_log2) != -15:
+        raise QuantError(f"int16 sigmoid/tanh output scale must be 2^-15, got {s_out}")
+    log2 = math.log2(s_in)
+    rounded = round_half_away(log2)
+    shift = (15 - ACTIVATION_S16_INPUT_INTEGER_BITS) + rounded
+    if abs(log2 - rounded) >= 1e-3 or shift not in (0, 1):
+        raise QuantError(
+            f"int16 sigmoid/tanh input scale {s_in} is not 2^-12 or 2^-11: TFLite's general-scale path has no CMSIS-NN kernel"
+        )
+    return shift

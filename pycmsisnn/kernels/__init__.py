@@ -6,8 +6,8 @@ allocates scratch with the kernel's own buffer-size function, and turns a
 non-success status into an exception. Family modules:
 ``convolution``, ``convolution_s16`` (int16 16x8 conv and depthwise), ``depthwise``,
 ``transpose_conv``, ``fully_connected``, ``pooling``, ``softmax``, ``elementwise``,
-``activation``, ``data_movement``, ``s4`` (int4 weights packed two per byte, with
-``pack_int4``).
+``activation``, ``data_movement``, ``s16`` (the int16 16x8 kernels other than
+convolution), ``s4`` (int4 weights packed two per byte, with ``pack_int4``).
 ``lookup(name)`` finds a wrapper by its C function name; ``library_name()``
 says which kernel library the extension was built with.
 """
@@ -30,6 +30,7 @@ FAMILIES = (
     "tensor_ops",
     "activations_extra",
     "legacy_q7",
+    "s16",
     "s4",
 )
 

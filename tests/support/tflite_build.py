@@ -8,6 +8,8 @@ per input), and returns the bytes. Models are cached in memory and on disk under
 ``PYCMSISNN_MODEL_CACHE`` (default: ``.pytest_cache/pycmsisnn-models``),
 keyed by ``key`` and the TensorFlow version, so each is converted once per run.
 The key must describe everything ``make`` does (the seed included).
+``int16x8=True`` converts to TFLite's 16x8 scheme instead (int16 activations,
+int8 weights, int64 biases; int16 I/O when ``int8_io``), under its own key.
 Keras inputs are named ``input_<i>``; ``tests.support.tflm.run_tflm`` takes
 inputs in that order whatever order the converter gave the model's inputs.
 """
