@@ -67,6 +67,7 @@ def test_ethos_u_model_is_refused_for_its_custom_operator(tmp_path: Path, capsys
         "CUSTOM:ethos-u x1: operator 0: custom operator 'ethos-u' has no kernel in pycmsisnn (an Ethos-U NPU command "
         "stream: the model was compiled by Vela; give pycmsisnn the model from before Vela)"
     ]
+    capsys.readouterr()  # what building the model printed (TensorFlow's converter, on a cold cache)
     assert main(["verify", _write(tmp_path, data), "--json"]) == 2
     captured = capsys.readouterr()
     assert json.loads(captured.out) == {"status": "unsupported", "reasons": err.value.reasons}
@@ -107,6 +108,7 @@ def test_every_json_command_prints_an_object_on_refusal(tmp_path: Path, capsys: 
 
 def test_inspect_describes_an_unsupported_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _write(tmp_path, _custom_model("ethos-u", "UINT8"))
+    capsys.readouterr()  # what building the model printed
     assert main(["inspect", path]) == 0
     out = capsys.readouterr().out
     assert "    0  CUSTOM:ethos-u         unsupported: custom operator 'ethos-u' has no kernel in pycmsisnn" in out
@@ -121,6 +123,7 @@ def test_inspect_describes_an_unsupported_model(tmp_path: Path, capsys: pytest.C
 
 def test_inspect_table_of_a_runnable_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _write(tmp_path, mlperf_tiny.built("kws01"))
+    capsys.readouterr()  # what building the model printed
     assert main(["inspect", path, "--target", "cortex-m55", "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert info["status"] == "ok" and info["arena_bytes"] == 20464 and len(info["layers"]) == 13
@@ -137,6 +140,7 @@ def test_inspect_table_of_a_runnable_model(tmp_path: Path, capsys: pytest.Captur
 
 def test_inspect_warns_when_the_plan_exceeds_the_board(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _write(tmp_path, mlperf_tiny.built("kws01"))
+    capsys.readouterr()  # what building the model printed
     assert main(["inspect", path, "--target", "cortex-m0"]) == 0
     out = capsys.readouterr().out
     assert "warning: RAM: 17,024 B exceed cortex-m0's 16,384 B (SRAM)" in out
