@@ -10,7 +10,7 @@ from ..params import Activation, BmmParams, FcParams
 from .common import activation_of, dtype_reason, first_reason, fused_activation_reason, optional, output, tensor
 from .plan import KernelCall, TensorArg
 from .registry import rule
-from ..operator_options import BatchMatMulOptions, options_as
+from ..operator_options import BatchMatMulOptions, FullyConnectedOptions, options_as
 
 
 def _fc_check(graph: Graph, op: Operator) -> str | None:
@@ -30,6 +30,12 @@ def _fc_check(graph: Graph, op: Operator) -> str | None:
         return reason
     if x.size % w.shape[1] != 0:
         return f"input size {x.size} is not a multiple of the weights' depth {w.shape[1]}"
+    batches, units = x.size // w.shape[1], w.shape[0]
+    keep = options_as(op.options, FullyConnectedOptions).keep_num_dims
+    expected = (*x.shape[:-1], units) if keep else (batches, units)
+    if tuple(y.shape) != tuple(expected):
+        # TFLite Micro computes with the output's own dimensions: any other shape is a corrupt model
+        return f"output shape {list(y.shape)} is not {list(expected)} (batches x units{', input dims kept' if keep else ''})"
     if w.quant is not None and w.quant.per_channel and any(z != 0 for z in w.quant.zero_points):
         return "per-channel weights with non-zero zero points"
     return None
