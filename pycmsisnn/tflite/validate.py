@@ -103,7 +103,7 @@ def _check_quantization(where: str, t: Any, ttype: int, shape: list[int]) -> Non
     if bad is not None:
         raise ValidationError(f"{where}.quantization.scale", f"{bad:g} lies outside [{MIN_SCALE:g}, {MAX_SCALE:g}]")
     zps = _ints(q.ZeroPointAsNumpy()) if q.ZeroPointLength() else []
-    if zps and len(zps) != len(scales):
+    if len(zps) != len(scales):  # TFLite Micro reads one zero point per scale
         raise ValidationError(f"{where}.quantization.zero_point", f"{len(zps)} zero points for {len(scales)} scales")
     low, high = _ZERO_POINT_RANGES.get(ttype, (-(1 << 31), (1 << 31) - 1))
     out = next((z for z in zps if not low <= z <= high), None)
