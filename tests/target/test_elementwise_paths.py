@@ -38,22 +38,24 @@ PER_MODEL = 4  # the target harness takes at most 8 inputs
 # (input 1 scale, input 2 scale, output scale)
 ADD_SCALES = (
     (0.02, 0.03, 0.05),  # the usual: every shift negative
+    (2.0**-6, 2.0**-6, 2.0**-5),  # exact: the output rounds ties (half the values)
+    (0.02, 0.03, 0.06 / (2.0**20 * 0.75)),  # output shift 0 (TFLite's ADD allows no left shift)
     (0.02, 0.02, 0.04),  # equal input scales: input shifts 0
     (0.05, 0.05 / 3000.0, 0.05),  # input 2 shifted far right
-    (0.02, 0.03, 0.06 / (2.0**20 * 0.75)),  # output shift 0 (TFLite's ADD allows no left shift)
     (0.02, 0.03, 40.0),  # output shift -29
     (0.0005, 0.03, 0.01),
 )
 MUL_SCALES = (
-    (0.02, 0.03, 0.01),  # shift -4
+    (0.02, 0.03, 0.02 * 0.03 * 100.0),  # shift -6, outputs mostly in range
     (0.02, 0.03, 0.02 * 0.03 / 5.0),  # shift +3
     (0.02, 0.03, 0.02 * 0.03 / 0.75),  # shift 0
     (0.05, 0.04, 10.0),  # shift -14
     (0.1, 0.1, 0.0004),
+    (2.0**-4, 2.0**-4, 2.0**-2),  # exact multiplier 2^-6: both roundings meet ties (on the long vector)
 )
 # (input 1, input 2, output) zero points
-ZERO_POINTS = ((-128, 127, 0), (127, -128, -128), (0, 5, 127), (-3, 9, -20), (60, -60, 3))
-ACTS = (None, "relu", None, "relu6")
+ZERO_POINTS = ((-128, 127, 0), (60, -60, 3), (5, -7, 2), (127, -128, -128), (0, 5, 127), (-3, 9, 0))
+ACTS = (None, None, "relu", "relu6", None)
 
 
 @dataclass(frozen=True)
