@@ -20,6 +20,8 @@ def _check(graph: Graph, op: Operator) -> str | None:
     reason = first_reason(dtype_reason(x, "input", [np.int8]), dtype_reason(y, "output", [np.int8, np.int16]))
     if reason:
         return reason
+    if tuple(x.shape) != tuple(y.shape) or not x.shape:
+        return f"output shape {list(y.shape)} is not the input's {list(x.shape)}"
     assert x.quant and y.quant
     scale, zp, tolerance = _OUTPUT_QUANT[np.dtype(y.dtype)]
     if abs(y.quant.scale - scale) > tolerance or y.quant.zero_point != zp:
