@@ -19,6 +19,7 @@ import numpy as np
 from ..cores import CORES, DEFAULT_CORE, Core, get_core
 from ..ir import Graph
 from ..lower import Plan, lower
+from ..lower.common import as4d
 from ..memory import ArenaPlan, plan_arena
 from ..tflite import read_model
 from .cwriter import CodegenRefusal, c_identifier
@@ -131,10 +132,6 @@ def convert(
     return finish_report(report, out, cpu, measure_size)
 
 
-def _nhwc(shape: tuple[int, ...]) -> tuple[int, ...]:
-    return (1,) * (4 - len(shape)) + tuple(shape)
-
-
 def arm_library_problems(plan: Plan) -> list[str]:
     """Layers that Arm's CMSIS-NN computes wrongly (measured against TFLite
     Micro on its commit 99f736a6): arm_minimum_s8 / arm_maximum_s8 with an
@@ -145,12 +142,12 @@ def arm_library_problems(plan: Plan) -> list[str]:
     for call in plan.calls:
         if call.kernel not in ("arm_minimum_s8", "arm_maximum_s8"):
             continue
-        out_w = _nhwc(g.tensor(call.outputs[0]).shape)[2]
+        out_w = as4d(g.tensor(call.outputs[0]).shape)[2]
         for role in ("input_1", "input_2"):
             value = call.args[role]
             shape = tuple(value.shape) if isinstance(value, np.ndarray) else tuple(
                 value.shape if value.shape is not None else g.tensor(value.index).shape)
-            _, h, w, c = _nhwc(shape)
+            _, h, w, c = as4d(shape)
             if h > 1 and w == 1 and c == 1 and out_w > 1:
                 problems.append(f"operator {call.op.index} ({call.op.opcode}): {role} of shape {list(shape)} "
                                 f"broadcast over width {out_w}")

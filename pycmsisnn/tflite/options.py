@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import tflite
 
-_OPTION_CLASSES: dict[int, type] = {
+OPTION_CLASSES: dict[int, type] = {  # options table type -> its generated reader class
     value: getattr(tflite, name)
     for name, value in vars(tflite.BuiltinOptions).items()
     if not name.startswith("_") and name != "NONE" and hasattr(tflite, name)
@@ -48,9 +48,9 @@ def read_options(op: Any) -> dict[str, Any]:
     it has none), with ``"_type"``: the options table's type name."""
     kind = op.BuiltinOptionsType()
     table = op.BuiltinOptions()
-    if kind == 0 or table is None or kind not in _OPTION_CLASSES:
+    if kind == 0 or table is None or kind not in OPTION_CLASSES:
         return {"_type": _OPTION_NAMES.get(kind, f"type {kind}")} if kind else {}
-    cls = _OPTION_CLASSES[kind]
+    cls = OPTION_CLASSES[kind]
     obj = cls()
     obj.Init(table.Bytes, table.Pos)
     if kind not in _ACCESSORS:

@@ -26,6 +26,7 @@ from functools import lru_cache
 import tflite
 
 from .errors import ModelError
+from .options import OPTION_CLASSES
 
 # Scalar sizes by the flatbuffers "Flags" name the generated code uses.
 _FLAG_SIZES = {"Bool": 1, "Uint8": 1, "Int8": 1, "Uint16": 2, "Int16": 2, "Uint32": 4, "Int32": 4,
@@ -161,11 +162,6 @@ def _layout(cls: type) -> tuple[tuple[str, int, str, int], ...]:
     return tuple(fields[s] for s in sorted(fields))
 
 
-_OPTION_CLASSES: dict[int, type] = {
-    value: getattr(tflite, name)
-    for name, value in vars(tflite.BuiltinOptions).items()
-    if not name.startswith("_") and name != "NONE" and hasattr(tflite, name)
-}
 
 
 def _check_generic(b: _Bytes, t: _Table, cls: type, depth: int) -> None:
@@ -211,8 +207,8 @@ def _check_operator(b: _Bytes, t: _Table) -> None:
     options = b.sub(t, 12, "builtin_options")
     if options is not None and kind_at is not None:
         kind = b.data[kind_at]
-        if kind in _OPTION_CLASSES:
-            _check_generic(b, options, _OPTION_CLASSES[kind], 1)
+        if kind in OPTION_CLASSES:
+            _check_generic(b, options, OPTION_CLASSES[kind], 1)
     b.vector(t, 14, 1, "custom_options")
     b.vector(t, 18, 1, "mutating_variable_inputs")
     b.vector(t, 20, 4, "intermediates")
