@@ -13,6 +13,12 @@ A call may take more than one scratch buffer: the transpose convolution has
 role (the C argument) and size; a kernel that takes a ``cmsis_nn_context``
 but needs no memory gets a need of 0 bytes, so that code generation still
 passes a valid (non-NULL) context.
+
+The sizes are those of the library the code is built against. Arm's
+functions promise a buffer to every build of a kernel; some of ours never
+touch theirs (``KERNELS_WITHOUT_SCRATCH``), so code built against our
+library gives them none and the arena shrinks (KWS on Cortex-M55: Arm's MVE
+depthwise buffer is 20% of the arena).
 """
 from __future__ import annotations
 
@@ -124,10 +130,24 @@ SIZERS: dict[str, Callable[[Graph, KernelCall, Feature, str], tuple[ScratchNeed,
 }
 
 
+# The kernels of our library that take a ``cmsis_nn_context`` on every build
+# but never read it (each says so in its source: ``(void)ctx``).
+KERNELS_WITHOUT_SCRATCH = frozenset({
+    "arm_convolve_1x1_s8", "arm_convolve_1x1_s8_fast", "arm_depthwise_conv_s8", "arm_depthwise_conv_3x3_s8",
+    "arm_depthwise_conv_s8_opt", "arm_fully_connected_s8", "arm_fully_connected_per_channel_s8", "arm_avgpool_s8",
+    "arm_batch_matmul_s8",
+})
+
+
 def call_scratch(graph: Graph, call: KernelCall, core: str = HOST, library: str = "pycmsisnn") -> tuple[ScratchNeed, ...]:
     """The scratch buffers ``call`` takes on ``core`` (none for kernels without
     a ``cmsis_nn_context``), built against ``library``."""
     if library not in LIBRARIES:
         raise ValueError(f"unknown kernel library '{library}'; known: {', '.join(LIBRARIES)}")
     sizer = SIZERS.get(call.kernel)
-    return () if sizer is None else sizer(graph, call, feature_of(core), library)
+    if sizer is None:
+        return ()
+    needs = sizer(graph, call, feature_of(core), library)
+    if library == "pycmsisnn" and call.reached in KERNELS_WITHOUT_SCRATCH:
+        return tuple(ScratchNeed(n.role, 0) for n in needs)
+    return needs
