@@ -11,6 +11,7 @@ emitter refuses with the reason. Only the CMSIS-NN API (and our
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -64,16 +65,39 @@ def _rank4(layer: Layer, value: Any, role: str) -> tuple[int, ...]:
 # ------------------------------------------------------------- convolutions
 
 
-def conv(layer: Layer, call: KernelCall) -> None:
+@dataclass(frozen=True)
+class ConvArguments:
+    """The C expressions of an ``arm_convolve_wrapper_s8`` call but its input and output dims."""
+
+    ctx: str
+    params: str
+    quant: str
+    filter_dims: str
+    filter: str
+    bias_dims: str
+    bias: str
+
+
+def conv_arguments(layer: Layer, call: KernelCall) -> ConvArguments:
+    """Declare the convolution's context, parameter structs, filter and bias."""
     a = call.args
     w = np.asarray(a["filter"])
-    x_shape, out_c = _rank4(layer, a["input"], "input"), int(w.shape[0])
+    out_c = int(w.shape[0])
+    return ConvArguments(
+        ctx=declare_context(layer, "ctx"), params=declare(layer, "conv_params", a["conv_params"], ConvParams),
+        quant=_per_channel(layer, a["quant_params"], out_c),
+        filter_dims=declare_dims(layer, "filter_dims", w.shape), filter=layer.input(w, "filter"),
+        bias_dims=declare_dims(layer, "bias_dims", (1, 1, 1, out_c)), bias=_bias(layer, a["bias"], out_c),
+    )
+
+
+def conv(layer: Layer, call: KernelCall) -> None:
+    a = call.args
+    x_shape = _rank4(layer, a["input"], "input")
+    c = conv_arguments(layer, call)
     layer.returns("arm_convolve_wrapper_s8", [
-        declare_context(layer, "ctx"), declare(layer, "conv_params", a["conv_params"], ConvParams), _per_channel(layer, a["quant_params"], out_c),
-        declare_dims(layer, "input_dims", x_shape), layer.input(a["input"], "input"),
-        declare_dims(layer, "filter_dims", w.shape), layer.input(w, "filter"),
-        declare_dims(layer, "bias_dims", (1, 1, 1, out_c)), _bias(layer, a["bias"], out_c),
-        declare_dims(layer, "output_dims", a["output_shape"]), layer.output(),
+        c.ctx, c.params, c.quant, declare_dims(layer, "input_dims", x_shape), layer.input(a["input"], "input"),
+        c.filter_dims, c.filter, c.bias_dims, c.bias, declare_dims(layer, "output_dims", a["output_shape"]), layer.output(),
     ])
 
 
