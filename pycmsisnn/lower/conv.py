@@ -173,7 +173,7 @@ def _s4_reason(op: Operator, x: Tensor, w: Tensor) -> str | None:
     if op.opcode not in ("CONV_2D", "DEPTHWISE_CONV_2D"):
         return f"filter '{w.name}' is int4: CMSIS-NN has no int4 {op.opcode} kernel, needs int8"
     if x.dtype != np.int8:
-        return f"filter '{w.name}' is int4 with a {x.type_label} input '{x.name}': int4 weights take int8 activations only"
+        return f"filter '{w.name}' is int4, input '{x.name}' is {x.type_label}: int4 weights take int8 activations only"
     if w.quant is None:
         return f"filter '{w.name}' has no quantisation parameters"
     if op.opcode == "CONV_2D" and len(x.shape) == 4 and len(w.shape) == 4 and w.shape[3] != x.shape[3]:

@@ -6,7 +6,7 @@ import numpy as np
 from .. import quant
 from ..ir import Graph, Operator, Tensor
 from ..kernels import fully_connected
-from ..params import Activation, BmmParams, FcParams, PerTensorQuant
+from ..params import Activation, BmmParams, FcParams, PerChannelQuant, PerTensorQuant
 from .common import activation_of, dtype_reason, first_reason, fused_activation_reason, optional, output, tensor
 from .plan import KernelCall, TensorArg
 from .registry import rule
@@ -117,7 +117,7 @@ def lower_batch_matmul(graph: Graph, op: Operator) -> KernelCall:
 def _fc_s4_reason(x: Tensor, w: Tensor) -> str | None:
     """Why a FULLY_CONNECTED cannot take its int4 weights ``w``, or None."""
     if x.dtype != np.int8:
-        return f"weights '{w.name}' are int4 with a {x.type_label} input '{x.name}': int4 weights take int8 activations only"
+        return f"weights '{w.name}' are int4, input '{x.name}' is {x.type_label}: int4 weights take int8 activations only"
     if w.quant is None:
         return f"weights '{w.name}' have no quantisation parameters"
     if w.quant.per_channel:
@@ -125,8 +125,9 @@ def _fc_s4_reason(x: Tensor, w: Tensor) -> str | None:
     return None
 
 
-def _fc_s4_call(op: Operator, params: FcParams, qp: PerTensorQuant, x: Tensor, w: Tensor, y: Tensor,
+def _fc_s4_call(op: Operator, params: FcParams, qp: PerTensorQuant | PerChannelQuant, x: Tensor, w: Tensor, y: Tensor,
                 bias: np.ndarray | None) -> KernelCall:
+    assert isinstance(qp, PerTensorQuant)  # per-channel int4 weights are refused by the check
     out_ch, depth = w.shape
     batches = x.size // depth
     return KernelCall(
