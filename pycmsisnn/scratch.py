@@ -113,6 +113,24 @@ def _avgpool(graph: Graph, call: KernelCall, feature: Feature, library: str) -> 
     return (ScratchNeed("ctx", fn(int(out[2]), int(out[3]))),)
 
 
+def _conv_s4(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
+    from .kernels import s4 as k
+
+    fn = _pick(feature, k.arm_convolve_wrapper_s4_get_buffer_size, k.arm_convolve_wrapper_s4_get_buffer_size_dsp,
+               k.arm_convolve_wrapper_s4_get_buffer_size_mve)
+    a = call.args
+    return (ScratchNeed("ctx", fn(a["conv_params"], _shape(graph, a["input"]), a["filter_shape"], a["output_shape"])),)
+
+
+def _depthwise_s4(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
+    from .kernels import s4 as k
+
+    fn = _pick(feature, k.arm_depthwise_conv_wrapper_s4_get_buffer_size, k.arm_depthwise_conv_wrapper_s4_get_buffer_size_dsp,
+               k.arm_depthwise_conv_wrapper_s4_get_buffer_size_mve)
+    a = call.args
+    return (ScratchNeed("ctx", fn(a["dw_conv_params"], _shape(graph, a["input"]), a["filter_shape"], a["output_shape"])),)
+
+
 def _empty_context(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
     return (ScratchNeed("ctx", 0),)
 
@@ -127,6 +145,9 @@ SIZERS: dict[str, Callable[[Graph, KernelCall, Feature, str], tuple[ScratchNeed,
     "arm_max_pool_s8": _empty_context,
     "arm_minimum_s8": _empty_context,
     "arm_maximum_s8": _empty_context,
+    "arm_convolve_wrapper_s4": _conv_s4,
+    "arm_depthwise_conv_wrapper_s4": _depthwise_s4,
+    "arm_fully_connected_s4": _empty_context,
 }
 
 

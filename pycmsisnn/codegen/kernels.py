@@ -407,6 +407,64 @@ def strided_slice(layer: Layer, call: KernelCall) -> None:
     ])
 
 
+# ------------------------------------------------------------ int4 weights
+
+
+def _packed_filter(layer: Layer, call: KernelCall, rank: int) -> tuple[np.ndarray, tuple[int, ...]]:
+    """(packed int4 bytes, logical filter shape) of an s4 call: ceil(count / 2)
+    int8 bytes, kept packed in flash."""
+    w, shape = np.asarray(call.args["filter"]), tuple(int(d) for d in call.args["filter_shape"])
+    count = int(np.prod(shape, dtype=np.int64))
+    if len(shape) != rank or w.dtype != np.int8 or w.shape != ((count + 1) // 2,):
+        raise layer.refuse(f"filter must be {(count + 1) // 2} packed int8 bytes of a rank-{rank} int4 filter {list(shape)}, "
+                           f"got {w.dtype.name}{list(w.shape)}")
+    return w, shape
+
+
+def conv_s4(layer: Layer, call: KernelCall) -> None:
+    a = call.args
+    w, f_shape = _packed_filter(layer, call, 4)
+    x_shape, out_c = _rank4(layer, a["input"], "input"), f_shape[0]
+    layer.returns("arm_convolve_wrapper_s4", [
+        declare_context(layer, "ctx"), declare(layer, "conv_params", a["conv_params"], ConvParams), _per_channel(layer, a["quant_params"], out_c),
+        declare_dims(layer, "input_dims", x_shape), layer.input(a["input"], "input"),
+        declare_dims(layer, "filter_dims", f_shape), layer.input(w, "filter"),
+        declare_dims(layer, "bias_dims", (1, 1, 1, out_c)), _bias(layer, a["bias"], out_c),
+        declare_dims(layer, "output_dims", a["output_shape"]), layer.output(),
+    ])
+
+
+def depthwise_s4(layer: Layer, call: KernelCall) -> None:
+    a = call.args
+    w, f_shape = _packed_filter(layer, call, 4)
+    x_shape, out_c = _rank4(layer, a["input"], "input"), f_shape[3]
+    bias_shape = (1, 1, 1, out_c) if a["bias"] is not None else (0, 0, 0, 0)
+    layer.returns("arm_depthwise_conv_wrapper_s4", [
+        declare_context(layer, "ctx"), declare(layer, "dw_conv_params", a["dw_conv_params"], DwConvParams),
+        _per_channel(layer, a["quant_params"], out_c),
+        declare_dims(layer, "input_dims", x_shape), layer.input(a["input"], "input"),
+        declare_dims(layer, "filter_dims", f_shape), layer.input(w, "filter"),
+        declare_dims(layer, "bias_dims", bias_shape), _bias(layer, a["bias"], out_c),
+        declare_dims(layer, "output_dims", a["output_shape"]), layer.output(),
+    ])
+
+
+def fully_connected_s4(layer: Layer, call: KernelCall) -> None:
+    a = call.args
+    w, (out_c, depth) = _packed_filter(layer, call, 2)
+    x_shape = layer.shape(a["input"])
+    if len(x_shape) != 2 or x_shape[1] != depth:
+        raise layer.refuse(f"input {list(x_shape)} is not [batches, {depth}]")
+    batches = x_shape[0]
+    layer.returns("arm_fully_connected_s4", [
+        declare_context(layer, "ctx"), declare(layer, "fc_params", a["fc_params"], FcParams), declare(layer, "quant_params", a["quant_params"], PerTensorQuant),
+        declare_dims(layer, "input_dims", (batches, 1, 1, depth)), layer.input(a["input"], "input"),
+        declare_dims(layer, "filter_dims", (depth, 1, 1, out_c)), layer.input(w, "filter"),
+        declare_dims(layer, "bias_dims", (1, 1, 1, out_c)), _bias(layer, a["bias"], out_c),
+        declare_dims(layer, "output_dims", (batches, 1, 1, out_c)), layer.output(),
+    ])
+
+
 EMITTERS: dict[str, tuple[Emitter, str]] = {
     "arm_convolve_wrapper_s8": (conv, NNFUNCTIONS),
     "arm_depthwise_conv_wrapper_s8": (depthwise, NNFUNCTIONS),
@@ -438,6 +496,9 @@ EMITTERS: dict[str, tuple[Emitter, str]] = {
     "pycmsisnn_broadcast_add_s8": (_broadcast("pycmsisnn_broadcast_add_s8", AddParams), TENSOR_OPS),
     "pycmsisnn_broadcast_sub_s8": (_broadcast("pycmsisnn_broadcast_sub_s8", AddParams), TENSOR_OPS),
     "pycmsisnn_broadcast_mul_s8": (_broadcast("pycmsisnn_broadcast_mul_s8", MulParams), TENSOR_OPS),
+    "arm_convolve_wrapper_s4": (conv_s4, NNFUNCTIONS),
+    "arm_depthwise_conv_wrapper_s4": (depthwise_s4, NNFUNCTIONS),
+    "arm_fully_connected_s4": (fully_connected_s4, NNFUNCTIONS),
 }
 
 

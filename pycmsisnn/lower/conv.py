@@ -4,9 +4,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import quant
-from ..ir import Graph, Operator
-from ..kernels import convolution, depthwise, transpose_conv
-from ..params import ConvParams, DwConvParams, Tile, TransposeConvParams
+from ..ir import Graph, Operator, Tensor
+from ..kernels import convolution, depthwise, s4, transpose_conv
+from ..params import ConvParams, DwConvParams, PerChannelQuant, Tile, TransposeConvParams
 from .common import activation_of, dtype_reason, first_reason, fused_activation_reason, optional, output, tensor
 from .plan import KernelCall, TensorArg
 from .registry import rule
@@ -24,7 +24,7 @@ def _conv_check(graph: Graph, op: Operator, filter_slot: int = 1, input_slot: in
     b = optional(graph, op, bias_slot)
     return first_reason(
         dtype_reason(x, "input", [np.int8]),
-        dtype_reason(w, "filter", [np.int8]),
+        _s4_reason(op, x, w) if w.is_int4 else dtype_reason(w, "filter", [np.int8]),
         None if w.is_constant else f"filter '{w.name}' is not constant",
         None if b is None else dtype_reason(b, "bias", [np.int32]),
         None if b is None or b.is_constant else f"bias '{b.name}' is not constant",
@@ -64,6 +64,8 @@ def lower_conv(graph: Graph, op: Operator) -> KernelCall:
     bias = None if b is None else b.data
     if bias is None and x.shape[3] != w.shape[3]:
         bias = np.zeros(w.shape[0], dtype=np.int32)  # Arm's grouped convolution reads its bias (NULL crashes it)
+    if w.is_int4:
+        return _conv_s4_call(op, params, qp, x, w, y, bias)
     return KernelCall(
         op=op,
         kernel="arm_convolve_wrapper_s8",
@@ -107,6 +109,8 @@ def lower_depthwise(graph: Graph, op: Operator) -> KernelCall:
         activation=activation_of(op, y),
     )
     qp = quant.per_channel_multipliers(x.quant.scale, w.quant.scales, y.quant.scale, w.shape[3])
+    if w.is_int4:
+        return _depthwise_s4_call(op, params, qp, x, w, y, None if b is None else b.data)
     return KernelCall(
         op=op,
         kernel="arm_depthwise_conv_wrapper_s8",
@@ -154,4 +158,53 @@ def lower_transpose_conv(graph: Graph, op: Operator) -> KernelCall:
         variant=transpose_conv.arm_transpose_conv_wrapper_s8_variant(params, x.shape, w.shape, y.shape),
         scratch_bytes=transpose_conv.arm_transpose_conv_s8_get_buffer_size(params, x.shape, w.shape, y.shape),
         macs=int(np.prod(x.shape)) * int(np.prod(w.shape[:3])),
+    )
+
+
+# ------------------------------------------------------------ int4 weights
+# TFLite's INT4 filters (int8 activations) go to the s4 wrappers with the
+# weights kept packed; the parameters are the int8 path's. TFLite Micro
+# refuses int4 filters with int16 activations ("hybrid") and int4 transpose
+# convolutions; CMSIS-NN's s4 convolutions are not grouped.
+
+
+def _s4_reason(op: Operator, x: Tensor, w: Tensor) -> str | None:
+    """Why the op cannot take its int4 filter ``w``, or None."""
+    if op.opcode not in ("CONV_2D", "DEPTHWISE_CONV_2D"):
+        return f"filter '{w.name}' is int4: CMSIS-NN has no int4 {op.opcode} kernel, needs int8"
+    if x.dtype != np.int8:
+        return f"filter '{w.name}' is int4, input '{x.name}' is {x.type_label}: int4 weights take int8 activations only"
+    if w.quant is None:
+        return f"filter '{w.name}' has no quantisation parameters"
+    if op.opcode == "CONV_2D" and len(x.shape) == 4 and len(w.shape) == 4 and w.shape[3] != x.shape[3]:
+        return (f"filter '{w.name}' is int4 in a grouped convolution ({w.shape[3]} of {x.shape[3]} input channels "
+                "per group): CMSIS-NN's s4 convolutions are not grouped")
+    return None
+
+
+def _conv_s4_call(op: Operator, params: ConvParams, qp: PerChannelQuant, x: Tensor, w: Tensor, y: Tensor,
+                  bias: np.ndarray | None) -> KernelCall:
+    return KernelCall(
+        op=op,
+        kernel="arm_convolve_wrapper_s4",
+        args={"conv_params": params, "quant_params": qp, "input": TensorArg(x.index), "filter": w.packed_int4,
+              "filter_shape": w.shape, "bias": bias, "output_shape": y.shape},
+        outputs=(y.index,),
+        variant=s4.arm_convolve_wrapper_s4_variant(params, x.shape, w.shape),
+        scratch_bytes=s4.arm_convolve_wrapper_s4_get_buffer_size(params, x.shape, w.shape, y.shape),
+        macs=int(np.prod(y.shape)) * int(np.prod(w.shape[1:])),
+    )
+
+
+def _depthwise_s4_call(op: Operator, params: DwConvParams, qp: PerChannelQuant, x: Tensor, w: Tensor, y: Tensor,
+                       bias: np.ndarray | None) -> KernelCall:
+    return KernelCall(
+        op=op,
+        kernel="arm_depthwise_conv_wrapper_s4",
+        args={"dw_conv_params": params, "quant_params": qp, "input": TensorArg(x.index), "filter": w.packed_int4,
+              "filter_shape": w.shape, "bias": bias, "output_shape": y.shape},
+        outputs=(y.index,),
+        variant=s4.arm_depthwise_conv_wrapper_s4_variant(params, x.shape, w.shape),
+        scratch_bytes=s4.arm_depthwise_conv_wrapper_s4_get_buffer_size(params, x.shape, w.shape, y.shape),
+        macs=int(np.prod(y.shape)) * w.shape[1] * w.shape[2],
     )

@@ -4,9 +4,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import quant
-from ..ir import Graph, Operator
+from ..ir import Graph, Operator, Tensor
 from ..kernels import fully_connected
-from ..params import Activation, BmmParams, FcParams
+from ..params import Activation, BmmParams, FcParams, PerChannelQuant, PerTensorQuant
 from .common import activation_of, dtype_reason, first_reason, fused_activation_reason, optional, output, tensor
 from .plan import KernelCall, TensorArg
 from .registry import rule
@@ -18,7 +18,7 @@ def _fc_check(graph: Graph, op: Operator) -> str | None:
     b = optional(graph, op, 2)
     reason = first_reason(
         dtype_reason(x, "input", [np.int8]),
-        dtype_reason(w, "weights", [np.int8]),
+        _fc_s4_reason(x, w) if w.is_int4 else dtype_reason(w, "weights", [np.int8]),
         None if w.is_constant else f"weights '{w.name}' are not constant",
         None if len(w.shape) == 2 else f"weights '{w.name}' are not 2-D",
         None if b is None else dtype_reason(b, "bias", [np.int32]),
@@ -58,6 +58,8 @@ def lower_fully_connected(graph: Graph, op: Operator) -> KernelCall:
         qp = quant.per_channel_multipliers(x.quant.scale, w.quant.scales, y.quant.scale, out_ch)
     else:
         qp = quant.fc_multiplier(x.quant.scale, w.quant.scale, y.quant.scale)  # type: ignore[assignment]
+    if w.is_int4:
+        return _fc_s4_call(op, params, qp, x, w, y, None if b is None else b.data)
     return KernelCall(
         op=op,
         kernel="arm_fully_connected_wrapper_s8",
@@ -103,4 +105,36 @@ def lower_batch_matmul(graph: Graph, op: Operator) -> KernelCall:
               "lhs": TensorArg(a.index), "rhs": rhs},
         outputs=(y.index,),
         macs=int(np.prod(y.shape)) * depth,
+    )
+
+
+# ------------------------------------------------------------ int4 weights
+# TFLite's INT4 weights (int8 activations, per-tensor: TFLite Micro refuses
+# them per channel and with int16 activations) go to arm_fully_connected_s4
+# with the weights kept packed; the parameters are the int8 path's.
+
+
+def _fc_s4_reason(x: Tensor, w: Tensor) -> str | None:
+    """Why a FULLY_CONNECTED cannot take its int4 weights ``w``, or None."""
+    if x.dtype != np.int8:
+        return f"weights '{w.name}' are int4, input '{x.name}' is {x.type_label}: int4 weights take int8 activations only"
+    if w.quant is None:
+        return f"weights '{w.name}' have no quantisation parameters"
+    if w.quant.per_channel:
+        return f"weights '{w.name}' are int4 quantised per channel: int4 fully connected weights must be per tensor"
+    return None
+
+
+def _fc_s4_call(op: Operator, params: FcParams, qp: PerTensorQuant | PerChannelQuant, x: Tensor, w: Tensor, y: Tensor,
+                bias: np.ndarray | None) -> KernelCall:
+    assert isinstance(qp, PerTensorQuant)  # per-channel int4 weights are refused by the check
+    out_ch, depth = w.shape
+    batches = x.size // depth
+    return KernelCall(
+        op=op,
+        kernel="arm_fully_connected_s4",
+        args={"fc_params": params, "quant_params": qp, "input": TensorArg(x.index, (batches, depth)),
+              "filter": w.packed_int4, "filter_shape": w.shape, "bias": bias},
+        outputs=(y.index,),
+        macs=batches * out_ch * depth,
     )
