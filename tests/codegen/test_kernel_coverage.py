@@ -1,7 +1,9 @@
 """Generated C for the kernels the MLPerf models and the generated networks do
 not reach: broadcasting SUB/ADD (with a constant operand), concatenation
 along H and W, TRANSPOSE, MEAN over channels, two outputs, float32 I/O
-(QUANTIZE/DEQUANTIZE), int8 -> int8 QUANTIZE, int16 softmax and BATCH_MATMUL.
+(QUANTIZE/DEQUANTIZE), int8 -> int8 QUANTIZE, int16 softmax and BATCH_MATMUL,
+a 16x8 network of data movement with float I/O and the same network inside
+an int8 model (int8 <-> int16 QUANTIZE).
 Every emitter in ``pycmsisnn.codegen.kernels.EMITTERS`` is exercised here or
 in ``test_models``."""
 from __future__ import annotations
@@ -25,6 +27,7 @@ from ..support.tflite_build import build_model, random_bias_initializer, tf
 from .host import build_host_model, output_specs
 from ..support import mlperf_tiny
 from .test_models import GENERATED, generated_model
+from ..lower.test_s16_data import float_io_network, mixed_network
 
 
 def _data_movement(inputs: list) -> object:
@@ -55,6 +58,8 @@ MODELS = {
     "requantize": lambda: handmade_model("QUANTIZE", (1, 16, 17), np.int8, np.int8, (0.0173, 61), (0.0291, -77)),
     "softmax_s16": lambda: softmax_model(SoftmaxConfig((3, 7), (-4.0, 4.0), int16_out=True)),
     "batch_matmul": lambda: bmm_model(BmmConfig((2, 3, 4), (2, 5, 4), adj_y=True)),
+    "s16_float_io": float_io_network,
+    "s16_in_int8": mixed_network,
 }
 KERNELS = {
     "data_movement": {"pycmsisnn_broadcast_sub_s8", "pycmsisnn_broadcast_add_s8", "concatenation_s8", "arm_transpose_s8", "pycmsisnn_mean_s8"},
@@ -62,6 +67,9 @@ KERNELS = {
     "requantize": {"pycmsisnn_requantize_s8"},
     "softmax_s16": {"arm_softmax_s8_s16"},
     "batch_matmul": {"arm_batch_matmul_s8"},
+    "s16_float_io": {"pycmsisnn_quantize_f32_s16", "pycmsisnn_pad_s16", "pycmsisnn_strided_slice_s16", "pycmsisnn_mean_s16", "pycmsisnn_requantize_s16",
+                     "concatenation_s16", "pycmsisnn_transpose_s16", "reshape_s16", "pycmsisnn_dequantize_s16"},
+    "s16_in_int8": {"pycmsisnn_requantize_s8_s16", "pycmsisnn_requantize_s16_s8"},
 }
 
 
