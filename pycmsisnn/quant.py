@@ -642,7 +642,6 @@ def activation_s16_left_shift(input_scale: float, output_scale: float = 2.0**-15
 # (the 16x8 converter writes 0); the derivations check the type's range only.
 
 REQUANTIZE_SHIFT_MAX = 31  # pycmsisnn_requantize_* shift the offset input by at most this
-INT32_MAX = 2**31 - 1
 
 
 def _zero_point(zero_point: int, bits: int, what: str) -> int:
@@ -675,7 +674,7 @@ def requantize_params_s16(
     zp_out = _zero_point(output_zero_point, output_bits, "output")
     mult, shift = quantize_multiplier(s_in / s_out)
     largest = max(abs(-(1 << (input_bits - 1)) - zp_in), abs((1 << (input_bits - 1)) - 1 - zp_in))
-    if shift > REQUANTIZE_SHIFT_MAX or largest << max(shift, 0) > INT32_MAX:
+    if shift > REQUANTIZE_SHIFT_MAX or largest << max(shift, 0) >= 1 << 31:
         raise QuantError(f"requantising by {s_in / s_out:g} shifts int{input_bits} inputs left by {shift}, out of 32 bits")
     return RequantizeParams(input_offset=-zp_in, output_offset=zp_out, multiplier=mult, shift=shift)
 

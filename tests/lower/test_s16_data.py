@@ -330,6 +330,21 @@ def test_16x8_network_matches_tflm() -> None:
     assert NETWORK_KERNELS <= set(kernels(m)), kernels(m)
 
 
+def test_a_loaded_16x8_model_stays_exact_run_after_run() -> None:
+    """One loaded model, several runs: after the first, calls are replayed
+    from their bound C call (int16 RESHAPE's byte copy among them)."""
+    data = network_model(**S16)
+    m = load(data)
+    rng = np.random.default_rng(54)
+    for _ in range(4):
+        x = random_int16(rng, NETWORK_SHAPE)
+        got = m.run(x)
+        for g, e in zip(got, run_tflm(data, [x])):
+            np.testing.assert_array_equal(g, e)
+    table = m._tables[0]
+    assert table[kernels(m).index("reshape_s16")] is not None
+
+
 def test_16x8_network_with_float_io_matches_tflm() -> None:
     m = check(float_io_network(), [NETWORK_SHAPE], seed=51, ranges=[NETWORK_RANGE], samples=3)
     assert NETWORK_KERNELS | {"pycmsisnn_quantize_f32_s16", "pycmsisnn_dequantize_s16"} <= set(kernels(m)), kernels(m)
