@@ -10,7 +10,7 @@ that call's host scratch: what an arena needs without in-place reuse.
 for the target core, see ``pycmsisnn.scratch``) in one arena:
 
 * in place where an op allows it: the output of RESHAPE / SQUEEZE /
-  EXPAND_DIMS (``arm_reshape_s8``) always shares its input's buffer, so no
+  EXPAND_DIMS (``arm_reshape_s8``, ``reshape_s16``) always shares its input's buffer, so no
   copy is emitted; the elementwise kernels in ``IN_PLACE_KERNELS``, which read
   each element before writing the same element, write over an input of the
   same size whose buffer dies at that call;
@@ -42,7 +42,7 @@ from .fusion import ResidualFusion, fused_add_of, fused_conv_of, fusion_enabled,
 from .scratch import ScratchNeed, call_scratch
 
 # Kernels whose output is a view of the input: they share one buffer, no copy.
-ALIAS_KERNELS = frozenset({"arm_reshape_s8"})
+ALIAS_KERNELS = frozenset({"arm_reshape_s8", "reshape_s16"})
 # Kernels that read element i of every input before writing element i of the
 # output (one pass, same element size): the output may overwrite a dying input.
 # Arm's arm_elementwise_add_s8 / _mul_s8 (scalar, DSP and MVE paths) and our
@@ -56,6 +56,7 @@ IN_PLACE_KERNELS: Mapping[str, tuple[str, ...]] = {
     "pycmsisnn_tanh_s8": ("input",),
     "pycmsisnn_hard_swish_s8": ("input",),
     "pycmsisnn_requantize_s8": ("input",),
+    "pycmsisnn_requantize_s16": ("input",),
 }
 STRATEGIES = ("greedy", "linear")
 NO_PLANNER_ENV = "PYCMSISNN_NO_MEMORY_PLANNER"

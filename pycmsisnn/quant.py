@@ -441,6 +441,18 @@ def requantize_params(input_scale: float, input_zero_point: int, output_scale: f
 def mean_params(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int, count: int) -> MeanParams:
     """MEAN int8 over ``count`` elements per output: TFLM's multiplier of
     ``s_in / s_out`` with ``1 / count`` folded in, and the offsets."""
+    multiplier, shift = _mean_multiplier(input_scale, output_scale, count)
+    return MeanParams(
+        input_offset=input_offset(input_zero_point),
+        output_offset=output_offset(output_zero_point),
+        multiplier=multiplier,
+        shift=shift,
+    )
+
+
+def _mean_multiplier(input_scale: float, output_scale: float, count: int) -> tuple[int, int]:
+    """QuantizeMultiplier(s_in / s_out) with ``1 / count`` folded in, as TFLM's
+    QuantizedMeanOrSum does (the same for int8 and int16)."""
     count = int(count)
     if count < 1:
         raise QuantError(f"a mean over {count} elements")
@@ -450,13 +462,7 @@ def mean_params(input_scale: float, input_zero_point: int, output_scale: float, 
     multiplier, shift = quantize_multiplier(s_in / s_out)
     # quantize_multiplier never returns a shift below -31, so fold >= 0.
     fold = min(count.bit_length() - 1, _MEAN_FOLD_SHIFT_MAX, 31 + shift)
-    multiplier = (multiplier << fold) // count
-    return MeanParams(
-        input_offset=input_offset(input_zero_point),
-        output_offset=output_offset(output_zero_point),
-        multiplier=multiplier,
-        shift=shift - fold,
-    )
+    return (multiplier << fold) // count, shift - fold
 
 
 # ---- int16 (16x8) fully connected, pooling, softmax, elementwise, activations
@@ -629,3 +635,57 @@ def activation_s16_left_shift(input_scale: float, output_scale: float = 2.0**-15
             f"int16 sigmoid/tanh input scale {s_in} is not 2^-12 or 2^-11: TFLite's general-scale path has no CMSIS-NN kernel"
         )
     return shift
+
+
+# ---- int16 conversions and data movement (QUANTIZE, DEQUANTIZE, MEAN)
+# TFLite Micro takes any zero point of the tensor's type for these operators
+# (the 16x8 converter writes 0); the derivations check the type's range only.
+
+REQUANTIZE_SHIFT_MAX = 31  # pycmsisnn_requantize_* shift the offset input by at most this
+
+
+def _zero_point(zero_point: int, bits: int, what: str) -> int:
+    zp, lo, hi = int(zero_point), -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    if not lo <= zp <= hi:
+        raise QuantError(f"int{bits} {what} zero point {zp} is outside [{lo}, {hi}]")
+    return zp
+
+
+def affine_params_s16(scale: float, zero_point: int) -> AffineParams:
+    """``affine_params`` of an int16 tensor (QUANTIZE from float32, DEQUANTIZE to float32)."""
+    s = float(np.float32(scale))
+    if not (s > 0 and np.isfinite(s)):
+        raise QuantError(f"scale {scale} must be a positive finite float32")
+    return AffineParams(scale=s, zero_point=_zero_point(zero_point, 16, "tensor"))
+
+
+def requantize_params_s16(
+    input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int, input_bits: int = 16, output_bits: int = 16
+) -> RequantizeParams:
+    """QUANTIZE int16 -> int16, int8 -> int16 (``input_bits`` 8) or int16 ->
+    int8 (``output_bits`` 8): TFLite Micro's one multiplier of s_in / s_out
+    (double), the zero points of each type. A left shift that would push an
+    offset input out of 32 bits (s_in / s_out of 2^15 or more for int16 input)
+    is refused: TFLite Micro's int32 product would overflow."""
+    s_in, s_out = float(np.float32(input_scale)), float(np.float32(output_scale))
+    if s_out <= 0 or s_in <= 0:
+        raise QuantError(f"scales must be positive (input {s_in}, output {s_out})")
+    zp_in = _zero_point(input_zero_point, input_bits, "input")
+    zp_out = _zero_point(output_zero_point, output_bits, "output")
+    mult, shift = quantize_multiplier(s_in / s_out)
+    largest = max(abs(-(1 << (input_bits - 1)) - zp_in), abs((1 << (input_bits - 1)) - 1 - zp_in))
+    if shift > REQUANTIZE_SHIFT_MAX or largest << max(shift, 0) >= 1 << 31:
+        raise QuantError(f"requantising by {s_in / s_out:g} shifts int{input_bits} inputs left by {shift}, out of 32 bits")
+    return RequantizeParams(input_offset=-zp_in, output_offset=zp_out, multiplier=mult, shift=shift)
+
+
+def mean_params_s16(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int, count: int) -> MeanParams:
+    """MEAN int16 over ``count`` elements per output: ``mean_params``' multiplier
+    (TFLite Micro derives it the same way for int16), int16 zero points."""
+    multiplier, shift = _mean_multiplier(input_scale, output_scale, count)
+    return MeanParams(
+        input_offset=-_zero_point(input_zero_point, 16, "input"),
+        output_offset=_zero_point(output_zero_point, 16, "output"),
+        multiplier=multiplier,
+        shift=shift,
+    )

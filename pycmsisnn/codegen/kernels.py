@@ -26,6 +26,7 @@ from .structs import declare, declare_context, declare_dims, declare_quant_param
 
 Emitter = Callable[[Layer, KernelCall], None]
 NNFUNCTIONS, ACTIVATIONS, TENSOR_OPS = "arm_nnfunctions.h", "pycmsisnn_activations.h", "pycmsisnn_tensor_ops.h"
+TENSOR_OPS_S16 = "pycmsisnn_tensor_ops_s16.h"
 
 
 def _nhwc(shape: Sequence[int], fill: int = 1) -> tuple[int, int, int, int]:
@@ -321,13 +322,23 @@ def _element_map(function: str) -> Emitter:
 # ------------------------------------------------------------ data movement
 
 
+def _bytes(layer: Layer, pointer: str, value: Any, const: bool) -> str:
+    """``pointer`` to ``value``'s elements as the ``int8_t *`` of the byte-copy
+    kernels (arm_reshape_s8, arm_concatenation_s8_*), which also move int16 data."""
+    if layer.dtype(value) == np.int8:
+        return pointer
+    return f"(const int8_t *)(const void *)({pointer})" if const else f"(int8_t *)(void *)({pointer})"
+
+
 def reshape(layer: Layer, call: KernelCall) -> None:
     x = call.args["input"]
     out = call.outputs[0]
     if isinstance(x, TensorArg) and layer.arena.aliases.get(out) == x.index:
         layer.lines.append(f"/* in place: tensor {out} is tensor {x.index}'s buffer, no copy */")
         return
-    layer.calls("arm_reshape_s8", [layer.input(x, "input"), layer.output(), f"{layer.size(x)}u"])
+    nbytes = layer.size(x) * layer.dtype(x).itemsize
+    out_bytes = _bytes(layer, layer.output(), x, const=False)
+    layer.calls("arm_reshape_s8", [_bytes(layer, layer.input(x, "input"), x, const=True), out_bytes, f"{nbytes}u"])
     layer.succeeds()
 
 
@@ -338,7 +349,7 @@ def transpose(layer: Layer, call: KernelCall) -> None:
     if sorted(perm) != list(range(len(shape))) or len(shape) > 4:
         raise layer.refuse(f"permutation {perm} does not fit a rank {len(shape)} input")
     out_shape = [shape[p] for p in perm]
-    layer.returns("arm_transpose_s8", [
+    layer.returns(call.kernel, [
         layer.input(a["input"], "input"), layer.output(),
         declare_dims(layer, "input_dims", _left_aligned(shape)), declare_dims(layer, "output_dims", _left_aligned(out_shape)),
         declare_transpose_params(layer, "transpose_params", perm),
@@ -348,7 +359,7 @@ def transpose(layer: Layer, call: KernelCall) -> None:
 def pad(layer: Layer, call: KernelCall) -> None:
     a = call.args
     shape = layer.shape(a["input"])
-    layer.returns("arm_pad_s8", [
+    layer.returns(call.kernel, [
         layer.input(a["input"], "input"), layer.output(), c_int(a["pad_value"]),
         declare_dims(layer, "input_size", _nhwc(shape, 1)),
         declare_dims(layer, "pre_pad", _nhwc(a["pre_pad"], 0)), declare_dims(layer, "post_pad", _nhwc(a["post_pad"], 0)),
@@ -356,21 +367,27 @@ def pad(layer: Layer, call: KernelCall) -> None:
 
 
 def concatenation(layer: Layer, call: KernelCall) -> None:
+    """concatenation_s8 and concatenation_s16: one arm_concatenation_s8_*
+    call per input; int16 elements are moved as byte pairs (the innermost
+    extent, and offsets along it, counted in bytes)."""
     a = call.args
     inputs = list(a["inputs"])
     shapes = [layer.shape(v) for v in inputs]
     rank = len(shapes[0])
     if not 1 <= rank <= 4 or any(len(s) != rank for s in shapes):
         raise layer.refuse(f"inputs of ranks {[len(s) for s in shapes]}; one rank of 1 to 4 is needed")
+    width = layer.dtype(inputs[0]).itemsize
+    shapes = [tuple(s[:-1]) + (int(s[-1]) * width,) for s in shapes]
     ax = int(a["axis"]) % rank
     axis4 = ax + 4 - rank
     out4 = list(_nhwc(shapes[0]))
     out4[axis4] = sum(int(s[ax]) for s in shapes)
     function = CONCAT_AXIS_FUNCTIONS[axis4]
+    output = _bytes(layer, layer.output(), inputs[0], const=False)
     offset = 0
     for i, (value, shape) in enumerate(zip(inputs, shapes)):
         n, h, w, c = _nhwc(shape)
-        args = [layer.input(value, f"input_{i}"), c_int(c), c_int(w), c_int(h), c_int(n), layer.output()]
+        args = [_bytes(layer, layer.input(value, f"input_{i}"), value, const=True), c_int(c), c_int(w), c_int(h), c_int(n), output]
         if axis4 != 0:  # arm_concatenation_s8_w takes no output extent
             args.append(c_int(out4[axis4]))
         args.append(f"{offset}u")
@@ -387,7 +404,7 @@ def mean(layer: Layer, call: KernelCall) -> None:
     shape = layer.shape(a["input"])
     axes = {int(x) % len(shape) for x in a["axes"]}
     kept = tuple(1 if i in axes else d for i, d in enumerate(shape))
-    layer.returns("pycmsisnn_mean_s8", [
+    layer.returns(call.kernel, [
         declare(layer, "params", a["params"]), declare_dims(layer, "input_dims", _nhwc(shape)), layer.input(a["input"], "input"),
         declare_dims(layer, "output_dims", _nhwc(kept)), layer.output(),
     ])
@@ -400,7 +417,7 @@ def strided_slice(layer: Layer, call: KernelCall) -> None:
     if not len(begin) == len(strides) == len(out) == len(shape):
         raise layer.refuse(f"begin, strides and output_shape need {len(shape)} entries")
     params = init([("begin", dims(_nhwc(begin, 0))), ("stride", dims(_nhwc(strides, 1)))])
-    layer.returns("pycmsisnn_strided_slice_s8", [
+    layer.returns(call.kernel, [
         layer.declare("pycmsisnn_strided_slice_params", "params", params),
         declare_dims(layer, "input_dims", _nhwc(shape)), layer.input(a["input"], "input"),
         declare_dims(layer, "output_dims", _nhwc(out)), layer.output(),
@@ -499,6 +516,17 @@ EMITTERS: dict[str, tuple[Emitter, str]] = {
     "arm_convolve_wrapper_s4": (conv_s4, NNFUNCTIONS),
     "arm_depthwise_conv_wrapper_s4": (depthwise_s4, NNFUNCTIONS),
     "arm_fully_connected_s4": (fully_connected_s4, NNFUNCTIONS),
+    "reshape_s16": (reshape, NNFUNCTIONS),
+    "concatenation_s16": (concatenation, NNFUNCTIONS),
+    "pycmsisnn_pad_s16": (pad, TENSOR_OPS_S16),
+    "pycmsisnn_transpose_s16": (transpose, TENSOR_OPS_S16),
+    "pycmsisnn_mean_s16": (mean, TENSOR_OPS_S16),
+    "pycmsisnn_strided_slice_s16": (strided_slice, TENSOR_OPS_S16),
+    "pycmsisnn_requantize_s16": (_element_map("pycmsisnn_requantize_s16"), TENSOR_OPS_S16),
+    "pycmsisnn_requantize_s8_s16": (_element_map("pycmsisnn_requantize_s8_s16"), TENSOR_OPS_S16),
+    "pycmsisnn_requantize_s16_s8": (_element_map("pycmsisnn_requantize_s16_s8"), TENSOR_OPS_S16),
+    "pycmsisnn_quantize_f32_s16": (_element_map("pycmsisnn_quantize_f32_s16"), TENSOR_OPS_S16),
+    "pycmsisnn_dequantize_s16": (_element_map("pycmsisnn_dequantize_s16"), TENSOR_OPS_S16),
 }
 
 

@@ -1,8 +1,10 @@
 """Generated C for the kernels the MLPerf models and the generated networks do
 not reach: broadcasting SUB/ADD (with a constant operand), concatenation
 along H and W, TRANSPOSE, MEAN over channels, two outputs, float32 I/O
-(QUANTIZE/DEQUANTIZE), int8 -> int8 QUANTIZE, int16 softmax, BATCH_MATMUL and int4
-weights (the s4 wrappers, with `test_s4`).
+(QUANTIZE/DEQUANTIZE), int8 -> int8 QUANTIZE, int16 softmax, BATCH_MATMUL, int4
+weights (the s4 wrappers, with `test_s4`), a 16x8 network of data movement
+with float I/O and the same network inside an int8 model (int8 <-> int16
+QUANTIZE).
 Every emitter in ``pycmsisnn.codegen.kernels.EMITTERS`` is exercised here or
 in ``test_models``."""
 from __future__ import annotations
@@ -27,6 +29,7 @@ from .host import build_host_model, output_specs
 from ..support import mlperf_tiny
 from .test_models import GENERATED, generated_model
 from .test_s4 import int4_network
+from ..lower.test_s16_data import float_io_network, mixed_network
 
 
 def _data_movement(inputs: list) -> object:
@@ -58,6 +61,8 @@ MODELS = {
     "softmax_s16": lambda: softmax_model(SoftmaxConfig((3, 7), (-4.0, 4.0), int16_out=True)),
     "batch_matmul": lambda: bmm_model(BmmConfig((2, 3, 4), (2, 5, 4), adj_y=True)),
     "int4": int4_network,
+    "s16_float_io": float_io_network,
+    "s16_in_int8": mixed_network,
 }
 KERNELS = {
     "data_movement": {"pycmsisnn_broadcast_sub_s8", "pycmsisnn_broadcast_add_s8", "concatenation_s8", "arm_transpose_s8", "pycmsisnn_mean_s8"},
@@ -66,6 +71,9 @@ KERNELS = {
     "softmax_s16": {"arm_softmax_s8_s16"},
     "batch_matmul": {"arm_batch_matmul_s8"},
     "int4": {"arm_convolve_wrapper_s4", "arm_depthwise_conv_wrapper_s4", "arm_fully_connected_s4"},
+    "s16_float_io": {"pycmsisnn_quantize_f32_s16", "pycmsisnn_pad_s16", "pycmsisnn_strided_slice_s16", "pycmsisnn_mean_s16", "pycmsisnn_requantize_s16",
+                     "concatenation_s16", "pycmsisnn_transpose_s16", "reshape_s16", "pycmsisnn_dequantize_s16"},
+    "s16_in_int8": {"pycmsisnn_requantize_s8_s16", "pycmsisnn_requantize_s16_s8"},
 }
 
 
@@ -109,5 +117,5 @@ def test_every_kernel_the_lowering_names_has_an_emitter() -> None:
     lower_dir = Path(pycmsisnn.lower.__file__).parent
     named = set()
     for path in lower_dir.glob("*.py"):
-        named |= set(re.findall(r"\"((?:arm|pycmsisnn)_[a-z0-9_]+|concatenation_s8)\"", path.read_text()))
+        named |= set(re.findall(r"\"((?:arm|pycmsisnn)_[a-z0-9_]+|concatenation_s(?:8|16)|reshape_s16)\"", path.read_text()))
     assert named == set(EMITTERS), f"lowering without emitter: {sorted(named - set(EMITTERS))}; emitter without lowering: {sorted(set(EMITTERS) - named)}"
