@@ -107,6 +107,14 @@ def _avgpool(graph: Graph, call: KernelCall, feature: Feature, library: str) -> 
     return (ScratchNeed("ctx", fn(int(out[2]), int(out[3]))),)
 
 
+def _avgpool_s16(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
+    from .kernels import s16 as k
+
+    fn = _pick(feature, k.arm_avgpool_s16_get_buffer_size, k.arm_avgpool_s16_get_buffer_size_dsp, k.arm_avgpool_s16_get_buffer_size_mve)
+    out = call.args["output_shape"]
+    return (ScratchNeed("ctx", fn(int(out[2]), int(out[3]))),)
+
+
 def _empty_context(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
     return (ScratchNeed("ctx", 0),)
 
@@ -121,6 +129,8 @@ SIZERS: dict[str, Callable[[Graph, KernelCall, Feature, str], tuple[ScratchNeed,
     "arm_max_pool_s8": _empty_context,
     "arm_minimum_s8": _empty_context,
     "arm_maximum_s8": _empty_context,
+    "arm_avgpool_s16": _avgpool_s16,
+    "arm_max_pool_s16": _empty_context,
 }
 
 
