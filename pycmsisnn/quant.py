@@ -372,10 +372,13 @@ def relu_params(opcode: str, input_scale: float, input_zero_point: int, output_s
 
 
 def leaky_relu_params(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int, alpha: float) -> LeakyReluParams:
-    """LEAKY_RELU (int8): TensorFlow Lite Micro's two multipliers."""
-    s_in, s_out = np.float32(input_scale), np.float32(output_scale)
-    alpha_real = float(np.float32(s_in * np.float32(alpha)) / s_out)
-    identity_real = float(s_in / s_out)
+    """LEAKY_RELU (int8 and int16): TensorFlow Lite Micro's two multipliers,
+    ``s_in / s_out`` and ``s_in * alpha / s_out`` in double precision from the
+    float32 scales and alpha (a float32 quotient differs in the last bits:
+    on int16 inputs, TFLite Micro's outputs then differ by 1)."""
+    s_in, s_out, a = _f32(input_scale), _f32(output_scale), _f32(alpha)
+    alpha_real = s_in * a / s_out
+    identity_real = s_in / s_out
     im, ish = quantize_multiplier(identity_real)
     am, ash = quantize_multiplier(alpha_real)
     return LeakyReluParams(
@@ -704,7 +707,7 @@ def relu_params_s16(opcode: str, input_scale: float, input_zero_point: int, outp
     _check_zero_point_s16(input_zero_point, "input")
     _check_zero_point_s16(output_zero_point, "output")
     p = relu_params(opcode, input_scale, 0, output_scale, 0, qmin=INT16_MIN, qmax=INT16_MAX)
-    _check_requant_shift_s16(p.output_shift, f"RELU scale {input_scale}/{output_scale}")
+    _check_requant_shift_s16(p.output_shift, f"RELU scale {input_scale:.9g}/{output_scale:.9g}")
     return p
 
 
@@ -715,6 +718,6 @@ def leaky_relu_params_s16(input_scale: float, input_zero_point: int, output_scal
     _check_zero_point_s16(input_zero_point, "input")
     _check_zero_point_s16(output_zero_point, "output")
     p = leaky_relu_params(input_scale, 0, output_scale, 0, alpha)
-    _check_requant_shift_s16(p.identity_shift, f"LEAKY_RELU scale {input_scale}/{output_scale}")
-    _check_requant_shift_s16(p.alpha_shift, f"LEAKY_RELU alpha {alpha} with scales {input_scale}/{output_scale}")
+    _check_requant_shift_s16(p.identity_shift, f"LEAKY_RELU scale {input_scale:.9g}/{output_scale:.9g}")
+    _check_requant_shift_s16(p.alpha_shift, f"LEAKY_RELU alpha {alpha:.9g} with scales {input_scale:.9g}/{output_scale:.9g}")
     return p

@@ -18,8 +18,10 @@ in double:
 * RELU_N1_TO_1: TensorFlow Lite Micro has no kernel; TensorFlow Lite's
   reference requantises by s_in / s_out (computed in float32) and clamps to
   [q(-1.0), q(1.0)] on the output scale. We match that.
-* LEAKY_RELU: identity multiplier from the float32 quotient s_in / s_out, alpha
-  multiplier from the float32 expression s_in * alpha / s_out.
+* LEAKY_RELU: identity multiplier s_in / s_out, alpha multiplier
+  s_in * alpha / s_out, both in double from the float32 values (a float32
+  quotient misses TensorFlow Lite Micro by 1 on int16 inputs); a negative
+  alpha multiplier requantises by its magnitude and negates.
 * HARD_SWISH: float32 scales s_in / 128 over s_out and over 3 / 32768, each
   quantised to Q31 and reduced to Q15.
 

@@ -4,7 +4,8 @@
  * int16 LEAKY_RELU as TensorFlow Lite Micro's reference kernel evaluates it:
  * an offset input >= 0 is requantised with the identity multiplier
  * (s_in / s_out), a negative one with the alpha multiplier
- * (alpha * s_in / s_out, which may be negative); the output zero point is
+ * (alpha * s_in / s_out, which may be negative: then the requantisation by
+ * its magnitude, negated, as TFLite Micro rounds it); the output zero point is
  * added and the result clamped to int16.
  */
 #include "pycmsisnn_activations_s16.h"
@@ -33,7 +34,7 @@ arm_cmsis_nn_status pycmsisnn_leaky_relu_s16(const pycmsisnn_leaky_relu_params *
         }
         else
         {
-            y = arm_nn_requantize(x, params->alpha_multiplier, params->alpha_shift);
+            y = arm_nn_requantize_signed(x, params->alpha_multiplier, params->alpha_shift);
         }
         y += params->output_offset;
         output[i] = (int16_t)PCN_CLAMP(y, NN_Q15_MIN, NN_Q15_MAX);
