@@ -50,7 +50,7 @@ def binary_reason(graph: Graph, op: Operator, s16: bool = False) -> str | None:
     """Why the two operands and the output of ``op`` cannot be int8 (or, with
     ``s16``, all int16 with zero point 0), or a fused activation is unsupported."""
     a, b, y = tensor(graph, op, 0, "input 0"), tensor(graph, op, 1, "input 1"), output(graph, op)
-    kind = [np.int16] if s16 and is_int16(a) else [np.int8]
+    kind: list[type] = [np.int16] if s16 and is_int16(a) else [np.int8]
     return first_reason(
         dtype_reason(a, "input 0", [np.int8, np.int16] if s16 else [np.int8]),
         dtype_reason(b, "input 1", kind),

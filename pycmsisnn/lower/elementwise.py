@@ -7,8 +7,6 @@ pycmsisnn_broadcast_mul_s16 otherwise, with TensorFlow Lite Micro's int16
 parameters (``quant.add_params_s16``: left shift 15; ``quant.mul_params_s16``)."""
 from __future__ import annotations
 
-import numpy as np
-
 from .. import quant
 from ..ir import Graph, Operator
 from ..params import AddParams, MulParams
