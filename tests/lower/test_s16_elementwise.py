@@ -487,3 +487,59 @@ def test_softmax_int16_with_wrong_output_scale_is_refused() -> None:
     assert "SOFTMAX x1: operator 0: output '" in reasons(edit_model(model, edit))
     assert "quantisation must be scale 3.05175781e-05 (within 3.05e-08), zero point 0; the model has scale 1.52587891e-05" in reasons(
         edit_model(model, edit))
+
+
+# ------------------------------------------------- the new kernels' wrappers
+
+
+def test_new_kernels_are_registered() -> None:
+    from pycmsisnn.kernels import lookup, s16_ops
+
+    for name in s16_ops.__all__:
+        assert lookup(name) is getattr(s16_ops, name)
+
+
+def test_new_kernel_wrappers_reject_bad_arguments() -> None:
+    from dataclasses import replace
+
+    from pycmsisnn.errors import ArgError
+    from pycmsisnn.kernels import s16_ops
+    from pycmsisnn.params import Activation, LeakyReluParams, ReluParams, SigmoidTanhS16Params
+
+    x = np.zeros((2, 3), np.int16)
+    add = quant.add_params_s16(0.1, 0.2, 0.3)
+    with pytest.raises(ArgError, match="input_2: shape \\(4,\\) does not broadcast"):
+        s16_ops.pycmsisnn_broadcast_add_s16(x, np.zeros(4, np.int16), add)
+    with pytest.raises(ArgError, match="input_1: must have dtype int16"):
+        s16_ops.pycmsisnn_broadcast_sub_s16(x.astype(np.int8), x, add)
+    with pytest.raises(ArgError, match="params.input_1_offset: 3 is outside \\[0, 0\\]"):
+        s16_ops.pycmsisnn_broadcast_sub_s16(x, x, replace(add, input_1_offset=3))
+    with pytest.raises(ArgError, match="params.left_shift: 17"):
+        s16_ops.pycmsisnn_broadcast_add_s16(x, x, replace(add, left_shift=17))
+    with pytest.raises(ArgError, match="params: must be a MulParams"):
+        s16_ops.pycmsisnn_broadcast_mul_s16(x, x, add)  # type: ignore[arg-type]
+    with pytest.raises(ArgError, match="params.input_multiplier: 65536"):
+        s16_ops.pycmsisnn_tanh_s16(x, SigmoidTanhS16Params(65536, 0))
+    with pytest.raises(ArgError, match="params.input_left_shift: 32"):
+        s16_ops.pycmsisnn_logistic_s16(x, SigmoidTanhS16Params(3, 32))
+    with pytest.raises(ArgError, match="params.activation.min: -40000"):
+        s16_ops.pycmsisnn_relu_s16(x, ReluParams(0, 0, 1 << 30, 1, Activation(-40000, 0)))
+    with pytest.raises(ArgError, match="params.output_offset: 1"):
+        s16_ops.pycmsisnn_leaky_relu_s16(x, LeakyReluParams(0, 1, 1 << 30, 1, 1 << 30, 0))
+
+
+def test_new_c_kernels_refuse_bad_arguments_themselves() -> None:
+    from pycmsisnn.kernels._base import dims, ffi, lib
+
+    buf = ffi.new("int16_t[4]")
+    p = ffi.new("pycmsisnn_sigmoid_tanh_s16_params *", {"input_multiplier": 0, "input_left_shift": 0})
+    assert lib.pycmsisnn_tanh_s16(p, buf, buf, 4) == lib.ARM_CMSIS_NN_ARG_ERROR
+    p.input_multiplier = 3
+    assert lib.pycmsisnn_logistic_s16(p, buf, buf, 4) == lib.ARM_CMSIS_NN_SUCCESS
+    assert lib.pycmsisnn_logistic_s16(p, ffi.NULL, buf, 4) == lib.ARM_CMSIS_NN_ARG_ERROR
+    add = ffi.new("pycmsisnn_add_params *", {"left_shift": 17, "activation": {"min": -32768, "max": 32767}})
+    d = dims((1, 1, 1, 4))
+    assert lib.pycmsisnn_broadcast_add_s16(add, d, buf, d, buf, d, buf) == lib.ARM_CMSIS_NN_ARG_ERROR
+    add.left_shift = 15
+    assert lib.pycmsisnn_broadcast_sub_s16(add, d, buf, d, buf, d, buf) == lib.ARM_CMSIS_NN_SUCCESS
+    assert lib.pycmsisnn_broadcast_sub_s16(add, d, buf, dims((1, 1, 1, 3)), buf, d, buf) == lib.ARM_CMSIS_NN_ARG_ERROR
