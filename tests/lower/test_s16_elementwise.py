@@ -306,6 +306,7 @@ def test_unary_shapes_with_tails(op: str, shape: tuple[int, ...]) -> None:
 def test_leaky_relu_negative_power_of_two_alpha_ties(dtype: type, alpha: float) -> None:
     """Products on exact halves: TensorFlow Lite Micro rounds a negative
     multiplier's ties toward zero (magnitude requantised, then negated)."""
+    x: np.ndarray
     if dtype is np.int8:
         x = np.arange(-128, 128, dtype=np.int16).astype(np.int8).reshape(1, 256)
         model = handmade_model("LEAKY_RELU", (1, 256), np.int8, np.int8, (0.01, 0), (0.01, 0), ("LeakyReluOptions", {"alpha": alpha}))
