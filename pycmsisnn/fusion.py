@@ -32,7 +32,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from .lower import KernelCall, Plan, TensorArg
+from .lower import Plan, TensorArg
 
 NO_FUSION_ENV = "PYCMSISNN_NO_FUSION"
 # Output rows per band: one row keeps the band buffer smallest; each band

@@ -131,6 +131,14 @@ def _depthwise_s4(graph: Graph, call: KernelCall, feature: Feature, library: str
     return (ScratchNeed("ctx", fn(a["dw_conv_params"], _shape(graph, a["input"]), a["filter_shape"], a["output_shape"])),)
 
 
+def _avgpool_s16(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
+    from .kernels import s16 as k
+
+    fn = _pick(feature, k.arm_avgpool_s16_get_buffer_size, k.arm_avgpool_s16_get_buffer_size_dsp, k.arm_avgpool_s16_get_buffer_size_mve)
+    out = call.args["output_shape"]
+    return (ScratchNeed("ctx", fn(int(out[2]), int(out[3]))),)
+
+
 def _empty_context(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
     return (ScratchNeed("ctx", 0),)
 
@@ -148,6 +156,8 @@ SIZERS: dict[str, Callable[[Graph, KernelCall, Feature, str], tuple[ScratchNeed,
     "arm_convolve_wrapper_s4": _conv_s4,
     "arm_depthwise_conv_wrapper_s4": _depthwise_s4,
     "arm_fully_connected_s4": _empty_context,
+    "arm_avgpool_s16": _avgpool_s16,
+    "arm_max_pool_s16": _empty_context,
 }
 
 

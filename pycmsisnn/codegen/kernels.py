@@ -26,7 +26,7 @@ from .structs import declare, declare_context, declare_dims, declare_quant_param
 
 Emitter = Callable[[Layer, KernelCall], None]
 NNFUNCTIONS, ACTIVATIONS, TENSOR_OPS = "arm_nnfunctions.h", "pycmsisnn_activations.h", "pycmsisnn_tensor_ops.h"
-TENSOR_OPS_S16 = "pycmsisnn_tensor_ops_s16.h"
+ACTIVATIONS_S16, TENSOR_OPS_S16 = "pycmsisnn_activations_s16.h", "pycmsisnn_tensor_ops_s16.h"
 
 
 def _nhwc(shape: Sequence[int], fill: int = 1) -> tuple[int, int, int, int]:
@@ -251,11 +251,12 @@ def _same_shape(layer: Layer, call: KernelCall) -> int:
 
 
 def elementwise_add(layer: Layer, call: KernelCall) -> None:
+    """arm_elementwise_add_s8 or _s16 (same arguments)."""
     a, p = call.args, call.args["params"]
     if not isinstance(p, AddParams):
         raise layer.refuse("params must be an AddParams")
     size = _same_shape(layer, call)
-    layer.returns("arm_elementwise_add_s8", [
+    layer.returns(call.kernel, [
         layer.input(a["input_1"], "input_1"), layer.input(a["input_2"], "input_2"),
         *(c_int(v) for v in (p.input_1_offset, p.input_1_mult, p.input_1_shift, p.input_2_offset, p.input_2_mult, p.input_2_shift, p.left_shift)),
         layer.output(), *(c_int(v) for v in (p.out_offset, p.out_mult, p.out_shift, p.out_activation_min, p.out_activation_max, size)),
@@ -263,11 +264,12 @@ def elementwise_add(layer: Layer, call: KernelCall) -> None:
 
 
 def elementwise_mul(layer: Layer, call: KernelCall) -> None:
+    """arm_elementwise_mul_s8 or _s16 (same arguments)."""
     a, p = call.args, call.args["params"]
     if not isinstance(p, MulParams):
         raise layer.refuse("params must be a MulParams")
     size = _same_shape(layer, call)
-    layer.returns("arm_elementwise_mul_s8", [
+    layer.returns(call.kernel, [
         layer.input(a["input_1"], "input_1"), layer.input(a["input_2"], "input_2"), c_int(p.input_1_offset), c_int(p.input_2_offset),
         layer.output(), *(c_int(v) for v in (p.out_offset, p.out_mult, p.out_shift, p.out_activation_min, p.out_activation_max, size)),
     ])
@@ -482,6 +484,34 @@ def fully_connected_s4(layer: Layer, call: KernelCall) -> None:
     ])
 
 
+# ------------------------------------------------------------------- int16
+
+
+def softmax_s16(layer: Layer, call: KernelCall) -> None:
+    """arm_softmax_s16 with its two look-up tables as constants."""
+    a = call.args
+    row = int(layer.shape(a["input"])[-1])
+    luts = init([(name, layer.constant(np.asarray(a[name], dtype=np.int16), name)) for name in ("exp_lut", "one_by_one_lut")])
+    layer.returns("arm_softmax_s16", [
+        layer.input(a["input"], "input"), c_int(layer.size(a["input"]) // row), c_int(row), c_int(a["mult"]), c_int(a["shift"]),
+        layer.declare("cmsis_nn_softmax_lut_s16", "softmax_params", luts), layer.output(),
+    ])
+
+
+ACTIVATION_S16_TYPES = {"sigmoid": "ARM_SIGMOID", "tanh": "ARM_TANH"}
+
+
+def activation_s16(layer: Layer, call: KernelCall) -> None:
+    """arm_nn_activation_s16 (sigmoid or tanh, power-of-two input scale)."""
+    a = call.args
+    kind = ACTIVATION_S16_TYPES.get(a["type"])
+    if kind is None:
+        raise layer.refuse(f"activation type {a['type']!r} is not one of {sorted(ACTIVATION_S16_TYPES)}")
+    layer.returns("arm_nn_activation_s16", [
+        layer.input(a["input"], "input"), layer.output(), c_int(layer.size(a["input"])), c_int(a["left_shift"]), kind,
+    ])
+
+
 EMITTERS: dict[str, tuple[Emitter, str]] = {
     "arm_convolve_wrapper_s8": (conv, NNFUNCTIONS),
     "arm_depthwise_conv_wrapper_s8": (depthwise, NNFUNCTIONS),
@@ -527,6 +557,21 @@ EMITTERS: dict[str, tuple[Emitter, str]] = {
     "pycmsisnn_requantize_s16_s8": (_element_map("pycmsisnn_requantize_s16_s8"), TENSOR_OPS_S16),
     "pycmsisnn_quantize_f32_s16": (_element_map("pycmsisnn_quantize_f32_s16"), TENSOR_OPS_S16),
     "pycmsisnn_dequantize_s16": (_element_map("pycmsisnn_dequantize_s16"), TENSOR_OPS_S16),
+
+
+    "arm_elementwise_add_s16": (elementwise_add, NNFUNCTIONS),
+    "arm_elementwise_mul_s16": (elementwise_mul, NNFUNCTIONS),
+    "arm_avgpool_s16": (_pool("arm_avgpool_s16"), NNFUNCTIONS),
+    "arm_max_pool_s16": (_pool("arm_max_pool_s16"), NNFUNCTIONS),
+    "arm_softmax_s16": (softmax_s16, NNFUNCTIONS),
+    "arm_nn_activation_s16": (activation_s16, NNFUNCTIONS),
+    "pycmsisnn_broadcast_add_s16": (_broadcast("pycmsisnn_broadcast_add_s16", AddParams), TENSOR_OPS_S16),
+    "pycmsisnn_broadcast_sub_s16": (_broadcast("pycmsisnn_broadcast_sub_s16", AddParams), TENSOR_OPS_S16),
+    "pycmsisnn_broadcast_mul_s16": (_broadcast("pycmsisnn_broadcast_mul_s16", MulParams), TENSOR_OPS_S16),
+    "pycmsisnn_logistic_s16": (_element_map("pycmsisnn_logistic_s16"), ACTIVATIONS_S16),
+    "pycmsisnn_tanh_s16": (_element_map("pycmsisnn_tanh_s16"), ACTIVATIONS_S16),
+    "pycmsisnn_relu_s16": (_element_map("pycmsisnn_relu_s16"), ACTIVATIONS_S16),
+    "pycmsisnn_leaky_relu_s16": (_element_map("pycmsisnn_leaky_relu_s16"), ACTIVATIONS_S16),
 }
 
 

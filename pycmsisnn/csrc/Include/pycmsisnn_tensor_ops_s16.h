@@ -12,6 +12,9 @@
  *   pycmsisnn_strided_slice_s16   STRIDED_SLICE with resolved begins and strides
  *   pycmsisnn_pad_s16             PAD / PADV2 (arm_pad_s8's arguments, int16 data)
  *   pycmsisnn_transpose_s16       TRANSPOSE (arm_transpose_s8's arguments, int16 data)
+ *   pycmsisnn_broadcast_add_s16   ADD with broadcasting
+ *   pycmsisnn_broadcast_sub_s16   SUB with broadcasting (and without)
+ *   pycmsisnn_broadcast_mul_s16   MUL with broadcasting
  *
  * The parameter structs are those of the int8 kernels
  * (pycmsisnn_activations.h, pycmsisnn_tensor_ops.h) and of CMSIS-NN
@@ -19,9 +22,14 @@
  * of int16 tensors need no kernel of their own: they are byte copies, done by
  * arm_concatenation_s8_* and arm_reshape_s8 on the bytes (two per element).
  * The element maps (quantize, dequantize, requantize) take each element on
- * its own; a kernel returns ARM_CMSIS_NN_ARG_ERROR for a NULL pointer, a
- * negative size, a shift C cannot perform or dimensions that would make it
- * read or write out of bounds, ARM_CMSIS_NN_SUCCESS otherwise.
+ * its own. The broadcasting kernels are the int16 counterparts of the int8
+ * ones: ADD and SUB take left_shift 15 (TensorFlow Lite's for int16), and
+ * every offset is 0 (int16 tensors are symmetric); tensors are described by
+ * cmsis_nn_dims in NHWC order, lower ranks with leading dimensions of 1, each
+ * input dimension equal to the output's or 1 (then repeated along it). A
+ * kernel returns ARM_CMSIS_NN_ARG_ERROR for a NULL pointer, a negative size,
+ * a shift C cannot perform or dimensions that would make it read or write out
+ * of bounds, ARM_CMSIS_NN_SUCCESS otherwise.
  */
 #ifndef PYCMSISNN_TENSOR_OPS_S16_H
 #define PYCMSISNN_TENSOR_OPS_S16_H
@@ -100,6 +108,33 @@ arm_cmsis_nn_status pycmsisnn_transpose_s16(const int16_t *input_data,
                                             const cmsis_nn_dims *input_dims,
                                             const cmsis_nn_dims *output_dims,
                                             const cmsis_nn_transpose_params *transpose_params);
+
+/* left_shift at most 16: an offset int16 input (17 bits) shifted by it stays
+ * within int32. */
+arm_cmsis_nn_status pycmsisnn_broadcast_add_s16(const pycmsisnn_add_params *params,
+                                                const cmsis_nn_dims *input_1_dims,
+                                                const int16_t *input_1,
+                                                const cmsis_nn_dims *input_2_dims,
+                                                const int16_t *input_2,
+                                                const cmsis_nn_dims *output_dims,
+                                                int16_t *output);
+
+arm_cmsis_nn_status pycmsisnn_broadcast_sub_s16(const pycmsisnn_add_params *params,
+                                                const cmsis_nn_dims *input_1_dims,
+                                                const int16_t *input_1,
+                                                const cmsis_nn_dims *input_2_dims,
+                                                const int16_t *input_2,
+                                                const cmsis_nn_dims *output_dims,
+                                                int16_t *output);
+
+/* The product of the two offset inputs is rescaled once to the output. */
+arm_cmsis_nn_status pycmsisnn_broadcast_mul_s16(const pycmsisnn_mul_params *params,
+                                                const cmsis_nn_dims *input_1_dims,
+                                                const int16_t *input_1,
+                                                const cmsis_nn_dims *input_2_dims,
+                                                const int16_t *input_2,
+                                                const cmsis_nn_dims *output_dims,
+                                                int16_t *output);
 
 #ifdef __cplusplus
 }
