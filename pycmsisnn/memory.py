@@ -57,6 +57,10 @@ IN_PLACE_KERNELS: Mapping[str, tuple[str, ...]] = {
     "pycmsisnn_hard_swish_s8": ("input",),
     "pycmsisnn_requantize_s8": ("input",),
     "pycmsisnn_requantize_s16": ("input",),
+    "pycmsisnn_relu_s16": ("input",),
+    "pycmsisnn_leaky_relu_s16": ("input",),
+    "pycmsisnn_logistic_s16": ("input",),
+    "pycmsisnn_tanh_s16": ("input",),
 }
 STRATEGIES = ("greedy", "linear")
 NO_PLANNER_ENV = "PYCMSISNN_NO_MEMORY_PLANNER"
