@@ -50,14 +50,19 @@ static inline int16_t arm_nn_conv_s16_requantize_reduced(const int64_t acc,
         v = sqrshrl(acc * reduced, total_shift);
     }
 #else
-    int32_t acc32 = (int32_t)acc;
+    const int32_t acc32 = (int32_t)acc;
     if (acc32 == acc && total_shift > 0 && total_shift < 32)
     {
-    #if defined(__GNUC__) && defined(__arm__)
-        /* keeps the compiler from widening the product back to 64x64 bits */
-        __asm__("" : "+r"(acc32));
+        const uint32_t round = 1u << (total_shift - 1);
+    #if defined(ARM_MATH_DSP) && defined(__GNUC__)
+        /* one SMLAL (the compiler would widen the product to 64x64 bits) */
+        uint32_t lo = round;
+        uint32_t hi32 = 0;
+        __asm__("smlal %0, %1, %2, %3" : "+r"(lo), "+r"(hi32) : "r"(acc32), "r"(reduced));
+        const int64_t prod = (int64_t)(((uint64_t)hi32 << 32) | lo);
+    #else
+        const int64_t prod = (int64_t)acc32 * reduced + (int64_t)round;
     #endif
-        const int64_t prod = (int64_t)acc32 * reduced + (int64_t)(uint32_t)(1u << (total_shift - 1));
         const int32_t hi = (int32_t)((uint64_t)prod >> 32);
         const int32_t top = hi >> total_shift;
         int32_t v32 = (int32_t)(((uint32_t)prod >> total_shift) | ((uint32_t)hi << (32 - total_shift)));
