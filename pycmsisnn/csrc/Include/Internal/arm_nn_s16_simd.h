@@ -68,13 +68,17 @@ static inline int32_t pcn_s16_sxtb16_odd(const int32_t x)
 /* The bottom halves of a and b as one word (PKHBT): (a.lo, b.lo). */
 static inline int32_t pcn_s16_pack_lo(const int32_t a, const int32_t b)
 {
-    return (int32_t)(((uint32_t)a & 0xFFFFu) | ((uint32_t)b << 16));
+    int32_t r;
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(a), "r"(b));
+    return r;
 }
 
 /* The top halves of a and b as one word (PKHTB): (a.hi, b.hi). */
 static inline int32_t pcn_s16_pack_hi(const int32_t a, const int32_t b)
 {
-    return (int32_t)(((uint32_t)a >> 16) | ((uint32_t)b & 0xFFFF0000u));
+    int32_t r;
+    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(b), "r"(a));
+    return r;
 }
 
 /* Where entry j of column col (0 or 1) of a pair of n-entry columns lives:
@@ -167,10 +171,11 @@ pcn_s16_dsp_row_1x4(const int16_t *a, const int8_t *b0, const int32_t b_step, co
     const int8_t *const b_end = b0 + n;
     while (b0 != b_end)
     {
+        /* reordered with plain C here: the compiler schedules it better */
         const int32_t lo = pcn_s16_read_word(a);
         const int32_t hi = pcn_s16_read_word(a + 2);
-        const int32_t xe = pcn_s16_pack_lo(lo, hi); /* (x0, x2) */
-        const int32_t xo = pcn_s16_pack_hi(lo, hi); /* (x1, x3) */
+        const int32_t xe = (int32_t)(((uint32_t)lo & 0xFFFFu) | ((uint32_t)hi << 16)); /* (x0, x2) */
+        const int32_t xo = (int32_t)(((uint32_t)lo >> 16) | ((uint32_t)hi & 0xFFFF0000u)); /* (x1, x3) */
         a += 4;
         const int8_t *b = b0;
         int32_t w = pcn_s16_read_word(b);
