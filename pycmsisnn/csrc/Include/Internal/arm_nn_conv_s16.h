@@ -21,21 +21,21 @@
 extern "C" {
 #endif
 
-/* TFLite's MultiplyByQuantizedMultiplier for int64 accumulators: the Q31
- * multiplier rounded to 16 bits (saturated at 0x7FFF), one 64-bit product and
- * a single round-half-up right shift by 15 - shift. The result is clamped to
- * [act_min, act_max] in 64 bits (TFLite assumes it fits in 32).
- * Quicker forms, same integers: on MVE the rounding shift is one SQRSHRL; on
- * other cores, when the accumulator fits in 32 bits and the shift in 1..31,
- * one 32x32 product and a shift of its two words. */
 /* The Q31 multiplier rounded to 16 bits, saturated at 0x7FFF. */
 static inline int32_t arm_nn_conv_s16_reduce_multiplier(const int32_t multiplier)
 {
     return multiplier < 0x7FFF0000 ? (multiplier + (1 << 15)) >> 16 : 0x7FFF;
 }
 
-/* arm_nn_conv_s16_requantize_s64 with the reduced multiplier and the total
- * right shift (15 - shift) given. */
+/* TFLite's MultiplyByQuantizedMultiplier for int64 accumulators: the Q31
+ * multiplier rounded to 16 bits (saturated at 0x7FFF), one 64-bit product and
+ * a single round-half-up right shift by 15 - shift. The result is clamped to
+ * [act_min, act_max] in 64 bits (TFLite assumes it fits in 32).
+ * Quicker forms, same integers: on MVE the rounding shift is one SQRSHRL; on
+ * other cores, when the accumulator fits in 32 bits and the shift in 1..31,
+ * one 32x32 product (SMLAL on DSP cores) and a shift of its two words.
+ * This form takes the reduced multiplier and the total right shift
+ * (15 - shift); arm_nn_conv_s16_requantize_s64 below takes them raw. */
 static inline int16_t arm_nn_conv_s16_requantize_reduced(const int64_t acc,
                                                          const int32_t reduced,
                                                          const int32_t total_shift,
