@@ -137,8 +137,9 @@ arm_cmsis_nn_status arm_fully_connected_s16(const cmsis_nn_context *ctx,
 #if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
     const int32_t reduced = arm_nn_conv_s16_reduce_multiplier(multiplier);
     #if defined(ARM_MATH_DSP) && defined(__GNUC__)
-    /* one chunk and the quick requantisation: int32 accumulators, SMMULR */
-    const int quick = depth <= PCN_S16_CHUNK && arm_nn_conv_s16_quick_ok(&shift, 1, bias_data, out_ch, depth);
+    /* one chunk and the quick requantisation: int32 accumulators, SMMULR
+     * (the bias checked output by output: few outputs per bias) */
+    const int quick = depth <= PCN_S16_CHUNK && arm_nn_conv_s16_quick_ok(&shift, 1, NULL, 0, depth);
     const arm_nn_conv_s16_quick_t q = arm_nn_conv_s16_quick_channel(multiplier, quick ? shift : -2);
     #endif
     (void)d;
@@ -155,8 +156,17 @@ arm_cmsis_nn_status arm_fully_connected_s16(const cmsis_nn_context *ctx,
                 fc_s16_sums32(row, filter_data + (size_t)o * (size_t)depth, depth, count, t);
                 for (int32_t k = 0; k < count; k++, o++)
                 {
-                    const int32_t acc = bias_data != NULL ? t[k] + (int32_t)bias_data[o] : t[k];
-                    *output_data++ = arm_nn_conv_s16_quick_clamp(acc, q, act_min, act_max);
+                    const int64_t b = bias_data != NULL ? bias_data[o] : 0;
+                    int32_t acc;
+                    if ((int32_t)b == b && !__builtin_add_overflow(t[k], (int32_t)b, &acc))
+                    {
+                        *output_data++ = arm_nn_conv_s16_quick_clamp(acc, q, act_min, act_max);
+                    }
+                    else
+                    {
+                        const int32_t v = pcn_requantize_s64(t[k] + b, multiplier, shift);
+                        *output_data++ = (int16_t)PCN_CLAMP(v, act_min, act_max);
+                    }
                 }
                 continue;
             }
