@@ -68,7 +68,8 @@ def _rank4(layer: Layer, value: Any, role: str) -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class ConvArguments:
-    """The C expressions of an ``arm_convolve_wrapper_s8`` call but its input and output dims."""
+    """The C expressions of an ``arm_convolve_wrapper_s8`` or
+    ``arm_depthwise_conv_wrapper_s8`` call but its input and output dims."""
 
     ctx: str
     params: str
@@ -102,18 +103,27 @@ def conv(layer: Layer, call: KernelCall) -> None:
     ])
 
 
-def depthwise(layer: Layer, call: KernelCall) -> None:
+def depthwise_arguments(layer: Layer, call: KernelCall) -> ConvArguments:
+    """Declare the depthwise convolution's context, parameter structs, filter and bias."""
     a = call.args
     w = np.asarray(a["filter"])
-    x_shape, out_c = _rank4(layer, a["input"], "input"), int(w.shape[3])
+    out_c = int(w.shape[3])
     bias_shape = (1, 1, 1, out_c) if a["bias"] is not None else (0, 0, 0, 0)
+    return ConvArguments(
+        ctx=declare_context(layer, "ctx"), params=declare(layer, "dw_conv_params", a["dw_conv_params"], DwConvParams),
+        quant=_per_channel(layer, a["quant_params"], out_c),
+        filter_dims=declare_dims(layer, "filter_dims", w.shape), filter=layer.input(w, "filter"),
+        bias_dims=declare_dims(layer, "bias_dims", bias_shape), bias=_bias(layer, a["bias"], out_c),
+    )
+
+
+def depthwise(layer: Layer, call: KernelCall) -> None:
+    a = call.args
+    x_shape = _rank4(layer, a["input"], "input")
+    c = depthwise_arguments(layer, call)
     layer.returns("arm_depthwise_conv_wrapper_s8", [
-        declare_context(layer, "ctx"), declare(layer, "dw_conv_params", a["dw_conv_params"], DwConvParams),
-        _per_channel(layer, a["quant_params"], out_c),
-        declare_dims(layer, "input_dims", x_shape), layer.input(a["input"], "input"),
-        declare_dims(layer, "filter_dims", w.shape), layer.input(w, "filter"),
-        declare_dims(layer, "bias_dims", bias_shape), _bias(layer, a["bias"], out_c),
-        declare_dims(layer, "output_dims", a["output_shape"]), layer.output(),
+        c.ctx, c.params, c.quant, declare_dims(layer, "input_dims", x_shape), layer.input(a["input"], "input"),
+        c.filter_dims, c.filter, c.bias_dims, c.bias, declare_dims(layer, "output_dims", a["output_shape"]), layer.output(),
     ])
 
 
