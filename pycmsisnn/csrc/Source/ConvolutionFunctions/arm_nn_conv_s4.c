@@ -1,0 +1,309 @@
+/*
+ * pycmsisnn: the s4 convolution core with its DSP and MVE paths
+ * (Internal/arm_nn_s4.h, arm_nn_conv_s4).
+ *
+ * Output pixels go in blocks (two on DSP, four on MVE), each with the column
+ * of its receptive field: a pointer into the input when the field is one run
+ * of it (a single filter row, x inside the input, no x dilation: every 1x1
+ * layer without padding), else a copy gathered into the scratch with the
+ * padding written as -input_offset (so that x + input_offset is 0 there, the
+ * value the portable kernel's skipped taps contribute). Every output channel
+ * of the block is then one run of the weight rows over the column
+ * (Internal/arm_nn_s4_simd.h); each row is one run of the packed stream,
+ * rows of channel c starting at nibble c * KH * KW * C_IN. DSP blocks pair
+ * channels whose rows start with the same nibble parity: c and c + 1 when
+ * rows have an even length, else c and c + 2.
+ *
+ * Portable builds, and layers the blocks cannot take (a field to gather and
+ * no scratch, rows longer than PCN_S4_SIMD_MAX_N), run arm_nn_conv_s4_direct.
+ */
+#include "Internal/arm_nn_s4.h"
+#include "Internal/arm_nn_s4_simd.h"
+#include "arm_nnfunctions.h"
+#include "arm_nnsupportfunctions.h"
+
+#if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
+
+    #if defined(ARM_MATH_MVEI)
+        #define PCN_S4_NPX 4
+    #else
+        #define PCN_S4_NPX 2
+    #endif
+
+/* What the blocks need to know about the layer. */
+typedef struct
+{
+    const int8_t *input;
+    int32_t in_h, in_w, in_c;
+    int32_t k_h, k_w;
+    int32_t out_h, out_w, out_c;
+    int32_t stride_h, stride_w, pad_h, pad_w, dil_h, dil_w;
+    int32_t len; /* KH * KW * C_IN */
+    int32_t input_offset, output_offset, act_min, act_max;
+    const int32_t *bias;
+    const int32_t *multiplier;
+    const int32_t *shift;
+    const int8_t *filter;
+} conv_s4_layer;
+
+/* Fill n int8 entries with v. */
+static void conv_s4_fill(int8_t *dst, const int8_t v, const int32_t n)
+{
+    if (n > 0)
+    {
+        memset(dst, v, (size_t)n);
+    }
+}
+
+/* The column of output pixel p (batch-major): a pointer into the input when
+ * the field is one run of it, else gathered into slot (NULL: none, the
+ * caller made sure every field is a run). */
+static const int8_t *conv_s4_column(const conv_s4_layer *l, const int32_t p, int8_t *slot)
+{
+    const int32_t plane = l->out_h * l->out_w;
+    const int32_t b = p / plane;
+    const int32_t oy = (p - b * plane) / l->out_w;
+    const int32_t ox = p - b * plane - oy * l->out_w;
+    const int32_t y0 = oy * l->stride_h - l->pad_h;
+    const int32_t x0 = ox * l->stride_w - l->pad_w;
+    const int8_t *in_batch = l->input + (size_t)b * l->in_h * l->in_w * l->in_c;
+    const int32_t run = l->k_w * l->in_c;
+
+    if (l->k_h == 1 && y0 >= 0 && y0 < l->in_h && (l->dil_w == 1 || l->k_w == 1) && x0 >= 0 &&
+        x0 + l->k_w <= l->in_w)
+    {
+        return in_batch + ((size_t)y0 * l->in_w + (size_t)x0) * l->in_c;
+    }
+    if (slot == NULL)
+    {
+        return NULL;
+    }
+    const int8_t pad = (int8_t)(-l->input_offset);
+    int8_t *d = slot;
+    for (int32_t ky = 0; ky < l->k_h; ky++, d += run)
+    {
+        const int32_t iy = y0 + ky * l->dil_h;
+        if (iy < 0 || iy >= l->in_h)
+        {
+            conv_s4_fill(d, pad, run);
+            continue;
+        }
+        const int8_t *row = in_batch + (size_t)iy * l->in_w * l->in_c;
+        if (l->dil_w == 1)
+        {
+            const int32_t lo = x0 < 0 ? (-x0 < l->k_w ? -x0 : l->k_w) : 0;
+            int32_t hi = l->in_w - x0;
+            hi = hi < lo ? lo : (hi > l->k_w ? l->k_w : hi);
+            conv_s4_fill(d, pad, lo * l->in_c);
+            if (hi > lo)
+            {
+                memcpy(d + lo * l->in_c, row + (size_t)(x0 + lo) * l->in_c, (size_t)((hi - lo) * l->in_c));
+            }
+            conv_s4_fill(d + hi * l->in_c, pad, (l->k_w - hi) * l->in_c);
+            continue;
+        }
+        for (int32_t kx = 0; kx < l->k_w; kx++)
+        {
+            const int32_t ix = x0 + kx * l->dil_w;
+            if (ix < 0 || ix >= l->in_w)
+            {
+                conv_s4_fill(d + kx * l->in_c, pad, l->in_c);
+            }
+            else
+            {
+                memcpy(d + kx * l->in_c, row + (size_t)ix * l->in_c, (size_t)l->in_c);
+            }
+        }
+    }
+    return slot;
+}
+
+/* Requantised, offset and clamped output of channel c. */
+static inline int8_t conv_s4_out(const conv_s4_layer *l, const int32_t c, const int32_t acc)
+{
+    #if defined(ARM_MATH_DSP) && !defined(ARM_MATH_MVEI)
+    return pcn_dsp_out_s8(
+    pcn_dsp_requantize_1(acc, l->multiplier[c], l->shift[c]), l->output_offset, l->act_min, l->act_max);
+    #else
+    return arm_nn_requantize_clamp_s8(
+    acc, l->multiplier[c], l->shift[c], l->output_offset, l->act_min, l->act_max);
+    #endif
+}
+
+    #if defined(ARM_MATH_MVEI)
+
+/* Every output channel of np (1..4) pixels with columns cols[0..np) whose
+ * outputs start at out (pixel i at out + i * out_c). */
+static void conv_s4_block(const conv_s4_layer *l, const int8_t **cols, const int32_t np, int8_t *out)
+{
+    const int32_t out_c = l->out_c;
+    const int8_t *a[4];
+    for (int32_t i = 0; i < 4; i++)
+    {
+        a[i] = cols[i < np ? i : np - 1];
+    }
+    const mve_pred16_t p = vctp32q((uint32_t)np);
+    const uint32x4_t where = vmulq_n_u32(vidupq_n_u32(0, 1), (uint32_t)out_c);
+    for (int32_t c = 0; c < out_c; c++)
+    {
+        const int32_t b = l->bias != NULL ? l->bias[c] : 0;
+        int32_t s[4] = {b, b, b, b};
+        pcn_s4_mve_run_4x1(a, l->filter, c * l->len, l->len, l->input_offset, s);
+        int32x4_t v = pcn_mve_requantize_n(vldrwq_s32(s), l->multiplier[c], l->shift[c]);
+        v = vaddq_n_s32(v, l->output_offset);
+        v = vmaxq_s32(v, vdupq_n_s32(l->act_min));
+        v = vminq_s32(v, vdupq_n_s32(l->act_max));
+        vstrbq_scatter_offset_p_s32(out + c, where, v, p);
+    }
+}
+
+    #else
+
+/* Channels c0, c1 (rows of the same start parity) of np (1 or 2) pixels. */
+static inline void
+conv_s4_pair(const conv_s4_layer *l, const int8_t **cols, const int32_t np, const int32_t c0, const int32_t c1, int8_t *out)
+{
+    const int32_t b0 = l->bias != NULL ? l->bias[c0] : 0;
+    const int32_t b1 = l->bias != NULL ? l->bias[c1] : 0;
+    if (np == 2)
+    {
+        int32_t s[4] = {b0, b1, b0, b1};
+        pcn_s4_dsp_run_2x2(cols[0], cols[1], l->filter, c0 * l->len, c1 * l->len, l->len, l->input_offset, s);
+        out[c0] = conv_s4_out(l, c0, s[0]);
+        out[c1] = conv_s4_out(l, c1, s[1]);
+        out[l->out_c + c0] = conv_s4_out(l, c0, s[2]);
+        out[l->out_c + c1] = conv_s4_out(l, c1, s[3]);
+    }
+    else
+    {
+        int32_t s[2] = {b0, b1};
+        pcn_s4_dsp_run_1x2(cols[0], l->filter, c0 * l->len, c1 * l->len, l->len, l->input_offset, s);
+        out[c0] = conv_s4_out(l, c0, s[0]);
+        out[c1] = conv_s4_out(l, c1, s[1]);
+    }
+}
+
+/* Every output channel of np (1 or 2) pixels, as conv_s4_block above. A
+ * lone channel goes as a pair with itself. */
+static void conv_s4_block(const conv_s4_layer *l, const int8_t **cols, const int32_t np, int8_t *out)
+{
+    const int32_t out_c = l->out_c;
+    int32_t c = 0;
+    if ((l->len & 1) == 0)
+    {
+        for (; c + 1 < out_c; c += 2)
+        {
+            conv_s4_pair(l, cols, np, c, c + 1, out);
+        }
+    }
+    else
+    {
+        for (; c + 3 < out_c; c += 4)
+        {
+            conv_s4_pair(l, cols, np, c, c + 2, out);
+            conv_s4_pair(l, cols, np, c + 1, c + 3, out);
+        }
+    }
+    for (; c < out_c; c++)
+    {
+        conv_s4_pair(l, cols, np, c, c, out);
+    }
+}
+
+    #endif
+
+/* The vectorised convolution; 0 when it cannot take the layer. */
+static int conv_s4_simd(int8_t *scratch,
+                        const cmsis_nn_conv_params *conv_params,
+                        const cmsis_nn_per_channel_quant_params *quant_params,
+                        const cmsis_nn_dims *input_dims,
+                        const int8_t *input_data,
+                        const cmsis_nn_dims *filter_dims,
+                        const int8_t *filter_data,
+                        const int32_t *bias_data,
+                        const cmsis_nn_dims *output_dims,
+                        int8_t *output_data)
+{
+    conv_s4_layer l;
+    l.input = input_data;
+    l.in_h = input_dims->h;
+    l.in_w = input_dims->w;
+    l.in_c = input_dims->c;
+    l.k_h = filter_dims->h;
+    l.k_w = filter_dims->w;
+    l.out_h = output_dims->h;
+    l.out_w = output_dims->w;
+    l.out_c = output_dims->c;
+    l.stride_h = conv_params->stride.h;
+    l.stride_w = conv_params->stride.w;
+    l.pad_h = conv_params->padding.h;
+    l.pad_w = conv_params->padding.w;
+    l.dil_h = conv_params->dilation.h;
+    l.dil_w = conv_params->dilation.w;
+    l.len = l.k_h * l.k_w * l.in_c;
+    l.input_offset = conv_params->input_offset;
+    l.output_offset = conv_params->output_offset;
+    l.act_min = conv_params->activation.min;
+    l.act_max = conv_params->activation.max;
+    l.bias = bias_data;
+    l.multiplier = quant_params->multiplier;
+    l.shift = quant_params->shift;
+    l.filter = filter_data;
+
+    if (l.in_c < 1 || l.k_h < 1 || l.k_w < 1 || input_dims->n < 0 || l.out_c < 0 || l.stride_h < 1 ||
+        l.stride_w < 1 || l.dil_h < 1 || l.dil_w < 1 || l.len > PCN_S4_SIMD_MAX_N)
+    {
+        return 0;
+    }
+    if (scratch == NULL && !(l.k_h == 1 && l.k_w == 1 && l.pad_h == 0 && l.pad_w == 0))
+    {
+        return 0;
+    }
+
+    const int32_t pixels = input_dims->n * l.out_h * l.out_w;
+    const int8_t *cols[PCN_S4_NPX];
+    for (int32_t p = 0; p < pixels; p += PCN_S4_NPX)
+    {
+        const int32_t np = pixels - p < PCN_S4_NPX ? pixels - p : PCN_S4_NPX;
+        for (int32_t i = 0; i < np; i++)
+        {
+            cols[i] = conv_s4_column(&l, p + i, scratch != NULL ? scratch + i * l.len : NULL);
+        }
+        conv_s4_block(&l, cols, np, output_data + (size_t)p * l.out_c);
+    }
+    return 1;
+}
+
+#endif /* ARM_MATH_MVEI || ARM_MATH_DSP */
+
+arm_cmsis_nn_status arm_nn_conv_s4(int8_t *scratch,
+                                   const cmsis_nn_conv_params *conv_params,
+                                   const cmsis_nn_per_channel_quant_params *quant_params,
+                                   const cmsis_nn_dims *input_dims,
+                                   const int8_t *input_data,
+                                   const cmsis_nn_dims *filter_dims,
+                                   const int8_t *filter_data,
+                                   const int32_t *bias_data,
+                                   const cmsis_nn_dims *output_dims,
+                                   int8_t *output_data)
+{
+#if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
+    if (conv_s4_simd(scratch,
+                     conv_params,
+                     quant_params,
+                     input_dims,
+                     input_data,
+                     filter_dims,
+                     filter_data,
+                     bias_data,
+                     output_dims,
+                     output_data))
+    {
+        return ARM_CMSIS_NN_SUCCESS;
+    }
+#else
+    (void)scratch;
+#endif
+    return arm_nn_conv_s4_direct(
+    conv_params, quant_params, input_dims, input_data, filter_dims, filter_data, bias_data, output_dims, output_data);
+}
