@@ -80,15 +80,16 @@ static inline int8x16_t pcn_s4_mve_w16_tail(const int8_t *p, const int32_t r)
     return vshlq_n_s8(vreinterpretq_s8_u16(t), 4);
 }
 
-/* s[i] = sum_k (a_i[k] + off) * w[k] over n entries for the four rows
- * a_i = a[i] and one weight row starting at an even nibble (byte w). */
-PCN_S4_BLOCK static void
-pcn_s4_mve_core_4x1(const int8_t *const *a, const int8_t *w, const int32_t n, const int32_t off, int32_t *s)
+/* The four sums sum_k (a_i[k] + off) * w[k] over n entries (lane i) for the
+ * rows a0..a3 and one weight row starting at an even nibble (byte w). */
+static inline int32x4_t pcn_s4_mve_sums_4x1(const int8_t *a0,
+                                            const int8_t *a1,
+                                            const int8_t *a2,
+                                            const int8_t *a3,
+                                            const int8_t *w,
+                                            const int32_t n,
+                                            const int32_t off)
 {
-    const int8_t *a0 = a[0];
-    const int8_t *a1 = a[1];
-    const int8_t *a2 = a[2];
-    const int8_t *a3 = a[3];
     int32_t s0 = 0;
     int32_t s1 = 0;
     int32_t s2 = 0;
@@ -119,16 +120,38 @@ pcn_s4_mve_core_4x1(const int8_t *const *a, const int8_t *w, const int32_t n, co
         s2 = vmladavaq_s8(s2, vldrbq_z_s8(a2, p), vw);
         s3 = vmladavaq_s8(s3, vldrbq_z_s8(a3, p), vw);
     }
-    const int32_t ow = pcn_wrap_mul(off, sw);
-    s[0] = pcn_wrap_add(s0, ow) >> 4;
-    s[1] = pcn_wrap_add(s1, ow) >> 4;
-    s[2] = pcn_wrap_add(s2, ow) >> 4;
-    s[3] = pcn_wrap_add(s3, ow) >> 4;
+    int32x4_t v = vdupq_n_s32(s0);
+    v = vsetq_lane_s32(s1, v, 1);
+    v = vsetq_lane_s32(s2, v, 2);
+    v = vsetq_lane_s32(s3, v, 3);
+    /* (16 * sum) / 16, exact: an arithmetic shift */
+    return vshrq_n_s32(vaddq_n_s32(v, pcn_wrap_mul(off, sw)), 4);
+}
+
+/* The four sums of pcn_s4_mve_sums_4x1 for the weight row at nibble first
+ * (any parity) over n entries. */
+static inline int32x4_t pcn_s4_mve_run_4x1(const int8_t *const *a,
+                                           const int8_t *packed,
+                                           const int32_t first,
+                                           const int32_t n,
+                                           const int32_t off)
+{
+    if ((first & 1) == 0 || n == 0)
+    {
+        return pcn_s4_mve_sums_4x1(a[0], a[1], a[2], a[3], packed + (first >> 1), n, off);
+    }
+    int32x4_t v = pcn_s4_mve_sums_4x1(a[0] + 1, a[1] + 1, a[2] + 1, a[3] + 1, packed + ((first + 1) >> 1), n - 1, off);
+    const int32_t w = pcn_s4_weight(packed, first);
+    v = vsetq_lane_s32(vgetq_lane_s32(v, 0) + ((int32_t)a[0][0] + off) * w, v, 0);
+    v = vsetq_lane_s32(vgetq_lane_s32(v, 1) + ((int32_t)a[1][0] + off) * w, v, 1);
+    v = vsetq_lane_s32(vgetq_lane_s32(v, 2) + ((int32_t)a[2][0] + off) * w, v, 2);
+    v = vsetq_lane_s32(vgetq_lane_s32(v, 3) + ((int32_t)a[3][0] + off) * w, v, 3);
+    return v;
 }
 
 /* s[j] = sum_k (a[k] + off) * w_j[k] over n entries for one activation row
  * and the two weight rows at bytes w0, w1 (even nibbles). */
-PCN_S4_BLOCK static void pcn_s4_mve_core_1x2(
+static inline void pcn_s4_mve_core_1x2(
 const int8_t *a, const int8_t *w0, const int8_t *w1, const int32_t n, const int32_t off, int32_t *s)
 {
     int32_t s0 = 0;
@@ -162,33 +185,6 @@ const int8_t *a, const int8_t *w0, const int8_t *w1, const int32_t n, const int3
     }
     s[0] = pcn_wrap_add(s0, pcn_wrap_mul(off, t0)) >> 4;
     s[1] = pcn_wrap_add(s1, pcn_wrap_mul(off, t1)) >> 4;
-}
-
-/* Four activation rows a[0..3] times the weight row at nibble first (n
- * entries): s[i] += the four sums. */
-static inline void pcn_s4_mve_run_4x1(
-const int8_t *const *a, const int8_t *packed, int32_t first, int32_t n, const int32_t off, int32_t *s)
-{
-    const int8_t *r[4] = {a[0], a[1], a[2], a[3]};
-    int32_t t[4];
-    if ((first & 1) && n > 0)
-    {
-        for (int32_t i = 0; i < 4; i++)
-        {
-            s[i] += pcn_s4_mac1(r[i], packed, first, off);
-            r[i]++;
-        }
-        first++;
-        n--;
-    }
-    if (n > 0)
-    {
-        pcn_s4_mve_core_4x1(r, packed + (first >> 1), n, off, t);
-        for (int32_t i = 0; i < 4; i++)
-        {
-            s[i] += t[i];
-        }
-    }
 }
 
 /* One activation row times the weight rows at nibbles first0 and first1

@@ -44,6 +44,10 @@ typedef struct
     const int32_t *multiplier;
     const int32_t *shift;
     const int8_t *filter;
+    int32_t slot;   /* bytes per gathered column */
+    int32_t padded; /* columns gathered with a pad entry before and pads after (DSP) */
+    int32_t groups_even, groups_odd; /* DSP: 8-entry groups of a row starting on a byte / mid-byte */
+    int32_t filter_bytes;
 } conv_s4_layer;
 
 /* Fill n int8 entries with v. */
@@ -69,7 +73,7 @@ static const int8_t *conv_s4_column(const conv_s4_layer *l, const int32_t p, int
     const int8_t *in_batch = l->input + (size_t)b * l->in_h * l->in_w * l->in_c;
     const int32_t run = l->k_w * l->in_c;
 
-    if (l->k_h == 1 && y0 >= 0 && y0 < l->in_h && (l->dil_w == 1 || l->k_w == 1) && x0 >= 0 &&
+    if (!l->padded && l->k_h == 1 && y0 >= 0 && y0 < l->in_h && (l->dil_w == 1 || l->k_w == 1) && x0 >= 0 &&
         x0 + l->k_w <= l->in_w)
     {
         return in_batch + ((size_t)y0 * l->in_w + (size_t)x0) * l->in_c;
@@ -79,6 +83,13 @@ static const int8_t *conv_s4_column(const conv_s4_layer *l, const int32_t p, int
         return NULL;
     }
     const int8_t pad = (int8_t)(-l->input_offset);
+    if (l->padded)
+    {
+        /* [pad, field, pads to the end of the slot] */
+        conv_s4_fill(slot, pad, 1);
+        conv_s4_fill(slot + 1 + l->len, pad, l->slot - 1 - l->len);
+        slot++;
+    }
     int8_t *d = slot;
     for (int32_t ky = 0; ky < l->k_h; ky++, d += run)
     {
@@ -134,7 +145,7 @@ static inline int8_t conv_s4_out(const conv_s4_layer *l, const int32_t c, const 
 
 /* Every output channel of np (1..4) pixels with columns cols[0..np) whose
  * outputs start at out (pixel i at out + i * out_c). */
-static void conv_s4_block(const conv_s4_layer *l, const int8_t **cols, const int32_t np, int8_t *out)
+__attribute__((noinline)) static void conv_s4_block(const conv_s4_layer *l, const int8_t **cols, const int32_t np, int8_t *out)
 {
     const int32_t out_c = l->out_c;
     const int8_t *a[4];
@@ -146,10 +157,12 @@ static void conv_s4_block(const conv_s4_layer *l, const int8_t **cols, const int
     const uint32x4_t where = vmulq_n_u32(vidupq_n_u32(0, 1), (uint32_t)out_c);
     for (int32_t c = 0; c < out_c; c++)
     {
-        const int32_t b = l->bias != NULL ? l->bias[c] : 0;
-        int32_t s[4] = {b, b, b, b};
-        pcn_s4_mve_run_4x1(a, l->filter, c * l->len, l->len, l->input_offset, s);
-        int32x4_t v = pcn_mve_requantize_n(vldrwq_s32(s), l->multiplier[c], l->shift[c]);
+        int32x4_t v = pcn_s4_mve_run_4x1(a, l->filter, c * l->len, l->len, l->input_offset);
+        if (l->bias != NULL)
+        {
+            v = vaddq_n_s32(v, l->bias[c]);
+        }
+        v = pcn_mve_requantize_n(v, l->multiplier[c], l->shift[c]);
         v = vaddq_n_s32(v, l->output_offset);
         v = vmaxq_s32(v, vdupq_n_s32(l->act_min));
         v = vminq_s32(v, vdupq_n_s32(l->act_max));
@@ -183,6 +196,55 @@ conv_s4_pair(const conv_s4_layer *l, const int8_t **cols, const int32_t np, cons
     }
 }
 
+/* Channels c0, c1 (rows of the same start parity) of two pixels whose columns
+ * x0, x0 + a_step cover whole 8-entry groups (K a multiple of 8, or padded
+ * columns: x[-1] and the entries after the field are pads), when the groups
+ * read no byte past the filter; 0 otherwise (nothing written). */
+static inline int conv_s4_pair_groups(
+const conv_s4_layer *l, const int8_t *x0, const int32_t a_step, const int32_t c0, const int32_t c1, int8_t *out)
+{
+    const int32_t first0 = c0 * l->len;
+    const int32_t odd = first0 & 1;
+    const int32_t groups = odd ? l->groups_odd : l->groups_even;
+    const int32_t byte0 = first0 >> 1;
+    const int32_t byte1 = (c1 * l->len) >> 1;
+    if ((byte0 > byte1 ? byte0 : byte1) + 4 * groups > l->filter_bytes)
+    {
+        return 0;
+    }
+    int32_t s[4];
+    pcn_s4_dsp_core_2x2(
+    x0 - odd, a_step, l->filter + byte0, byte1 - byte0, groups, pcn_dsp_offset_pair(l->input_offset), s);
+    const int32_t b0 = l->bias != NULL ? l->bias[c0] : 0;
+    const int32_t b1 = l->bias != NULL ? l->bias[c1] : 0;
+    int32_t v00 = b0 + (s[0] >> 4);
+    int32_t v10 = b0 + (s[2] >> 4);
+    int32_t v01 = b1 + (s[1] >> 4);
+    int32_t v11 = b1 + (s[3] >> 4);
+    pcn_dsp_requantize_2(&v00, &v10, l->multiplier[c0], l->shift[c0]);
+    pcn_dsp_requantize_2(&v01, &v11, l->multiplier[c1], l->shift[c1]);
+    const int32_t out_off = l->output_offset;
+    const int32_t lo = l->act_min;
+    const int32_t hi = l->act_max;
+    out[c0] = pcn_dsp_out_s8(v00, out_off, lo, hi);
+    out[l->out_c + c0] = pcn_dsp_out_s8(v10, out_off, lo, hi);
+    out[c1] = pcn_dsp_out_s8(v01, out_off, lo, hi);
+    out[l->out_c + c1] = pcn_dsp_out_s8(v11, out_off, lo, hi);
+    return 1;
+}
+
+/* Channels c0, c1 of np pixels, through whole groups where they can go. */
+static inline void
+conv_s4_pair_any(const conv_s4_layer *l, const int8_t **cols, const int32_t np, const int32_t c0, const int32_t c1, int8_t *out)
+{
+    if (np == 2 && (l->padded || (l->len & 7) == 0) &&
+        conv_s4_pair_groups(l, cols[0], (int32_t)(cols[1] - cols[0]), c0, c1, out))
+    {
+        return;
+    }
+    conv_s4_pair(l, cols, np, c0, c1, out);
+}
+
 /* Every output channel of np (1 or 2) pixels, as conv_s4_block above. A
  * lone channel goes as a pair with itself. */
 static void conv_s4_block(const conv_s4_layer *l, const int8_t **cols, const int32_t np, int8_t *out)
@@ -193,20 +255,20 @@ static void conv_s4_block(const conv_s4_layer *l, const int8_t **cols, const int
     {
         for (; c + 1 < out_c; c += 2)
         {
-            conv_s4_pair(l, cols, np, c, c + 1, out);
+            conv_s4_pair_any(l, cols, np, c, c + 1, out);
         }
     }
     else
     {
         for (; c + 3 < out_c; c += 4)
         {
-            conv_s4_pair(l, cols, np, c, c + 2, out);
-            conv_s4_pair(l, cols, np, c + 1, c + 3, out);
+            conv_s4_pair_any(l, cols, np, c, c + 2, out);
+            conv_s4_pair_any(l, cols, np, c + 1, c + 3, out);
         }
     }
     for (; c < out_c; c++)
     {
-        conv_s4_pair(l, cols, np, c, c, out);
+        conv_s4_pair_any(l, cols, np, c, c, out);
     }
 }
 
@@ -260,6 +322,21 @@ static int conv_s4_simd(int8_t *scratch,
         return 0;
     }
 
+    l.slot = l.len;
+    l.padded = 0;
+    l.groups_even = (l.len + 7) >> 3;
+    l.groups_odd = (l.len + 8) >> 3;
+    l.filter_bytes = (int32_t)(((int64_t)l.out_c * l.len + 1) >> 1);
+    #if !defined(ARM_MATH_MVEI)
+    /* Rows of K not a multiple of 8 go in whole groups over padded columns
+     * when two of those fit the scratch promised. */
+    if (scratch != NULL && (l.len & 7) != 0 && 2 * (1 + 8 * l.groups_odd) <= arm_nn_conv_s4_col_buffer_size(input_dims, filter_dims))
+    {
+        l.padded = 1;
+        l.slot = 1 + 8 * l.groups_odd;
+    }
+    #endif
+
     const int32_t pixels = input_dims->n * l.out_h * l.out_w;
     const int8_t *cols[PCN_S4_NPX];
     for (int32_t p = 0; p < pixels; p += PCN_S4_NPX)
@@ -267,7 +344,7 @@ static int conv_s4_simd(int8_t *scratch,
         const int32_t np = pixels - p < PCN_S4_NPX ? pixels - p : PCN_S4_NPX;
         for (int32_t i = 0; i < np; i++)
         {
-            cols[i] = conv_s4_column(&l, p + i, scratch != NULL ? scratch + i * l.len : NULL);
+            cols[i] = conv_s4_column(&l, p + i, scratch != NULL ? scratch + i * l.slot : NULL);
         }
         conv_s4_block(&l, cols, np, output_data + (size_t)p * l.out_c);
     }
