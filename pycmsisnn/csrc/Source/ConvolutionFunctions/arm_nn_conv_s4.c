@@ -45,7 +45,7 @@ typedef struct
     const int32_t *shift;
     const int8_t *filter;
     int32_t slot;   /* bytes per gathered column */
-    int32_t padded; /* columns gathered with a pad entry before and pads after (DSP) */
+    int32_t padded; /* columns gathered with a pad entry before and pads after */
     int32_t groups_even, groups_odd; /* DSP: 8-entry groups of a row starting on a byte / mid-byte */
     int32_t filter_bytes;
 } conv_s4_layer;
@@ -143,11 +143,32 @@ static inline int8_t conv_s4_out(const conv_s4_layer *l, const int32_t c, const 
 
     #if defined(ARM_MATH_MVEI)
 
+/* Requantise, offset, clamp and store (predicate p, byte offsets where)
+ * the sums v of channel c. */
+static inline void
+conv_s4_mve_store(const conv_s4_layer *l, const int32_t c, int32x4_t v, const uint32x4_t where, const mve_pred16_t p, int8_t *out)
+{
+    if (l->bias != NULL)
+    {
+        v = vaddq_n_s32(v, l->bias[c]);
+    }
+    v = pcn_mve_requantize_n(v, l->multiplier[c], l->shift[c]);
+    v = vaddq_n_s32(v, l->output_offset);
+    v = vmaxq_s32(v, vdupq_n_s32(l->act_min));
+    v = vminq_s32(v, vdupq_n_s32(l->act_max));
+    vstrbq_scatter_offset_p_s32(out + c, where, v, p);
+}
+
 /* Every output channel of np (1..4) pixels with columns cols[0..np) whose
- * outputs start at out (pixel i at out + i * out_c). */
+ * outputs start at out (pixel i at out + i * out_c). Rows of even length all
+ * start on a byte: one plain loop. Over padded columns, a row starting
+ * mid-byte goes from its byte's low nibble (the previous row's last weight)
+ * against the pad before the column; else its first weight is peeled. */
 __attribute__((noinline)) static void conv_s4_block(const conv_s4_layer *l, const int8_t **cols, const int32_t np, int8_t *out)
 {
     const int32_t out_c = l->out_c;
+    const int32_t len = l->len;
+    const int32_t off = l->input_offset;
     const int8_t *a[4];
     for (int32_t i = 0; i < 4; i++)
     {
@@ -155,18 +176,34 @@ __attribute__((noinline)) static void conv_s4_block(const conv_s4_layer *l, cons
     }
     const mve_pred16_t p = vctp32q((uint32_t)np);
     const uint32x4_t where = vmulq_n_u32(vidupq_n_u32(0, 1), (uint32_t)out_c);
+    if ((len & 1) == 0)
+    {
+        const int8_t *a0 = a[0];
+        const int8_t *a1 = a[1];
+        const int8_t *a2 = a[2];
+        const int8_t *a3 = a[3];
+        const int8_t *w = l->filter;
+        for (int32_t c = 0; c < out_c; c++, w += len >> 1)
+        {
+            conv_s4_mve_store(l, c, pcn_s4_mve_sums_4x1(a0, a1, a2, a3, w, len, off), where, p, out);
+        }
+        return;
+    }
+    if (l->padded)
+    {
+        for (int32_t c = 0; c < out_c; c++)
+        {
+            const int32_t first = c * len;
+            const int32_t odd = first & 1;
+            const int32x4_t v =
+            pcn_s4_mve_sums_4x1(a[0] - odd, a[1] - odd, a[2] - odd, a[3] - odd, l->filter + (first >> 1), len + odd, off);
+            conv_s4_mve_store(l, c, v, where, p, out);
+        }
+        return;
+    }
     for (int32_t c = 0; c < out_c; c++)
     {
-        int32x4_t v = pcn_s4_mve_run_4x1(a, l->filter, c * l->len, l->len, l->input_offset);
-        if (l->bias != NULL)
-        {
-            v = vaddq_n_s32(v, l->bias[c]);
-        }
-        v = pcn_mve_requantize_n(v, l->multiplier[c], l->shift[c]);
-        v = vaddq_n_s32(v, l->output_offset);
-        v = vmaxq_s32(v, vdupq_n_s32(l->act_min));
-        v = vminq_s32(v, vdupq_n_s32(l->act_max));
-        vstrbq_scatter_offset_p_s32(out + c, where, v, p);
+        conv_s4_mve_store(l, c, pcn_s4_mve_run_4x1(a, l->filter, c * len, len, off), where, p, out);
     }
 }
 
@@ -327,10 +364,20 @@ static int conv_s4_simd(int8_t *scratch,
     l.groups_even = (l.len + 7) >> 3;
     l.groups_odd = (l.len + 8) >> 3;
     l.filter_bytes = (int32_t)(((int64_t)l.out_c * l.len + 1) >> 1);
-    #if !defined(ARM_MATH_MVEI)
+    #if defined(ARM_MATH_MVEI)
+    /* Rows of odd K start mid-byte every other channel: over padded columns
+     * (a pad before each) when four of those fit the scratch promised. */
+    if (scratch != NULL && (l.len & 1) != 0 &&
+        PCN_S4_NPX * (l.len + 1) <= arm_nn_conv_s4_col_buffer_size(input_dims, filter_dims))
+    {
+        l.padded = 1;
+        l.slot = l.len + 1;
+    }
+    #else
     /* Rows of K not a multiple of 8 go in whole groups over padded columns
      * when two of those fit the scratch promised. */
-    if (scratch != NULL && (l.len & 7) != 0 && 2 * (1 + 8 * l.groups_odd) <= arm_nn_conv_s4_col_buffer_size(input_dims, filter_dims))
+    if (scratch != NULL && (l.len & 7) != 0 &&
+        PCN_S4_NPX * (1 + 8 * l.groups_odd) <= arm_nn_conv_s4_col_buffer_size(input_dims, filter_dims))
     {
         l.padded = 1;
         l.slot = 1 + 8 * l.groups_odd;
