@@ -50,19 +50,70 @@ typedef struct
     int32_t filter_bytes;
 } conv_s4_layer;
 
-/* Fill n int8 entries with v. */
-static void conv_s4_fill(int8_t *dst, const int8_t v, const int32_t n)
+/* The gather copies runs of a few bytes: inline loops, which gcc must not
+ * turn back into calls of memcpy and memset (more instructions than the
+ * copies on such runs). */
+    #if defined(__GNUC__) && !defined(__clang__)
+        #define PCN_S4_GATHER __attribute__((optimize("no-tree-loop-distribute-patterns")))
+    #else
+        #define PCN_S4_GATHER
+    #endif
+
+/* Copy n int8 values from src to dst (no overlap), a word or a vector at a
+ * time. */
+PCN_S4_GATHER static inline void conv_s4_copy(int8_t *dst, const int8_t *src, int32_t n)
 {
-    if (n > 0)
+    #if defined(ARM_MATH_MVEI)
+    for (; n > 0; n -= 16)
     {
-        memset(dst, v, (size_t)n);
+        const mve_pred16_t p = vctp8q((uint32_t)n);
+        vstrbq_p_s8(dst, vldrbq_z_s8(src, p), p);
+        dst += 16;
+        src += 16;
     }
+    #else
+    for (; n >= 4; n -= 4)
+    {
+        const int32_t w = pcn_read_s8x4(src);
+        memcpy(dst, &w, sizeof(w));
+        dst += 4;
+        src += 4;
+    }
+    for (; n > 0; n--)
+    {
+        *dst++ = *src++;
+    }
+    #endif
+}
+
+/* Fill n int8 entries of dst with v. */
+PCN_S4_GATHER static inline void conv_s4_fill(int8_t *dst, const int8_t v, int32_t n)
+{
+    #if defined(ARM_MATH_MVEI)
+    const int8x16_t vv = vdupq_n_s8(v);
+    for (; n > 0; n -= 16)
+    {
+        vstrbq_p_s8(dst, vv, vctp8q((uint32_t)n));
+        dst += 16;
+    }
+    #else
+    const int32_t w = (int32_t)(((uint32_t)(uint8_t)v) * 0x01010101u);
+    for (; n >= 4; n -= 4)
+    {
+        memcpy(dst, &w, sizeof(w));
+        dst += 4;
+    }
+    for (; n > 0; n--)
+    {
+        *dst++ = v;
+    }
+    #endif
 }
 
 /* The column of output pixel p (batch-major): a pointer into the input when
  * the field is one run of it, else gathered into slot (NULL: none, the
  * caller made sure every field is a run). */
-static const int8_t *conv_s4_column(const conv_s4_layer *l, const int32_t p, int8_t *slot)
+PCN_S4_GATHER static const int8_t *conv_s4_column(const conv_s4_layer *l, const int32_t p, int8_t *slot)
 {
     const int32_t plane = l->out_h * l->out_w;
     const int32_t b = p / plane;
@@ -91,6 +142,24 @@ static const int8_t *conv_s4_column(const conv_s4_layer *l, const int32_t p, int
         slot++;
     }
     int8_t *d = slot;
+    if ((l->dil_w == 1 || l->k_w == 1) && x0 >= 0 && x0 + l->k_w <= l->in_w)
+    {
+        /* Every row of the window inside the input's width: one run each. */
+        const int8_t *src = in_batch + (size_t)x0 * l->in_c;
+        const int32_t row_step = l->in_w * l->in_c;
+        for (int32_t ky = 0, iy = y0; ky < l->k_h; ky++, d += run, iy += l->dil_h)
+        {
+            if (iy < 0 || iy >= l->in_h)
+            {
+                conv_s4_fill(d, pad, run);
+            }
+            else
+            {
+                conv_s4_copy(d, src + iy * row_step, run);
+            }
+        }
+        return slot;
+    }
     for (int32_t ky = 0; ky < l->k_h; ky++, d += run)
     {
         const int32_t iy = y0 + ky * l->dil_h;
@@ -106,10 +175,7 @@ static const int8_t *conv_s4_column(const conv_s4_layer *l, const int32_t p, int
             int32_t hi = l->in_w - x0;
             hi = hi < lo ? lo : (hi > l->k_w ? l->k_w : hi);
             conv_s4_fill(d, pad, lo * l->in_c);
-            if (hi > lo)
-            {
-                memcpy(d + lo * l->in_c, row + (size_t)(x0 + lo) * l->in_c, (size_t)((hi - lo) * l->in_c));
-            }
+            conv_s4_copy(d + lo * l->in_c, row + (x0 + lo) * l->in_c, (hi - lo) * l->in_c);
             conv_s4_fill(d + hi * l->in_c, pad, (l->k_w - hi) * l->in_c);
             continue;
         }
@@ -122,7 +188,7 @@ static const int8_t *conv_s4_column(const conv_s4_layer *l, const int32_t p, int
             }
             else
             {
-                memcpy(d + kx * l->in_c, row + (size_t)ix * l->in_c, (size_t)l->in_c);
+                conv_s4_copy(d + kx * l->in_c, row + ix * l->in_c, l->in_c);
             }
         }
     }
