@@ -24,9 +24,10 @@ The shapes hit every block and tail of those paths:
   last byte's lone nibble), windows clipped on both sides and a kernel
   larger than the image, stride 2; and the generic kernel (ch_mult 2,
   dilation) through the wrapper;
-- fully connected: depths 64, 37, 3, 600 and 21 (odd: rows o and o + 2 paired,
-  the peel; 1 to 3 lone rows), 12, 11, 4, 5 and 7 outputs, 3 batches, a
-  filter offset and a positive shift.
+- fully connected: depths 64, 37, 3, 50, 600 and 21 (odd: rows o and o + 2
+  paired, the peel; 1 to 3 lone rows; even: MVE blocks of four rows with
+  predicated tails of 2 and 8), 12, 11, 4, 6, 5 and 7 outputs, 2 and 3
+  batches, a filter offset and a positive shift.
 """
 from __future__ import annotations
 
@@ -67,6 +68,7 @@ CASES = [
     Layer("fc-d64-u12", "arm_fully_connected_s4", (1, 1, 64), 12),
     Layer("fc-d37-u11-b3", "arm_fully_connected_s4", (3, 1, 37), 11),
     Layer("fc-d3-u4", "arm_fully_connected_s4", (1, 1, 3), 4),
+    Layer("fc-d50-u6-b2", "arm_fully_connected_s4", (2, 1, 50), 6),
     Layer("fc-d600-u5-filter-offset", "arm_fully_connected_s4", (1, 1, 600), 5, filter_offset=3),
     Layer("fc-d21-u7-left-shift", "arm_fully_connected_s4", (2, 1, 21), 7, min_shift=1, x_range=1,
           act=(-100, 100)),

@@ -149,6 +149,74 @@ static inline int32x4_t pcn_s4_mve_run_4x1(const int8_t *const *a,
     return v;
 }
 
+/* The four sums sum_k (a[k] + off) * w_j[k] over n entries (lane j) for one
+ * activation row and the weight rows w_j = w + j * step (bytes; rows
+ * starting on a byte). */
+static inline int32x4_t
+pcn_s4_mve_sums_1x4(const int8_t *a, const int8_t *w, const int32_t step, const int32_t n, const int32_t off)
+{
+    const int8_t *w0 = w;
+    const int8_t *w1 = w + step;
+    const int8_t *w2 = w + 2 * step;
+    const int8_t *w3 = w + 3 * step;
+    int32_t s0 = 0;
+    int32_t s1 = 0;
+    int32_t s2 = 0;
+    int32_t s3 = 0;
+    int32_t t0 = 0;
+    int32_t t1 = 0;
+    int32_t t2 = 0;
+    int32_t t3 = 0;
+    int32_t k = n;
+    for (; k >= 16; k -= 16)
+    {
+        const int8x16_t va = vldrbq_s8(a);
+        int8x16_t vw = pcn_s4_mve_w16(w0);
+        s0 = vmladavaq_s8(s0, va, vw);
+        t0 = vaddvaq_s8(t0, vw);
+        vw = pcn_s4_mve_w16(w1);
+        s1 = vmladavaq_s8(s1, va, vw);
+        t1 = vaddvaq_s8(t1, vw);
+        vw = pcn_s4_mve_w16(w2);
+        s2 = vmladavaq_s8(s2, va, vw);
+        t2 = vaddvaq_s8(t2, vw);
+        vw = pcn_s4_mve_w16(w3);
+        s3 = vmladavaq_s8(s3, va, vw);
+        t3 = vaddvaq_s8(t3, vw);
+        a += 16;
+        w0 += 8;
+        w1 += 8;
+        w2 += 8;
+        w3 += 8;
+    }
+    if (k > 0)
+    {
+        const mve_pred16_t p = vctp8q((uint32_t)k);
+        const int8x16_t va = vldrbq_z_s8(a, p);
+        int8x16_t vw = pcn_s4_mve_w16_tail(w0, k);
+        s0 = vmladavaq_s8(s0, va, vw);
+        t0 = vaddvaq_p_s8(t0, vw, p);
+        vw = pcn_s4_mve_w16_tail(w1, k);
+        s1 = vmladavaq_s8(s1, va, vw);
+        t1 = vaddvaq_p_s8(t1, vw, p);
+        vw = pcn_s4_mve_w16_tail(w2, k);
+        s2 = vmladavaq_s8(s2, va, vw);
+        t2 = vaddvaq_p_s8(t2, vw, p);
+        vw = pcn_s4_mve_w16_tail(w3, k);
+        s3 = vmladavaq_s8(s3, va, vw);
+        t3 = vaddvaq_p_s8(t3, vw, p);
+    }
+    int32x4_t v = vdupq_n_s32(s0);
+    v = vsetq_lane_s32(s1, v, 1);
+    v = vsetq_lane_s32(s2, v, 2);
+    v = vsetq_lane_s32(s3, v, 3);
+    int32x4_t t = vdupq_n_s32(t0);
+    t = vsetq_lane_s32(t1, t, 1);
+    t = vsetq_lane_s32(t2, t, 2);
+    t = vsetq_lane_s32(t3, t, 3);
+    return vshrq_n_s32(vmlaq_n_s32(v, t, off), 4);
+}
+
 /* s[j] = sum_k (a[k] + off) * w_j[k] over n entries for one activation row
  * and the two weight rows at bytes w0, w1 (even nibbles). */
 static inline void pcn_s4_mve_core_1x2(

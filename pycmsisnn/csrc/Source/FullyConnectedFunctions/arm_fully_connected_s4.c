@@ -94,6 +94,26 @@ arm_cmsis_nn_status arm_fully_connected_s4(const cmsis_nn_context *ctx,
         }
         const int32_t base = filter_offset * x_sum;
         int32_t o = 0;
+#if defined(ARM_MATH_MVEI)
+        if (depth <= PCN_S4_SIMD_MAX_N && (depth & 1) == 0)
+        {
+            /* Four rows at a time, requantised as one vector. */
+            for (; o + 3 < out_ch; o += 4)
+            {
+                int32x4_t v = pcn_s4_mve_sums_1x4(x, filter_data + (o * depth >> 1), depth >> 1, depth, input_offset);
+                if (bias_data != NULL)
+                {
+                    v = vaddq_s32(v, vldrwq_s32(bias_data + o));
+                }
+                v = vaddq_n_s32(v, base);
+                v = pcn_mve_requantize_n(v, quant_params->multiplier, quant_params->shift);
+                v = vaddq_n_s32(v, fc_params->output_offset);
+                v = vmaxq_s32(v, vdupq_n_s32(fc_params->activation.min));
+                v = vminq_s32(v, vdupq_n_s32(fc_params->activation.max));
+                vstrbq_s32(out + o, v);
+            }
+        }
+#endif
 #if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
         if (depth <= PCN_S4_SIMD_MAX_N)
         {
