@@ -61,7 +61,7 @@ typedef struct
 
 /* Copy n int8 values from src to dst (no overlap), a word or a vector at a
  * time. */
-PCN_S4_GATHER static inline void conv_s4_copy(int8_t *dst, const int8_t *src, int32_t n)
+static inline PCN_S4_GATHER void conv_s4_copy(int8_t *dst, const int8_t *src, int32_t n)
 {
     #if defined(ARM_MATH_MVEI)
     for (; n > 0; n -= 16)
@@ -87,7 +87,7 @@ PCN_S4_GATHER static inline void conv_s4_copy(int8_t *dst, const int8_t *src, in
 }
 
 /* Fill n int8 entries of dst with v. */
-PCN_S4_GATHER static inline void conv_s4_fill(int8_t *dst, const int8_t v, int32_t n)
+static inline PCN_S4_GATHER void conv_s4_fill(int8_t *dst, const int8_t v, int32_t n)
 {
     #if defined(ARM_MATH_MVEI)
     const int8x16_t vv = vdupq_n_s8(v);
@@ -113,7 +113,7 @@ PCN_S4_GATHER static inline void conv_s4_fill(int8_t *dst, const int8_t v, int32
 /* The column of output pixel p (batch-major): a pointer into the input when
  * the field is one run of it, else gathered into slot (NULL: none, the
  * caller made sure every field is a run). */
-PCN_S4_GATHER static const int8_t *conv_s4_column(const conv_s4_layer *l, const int32_t p, int8_t *slot)
+static PCN_S4_GATHER const int8_t *conv_s4_column(const conv_s4_layer *l, const int32_t p, int8_t *slot)
 {
     const int32_t plane = l->out_h * l->out_w;
     const int32_t b = p / plane;
@@ -230,7 +230,7 @@ conv_s4_mve_store(const conv_s4_layer *l, const int32_t c, int32x4_t v, const ui
  * start on a byte: one plain loop. Over padded columns, a row starting
  * mid-byte goes from its byte's low nibble (the previous row's last weight)
  * against the pad before the column; else its first weight is peeled. */
-__attribute__((noinline)) static void conv_s4_block(const conv_s4_layer *l, const int8_t **cols, const int32_t np, int8_t *out)
+static __attribute__((noinline)) void conv_s4_block(const conv_s4_layer *l, const int8_t **cols, const int32_t np, int8_t *out)
 {
     const int32_t out_c = l->out_c;
     const int32_t len = l->len;
