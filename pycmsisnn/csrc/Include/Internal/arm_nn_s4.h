@@ -114,7 +114,8 @@ static inline int arm_nn_conv_s4_is_1_x_n(const cmsis_nn_conv_params *conv_param
 
 /* Scratch promised by the s4 im2col-style kernels (generic, even, 1xN):
  * two int16 columns of KH * KW * C_IN entries, each rounded up to a multiple
- * of 4 (the s8 DSP layout; the portable kernels below use none of it). */
+ * of 4 (the s8 DSP layout). The portable kernels use none of it; the DSP and
+ * MVE paths of arm_nn_conv_s4 gather two or four int8 columns there. */
 static inline int32_t arm_nn_conv_s4_col_buffer_size(const cmsis_nn_dims *input_dims, const cmsis_nn_dims *filter_dims)
 {
     const int32_t cols = filter_dims->w * filter_dims->h * input_dims->c;

@@ -14,6 +14,15 @@
  * channels whose rows start with the same nibble parity: c and c + 1 when
  * rows have an even length, else c and c + 2.
  *
+ * Where the scratch has room, gathered columns are "padded": one pad entry
+ * before the field (and, on DSP, pads up to a whole number of 8-entry
+ * groups after it). A row starting mid-byte then runs from its byte's low
+ * nibble (the previous row's last weight, multiplied by the pad's zero) and
+ * every row covers whole groups (DSP; pairs whose groups would read past
+ * the filter's last byte take the general path), so no weight is peeled and
+ * no tail is scalar. Every column is then gathered, even one that is a run
+ * of the input.
+ *
  * Portable builds, and layers the blocks cannot take (a field to gather and
  * no scratch, rows longer than PCN_S4_SIMD_MAX_N), run arm_nn_conv_s4_direct.
  */
