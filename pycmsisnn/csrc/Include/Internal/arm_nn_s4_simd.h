@@ -30,7 +30,9 @@
  *   VMLADAVA.S8 with the raw activations, and the offset applied at the end
  *   as off * sum(w) (VADDVA). A last partial vector is tail-predicated (an odd
  *   count's unused high nibble meets a zero activation and is left out of
- *   the weight sum). Blocks of four activation rows share one weight row.
+ *   the weight sum). Blocks of four activation rows share one weight row
+ *   (convolution), or one activation row is shared by four weight rows
+ *   (fully connected).
  */
 #ifndef PYCMSISNN_INTERNAL_ARM_NN_S4_SIMD_H
 #define PYCMSISNN_INTERNAL_ARM_NN_S4_SIMD_H
