@@ -2,7 +2,8 @@
 wrappers: generic and 1x1 convolutions, the optimised depthwise, fully
 connected) as generated C cross-compiled for Cortex-M0, M4 and M55 and run
 under QEMU: equal to the host run and to TensorFlow Lite Micro on every
-sample. (The s4 kernels have one portable path; the cores check the build.)"""
+sample. M0 runs the portable kernels, M4 the DSP paths and M55 the MVE paths
+(every block and tail of those: tests/target/test_s4_paths.py)."""
 from __future__ import annotations
 
 import pytest

@@ -34,6 +34,23 @@ static inline int32_t pcn_s4_weight(const int8_t *packed, const int32_t i)
     return nibble >= 8 ? nibble - 16 : nibble;
 }
 
+/* The first n weights of a packed int4 stream as int8, into dst. */
+static inline void pcn_s4_unpack(const int8_t *packed, const int32_t n, int8_t *dst)
+{
+    int32_t i = 0;
+    for (; i + 1 < n; i += 2)
+    {
+        const int32_t b = *packed++;
+        /* Low nibble to the top of a byte and back, keeping its sign. */
+        *dst++ = (int8_t)((int8_t)(uint8_t)((uint32_t)b << 4) >> 4);
+        *dst++ = (int8_t)(b >> 4);
+    }
+    if (i < n)
+    {
+        *dst = (int8_t)pcn_s4_weight(packed, 0);
+    }
+}
+
 /* sum_k (x[k] + input_offset) * w(first + k) for k < n. */
 static inline int32_t pcn_s4_dot(const int8_t *x,
                                  const int8_t *packed,
@@ -97,7 +114,8 @@ static inline int arm_nn_conv_s4_is_1_x_n(const cmsis_nn_conv_params *conv_param
 
 /* Scratch promised by the s4 im2col-style kernels (generic, even, 1xN):
  * two int16 columns of KH * KW * C_IN entries, each rounded up to a multiple
- * of 4 (the s8 DSP layout; the portable kernels below use none of it). */
+ * of 4 (the s8 DSP layout). The portable kernels use none of it; the DSP and
+ * MVE paths of arm_nn_conv_s4 gather two or four int8 columns there. */
 static inline int32_t arm_nn_conv_s4_col_buffer_size(const cmsis_nn_dims *input_dims, const cmsis_nn_dims *filter_dims)
 {
     const int32_t cols = filter_dims->w * filter_dims->h * input_dims->c;
@@ -123,6 +141,23 @@ arm_cmsis_nn_status arm_nn_conv_s4_direct(const cmsis_nn_conv_params *conv_param
                                           const int32_t *bias_data,
                                           const cmsis_nn_dims *output_dims,
                                           int8_t *output_data);
+
+/* arm_nn_conv_s4_direct, through the DSP or MVE blocks where the build has
+ * them (Internal/arm_nn_s4_simd.h). scratch, when not NULL, holds at least
+ * arm_nn_conv_s4_col_buffer_size bytes and lets receptive fields that are not
+ * one run of the input (padding, several filter rows) be gathered there;
+ * without it only layers whose fields are all runs (1x1 without padding) are
+ * vectorised. The results are those of arm_nn_conv_s4_direct. */
+arm_cmsis_nn_status arm_nn_conv_s4(int8_t *scratch,
+                                   const cmsis_nn_conv_params *conv_params,
+                                   const cmsis_nn_per_channel_quant_params *quant_params,
+                                   const cmsis_nn_dims *input_dims,
+                                   const int8_t *input_data,
+                                   const cmsis_nn_dims *filter_dims,
+                                   const int8_t *filter_data,
+                                   const int32_t *bias_data,
+                                   const cmsis_nn_dims *output_dims,
+                                   int8_t *output_data);
 
 /* Depthwise convolution over packed int4 weights [1, KH, KW, C_OUT]
  * (any ch_mult, stride, padding, dilation, batch). */

@@ -20,6 +20,14 @@ arm_cmsis_nn_status arm_convolve_1_x_n_s4(const cmsis_nn_context *ctx,
     {
         return ARM_CMSIS_NN_ARG_ERROR;
     }
-    return arm_nn_conv_s4_direct(
-    conv_params, quant_params, input_dims, input_data, filter_dims, filter_data, bias_data, output_dims, output_data);
+    return arm_nn_conv_s4((int8_t *)ctx->buf,
+                          conv_params,
+                          quant_params,
+                          input_dims,
+                          input_data,
+                          filter_dims,
+                          filter_data,
+                          bias_data,
+                          output_dims,
+                          output_data);
 }
