@@ -74,10 +74,24 @@ def derivation_reason(derive: Callable[..., object], *args: object) -> str | Non
     return None
 
 
+# The clamp range of an output of each activation type.
+_OUTPUT_RANGE = {np.dtype(np.int8): (-128, 127), np.dtype(np.int16): (-32768, 32767)}
+
+
 def activation_of(op: Operator, out: Tensor) -> Activation:
-    """The clamp of the op's fused activation in the output's quantised domain."""
+    """The clamp of the op's fused activation in the output's quantised domain
+    (within int8, or int16 for an int16 output)."""
     assert out.quant is not None
-    return quant.activation_range(int(activation_code(op.options)), out.quant.scale, out.quant.zero_point)
+    lo, hi = _OUTPUT_RANGE.get(np.dtype(out.dtype), _OUTPUT_RANGE[np.dtype(np.int8)])
+    return quant.activation_range(int(activation_code(op.options)), out.quant.scale, out.quant.zero_point, lo, hi)
+
+
+def symmetric_reason(t: Tensor, role: str) -> str | None:
+    """Why an int16 ``t`` cannot be a tensor of the 16x8 kernels (a zero point
+    other than 0), or None (also for other types)."""
+    if t.dtype == np.int16 and t.quant is not None and any(z != 0 for z in t.quant.zero_points):
+        return f"{role} '{t.name}' is int16 with zero point {t.quant.zero_point}; the 16x8 kernels need zero point 0"
+    return None
 
 
 def fused_activation_reason(op: Operator) -> str | None:

@@ -2,8 +2,9 @@
 not reach: broadcasting SUB/ADD (with a constant operand), concatenation
 along H and W, TRANSPOSE, MEAN over channels, two outputs, float32 I/O
 (QUANTIZE/DEQUANTIZE), int8 -> int8 QUANTIZE, int16 softmax and BATCH_MATMUL.
-Every emitter in ``pycmsisnn.codegen.kernels.EMITTERS`` is exercised here or
-in ``test_models``."""
+Every emitter in ``pycmsisnn.codegen.kernels.EMITTERS`` is exercised here, in
+``test_models`` or (the 16x8 convolutions and matrices) in
+``tests/lower/test_s16_conv_fc.py``."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,6 +26,7 @@ from ..support.tflite_build import build_model, random_bias_initializer, tf
 from .host import build_host_model, output_specs
 from ..support import mlperf_tiny
 from .test_models import GENERATED, generated_model
+from ..lower.test_s16_conv_fc import codegen_models as s16_conv_fc_models
 
 
 def _data_movement(inputs: list) -> object:
@@ -92,6 +94,8 @@ def test_every_emitter_is_exercised() -> None:
         covered |= {c.kernel for c in load(mlperf_tiny.built(arch)).plan.calls}
     for prefix, blocks, seed in GENERATED:
         covered |= {c.kernel for c in load(generated_model(prefix, blocks, seed)).plan.calls}
+    for data in s16_conv_fc_models():  # the 16x8 conv, FC, batch matmul and transpose conv, in C there
+        covered |= {c.kernel for c in load(data).plan.calls}
     assert covered == set(EMITTERS), f"not exercised: {sorted(set(EMITTERS) - covered)}"
 
 
