@@ -20,8 +20,8 @@ from ..kernels.data_movement import CONCAT_AXIS_FUNCTIONS
 from ..kernels.fully_connected import arm_vector_sum_s8
 from ..lower import KernelCall, TensorArg
 from ..params import AddParams, BmmParams, ConvParams, DwConvParams, FcParams, MulParams, PerChannelQuant, PerTensorQuant, PoolParams, SoftmaxParams, TransposeConvParams
-from .cwriter import Layer, c_bool, c_int
-from .structs import declare, declare_context, declare_dims, declare_quant_params, declare_transpose_params, dims, init
+from .cwriter import Layer, c_int
+from .structs import declare, declare_bias_data, declare_context, declare_dims, declare_quant_params, declare_transpose_params, dims, init
 
 Emitter = Callable[[Layer, KernelCall], None]
 NNFUNCTIONS, ACTIVATIONS, TENSOR_OPS = "arm_nnfunctions.h", "pycmsisnn_activations.h", "pycmsisnn_tensor_ops.h"
@@ -59,7 +59,7 @@ def _bias_data(layer: Layer, bias: Any, channels: int) -> str:
     (``is_int32_bias`` set for int32; data NULL without a bias)."""
     is_int32 = bias is not None and np.asarray(bias).dtype == np.int32
     data = _bias(layer, bias, channels, np.int32 if is_int32 else np.int64)
-    return layer.declare("cmsis_nn_bias_data", "bias_data", init([("data", data), ("is_int32_bias", c_bool(is_int32))]))
+    return declare_bias_data(layer, "bias_data", data, is_int32)
 
 
 def _per_channel(layer: Layer, q: Any, channels: int) -> str:

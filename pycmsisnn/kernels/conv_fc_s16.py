@@ -43,6 +43,7 @@ from .convolution_s16 import _check_bias
 __all__ = ["pycmsisnn_transpose_conv_s16", "pycmsisnn_fully_connected_per_channel_s16"]
 
 S64_SHIFT_MAX = 14  # the 64-bit requantisation shifts right by 15 - shift
+S32_SHIFT_MAX = SHIFT_MAX  # the 32-bit one (an int32 bias), as the int8 kernels'
 
 
 def _zero(kernel: str, name: str, value: Any) -> None:
@@ -156,7 +157,7 @@ def pycmsisnn_fully_connected_per_channel_s16(
         raise fail(kernel, "filter", f"depth {w_depth} differs from the input's {depth}")
     b = _check_bias(kernel, bias, out_c, allow_int32=True)
     int32_sum = b is not None and b.dtype == np.int32
-    mult, shift = _quant(kernel, quant_params, out_c, SHIFT_MAX if int32_sum else S64_SHIFT_MAX)
+    mult, shift = _quant(kernel, quant_params, out_c, S32_SHIFT_MAX if int32_sum else S64_SHIFT_MAX)
     b = None if b is None else np.ascontiguousarray(b)  # held here: the bias struct only points into it
     out = np.empty((batches, out_c), dtype=np.int16)
     return invoke(

@@ -20,8 +20,7 @@ from ..params import Activation, BmmParams, FcParams, PerChannelQuant, PerTensor
 from .common import activation_of, derivation_reason, dtype_reason, first_reason, fused_activation_reason, optional, output, symmetric_reason, tensor
 from .plan import KernelCall, TensorArg
 from .registry import rule
-from ..kernels._base import SHIFT_MAX
-from ..kernels.conv_fc_s16 import S64_SHIFT_MAX
+from ..kernels.conv_fc_s16 import S32_SHIFT_MAX, S64_SHIFT_MAX
 from ..operator_options import BatchMatMulOptions, FullyConnectedOptions, options_as
 
 S16 = np.dtype(np.int16)
@@ -67,7 +66,7 @@ def _fc_s16_reason(op: Operator, x: Tensor, w: Tensor, b: Tensor | None, y: Tens
         q = _fc_quant(x, w, y, bias)
     except ValueError as exc:  # QuantError
         return str(exc)
-    high = SHIFT_MAX if bias is not None and bias.dtype == np.int32 else S64_SHIFT_MAX
+    high = S32_SHIFT_MAX if bias is not None and bias.dtype == np.int32 else S64_SHIFT_MAX
     shifts = q.shift if isinstance(q, PerChannelQuant) else (q.shift,)
     bad = [s for s in shifts if s > high]
     return f"16x8 requantisation shift {bad[0]} is above {high} (scale ratio too large)" if bad else None
