@@ -12,6 +12,9 @@ import numpy as np
 from .operator_options import NoOptions, Options
 
 
+INT4 = "INT4"  # Tensor.type_name of TFLite's packed 4-bit integers
+
+
 @dataclass(frozen=True)
 class Quant:
     """Affine quantisation of a tensor: real = scale * (q - zero_point).
@@ -48,6 +51,9 @@ class Tensor:
     data: np.ndarray | None = None
     is_variable: bool = False
     type_name: str = ""  # TFLite's name of the type, where numpy has none (e.g. "INT4", "STRING")
+    # A constant INT4 tensor keeps ``dtype`` uint8 (byte storage: no int8 rule
+    # takes it by mistake) and ``data`` its packed bytes as in the file, 1-D,
+    # two values a byte, low nibble first (``packed_int4``, ``int4_values``).
 
     @property
     def type_label(self) -> str:
@@ -64,7 +70,28 @@ class Tensor:
 
     @property
     def nbytes(self) -> int:
+        if self.is_int4:
+            return (self.size + 1) // 2
         return self.size * np.dtype(self.dtype).itemsize
+
+    @property
+    def is_int4(self) -> bool:
+        """TFLite's INT4: two values a byte."""
+        return self.type_name == INT4
+
+    @property
+    def packed_int4(self) -> np.ndarray:
+        """The packed bytes of a constant INT4 tensor as the s4 kernels take
+        them: 1-D int8, ``ceil(size / 2)`` bytes."""
+        if not self.is_int4 or self.data is None:
+            raise ValueError(f"tensor {self.index} '{self.name}' is not a constant int4 tensor")
+        return self.data.view(np.int8)
+
+    def int4_values(self) -> np.ndarray:
+        """The values of a constant INT4 tensor, unpacked to int8 in its shape."""
+        from .kernels.s4 import unpack_int4
+
+        return unpack_int4(self.packed_int4, self.size).reshape(self.shape)
 
     def describe(self) -> str:
         q = ""

@@ -10,7 +10,7 @@ that call's host scratch: what an arena needs without in-place reuse.
 for the target core, see ``pycmsisnn.scratch``) in one arena:
 
 * in place where an op allows it: the output of RESHAPE / SQUEEZE /
-  EXPAND_DIMS (``arm_reshape_s8``) always shares its input's buffer, so no
+  EXPAND_DIMS (``arm_reshape_s8``, ``reshape_s16``) always shares its input's buffer, so no
   copy is emitted; the elementwise kernels in ``IN_PLACE_KERNELS``, which read
   each element before writing the same element, write over an input of the
   same size whose buffer dies at that call;
@@ -20,8 +20,13 @@ for the target core, see ``pycmsisnn.scratch``) in one arena:
   of first use, of size x lifetime and a few more, and the smallest arena kept: on
   MobileNet-like chains first-use order reaches the live peak where
   largest-first does not);
+* with each residual ADD fused into the convolution that produces one of its
+  inputs (``pycmsisnn.fusion``): the convolution's output gets a band buffer
+  of one output row instead of a whole tensor, and the sum is written over
+  the ADD's other input;
 * or linearly, one buffer after another without reuse (``strategy="linear"``
-  or the environment variable ``PYCMSISNN_NO_MEMORY_PLANNER=1``), for debugging.
+  or the environment variable ``PYCMSISNN_NO_MEMORY_PLANNER=1``), for debugging
+  (no in-place reuse and no fusion either).
 
 Buffers are aligned to 4 bytes, 16 on MVE cores.
 """
@@ -33,10 +38,11 @@ from typing import Callable, Iterable, Mapping
 
 from .lower import Plan, TensorArg
 from .cores import HOST, alignment_of
+from .fusion import ResidualFusion, fused_add_of, fused_conv_of, fusion_enabled, residual_fusions
 from .scratch import ScratchNeed, call_scratch
 
 # Kernels whose output is a view of the input: they share one buffer, no copy.
-ALIAS_KERNELS = frozenset({"arm_reshape_s8"})
+ALIAS_KERNELS = frozenset({"arm_reshape_s8", "reshape_s16"})
 # Kernels that read element i of every input before writing element i of the
 # output (one pass, same element size): the output may overwrite a dying input.
 # Arm's arm_elementwise_add_s8 / _mul_s8 (scalar, DSP and MVE paths) and our
@@ -50,6 +56,11 @@ IN_PLACE_KERNELS: Mapping[str, tuple[str, ...]] = {
     "pycmsisnn_tanh_s8": ("input",),
     "pycmsisnn_hard_swish_s8": ("input",),
     "pycmsisnn_requantize_s8": ("input",),
+    "pycmsisnn_requantize_s16": ("input",),
+    "pycmsisnn_relu_s16": ("input",),
+    "pycmsisnn_leaky_relu_s16": ("input",),
+    "pycmsisnn_logistic_s16": ("input",),
+    "pycmsisnn_tanh_s16": ("input",),
 }
 STRATEGIES = ("greedy", "linear")
 NO_PLANNER_ENV = "PYCMSISNN_NO_MEMORY_PLANNER"
@@ -132,9 +143,17 @@ class ArenaPlan:
     peak_bytes: int  # the most bytes alive at once: no placement can need less
     buffers: tuple[Buffer, ...] = field(default=(), repr=False)
     placements: tuple[Placement, ...] = field(default=(), repr=False)  # one per buffer
+    fusions: tuple[ResidualFusion, ...] = ()  # residual ADDs computed inside their convolution
 
     def offset(self, tensor: int) -> int:
         return self.tensors[tensor].offset
+
+    def layer_output(self, call: int, outputs: tuple[int, ...]) -> int:
+        """The tensor that holds call ``call``'s result when it returns: its
+        first output, or for a fused convolution the sum it wrote (its own
+        output only ever exists a band at a time)."""
+        fused = fused_conv_of(self.fusions, call)
+        return fused.sum if fused is not None else outputs[0]
 
     def live_bytes(self, call: int) -> int:
         """Bytes of the arena in use while call ``call`` runs: every buffer
@@ -165,7 +184,7 @@ def _first_tensor_arg(value: object) -> TensorArg | None:
     return value if isinstance(value, TensorArg) else None
 
 
-def _share_buffers(plan: Plan, spans: Mapping[int, Lifetime]) -> tuple[_Groups, dict[int, int]]:
+def _share_buffers(plan: Plan, spans: Mapping[int, Lifetime], fusions: tuple[ResidualFusion, ...]) -> tuple[_Groups, dict[int, int]]:
     """Group tensors that share memory; returns the groups and, per tensor
     that reuses a buffer, the tensor it reuses."""
     graph = plan.graph
@@ -187,6 +206,10 @@ def _share_buffers(plan: Plan, spans: Mapping[int, Lifetime]) -> tuple[_Groups, 
             continue
         out = call.outputs[0]
         y = graph.tensor(out)
+        fused = fused_add_of(fusions, k)
+        if fused is not None:  # the sum is written over the skip tensor, band by band
+            join(fused.skip, out)
+            continue
         if call.kernel in ALIAS_KERNELS:
             x = _first_tensor_arg(call.args.get("input"))
             if x is not None and x.index in spans and not graph.tensor(x.index).is_constant and graph.tensor(x.index).nbytes == y.nbytes:
@@ -203,10 +226,20 @@ def _share_buffers(plan: Plan, spans: Mapping[int, Lifetime]) -> tuple[_Groups, 
     return groups, aliases
 
 
-def _buffers(plan: Plan, needs: tuple[tuple[ScratchNeed, ...], ...], alignment: int, in_place: bool) -> tuple[list[Buffer], dict[int, int]]:
+def _fused_spans(plan: Plan, fusions: tuple[ResidualFusion, ...]) -> dict[int, Lifetime]:
+    """Lifetimes, a fused convolution's output shrunk to its band, alive during the convolution only."""
     spans = {s.tensor: s for s in lifetimes(plan)}
+    for f in fusions:
+        spans[f.conv_output] = Lifetime(f.conv_output, f.band_bytes, f.conv, f.conv)
+    return spans
+
+
+def _buffers(
+    plan: Plan, needs: tuple[tuple[ScratchNeed, ...], ...], alignment: int, in_place: bool, fusions: tuple[ResidualFusion, ...]
+) -> tuple[list[Buffer], dict[int, int], dict[int, Lifetime]]:
+    spans = _fused_spans(plan, fusions)
     if in_place:
-        groups, aliases = _share_buffers(plan, spans)
+        groups, aliases = _share_buffers(plan, spans, fusions)
     else:
         groups, aliases = _Groups(), {}
     by_root: dict[int, list[int]] = {}
@@ -225,7 +258,7 @@ def _buffers(plan: Plan, needs: tuple[tuple[ScratchNeed, ...], ...], alignment: 
     for k, call_needs in enumerate(needs):
         for n in call_needs:
             buffers.append(Buffer(name=f"scratch {k} {n.role}", nbytes=_align(n.nbytes, alignment), first=k, last=k))
-    return buffers, aliases
+    return buffers, aliases, spans
 
 
 # Orders the greedy planner tries, TensorFlow Lite Micro's (largest first) first;
@@ -291,24 +324,28 @@ def default_strategy() -> str:
     return "linear" if os.environ.get(NO_PLANNER_ENV, "") not in ("", "0") else "greedy"
 
 
-def plan_arena(plan: Plan, core: str = HOST, *, strategy: str | None = None, library: str = "pycmsisnn") -> ArenaPlan:
+def plan_arena(plan: Plan, core: str = HOST, *, strategy: str | None = None, library: str = "pycmsisnn", fuse: bool | None = None) -> ArenaPlan:
     """Place the activations and scratch of ``plan`` for ``core`` in one arena.
 
     ``strategy`` is "greedy" (with in-place reuse) or "linear" (no reuse, no
     in-place); None takes ``default_strategy()``. ``library`` ("pycmsisnn" or
-    "official") selects whose scratch requirements apply."""
+    "official") selects whose scratch requirements apply. ``fuse`` fuses
+    residual ADDs into their convolutions (greedy only; None: unless
+    ``PYCMSISNN_NO_FUSION`` is set)."""
     strategy = strategy or default_strategy()
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown memory planning strategy '{strategy}'; known: {', '.join(STRATEGIES)}")
     alignment = alignment_of(core)
     needs = tuple(call_scratch(plan.graph, c, core, library) for c in plan.calls)
-    buffers, aliases = _buffers(plan, needs, alignment, in_place=strategy == "greedy")
+    fuse = fusion_enabled() if fuse is None else fuse
+    fusions = residual_fusions(plan) if fuse and strategy == "greedy" else ()
+    buffers, aliases, spans = _buffers(plan, needs, alignment, in_place=strategy == "greedy", fusions=fusions)
     placements = _best_greedy(buffers, alignment) if strategy == "greedy" else _linear(buffers, alignment)
     tensors: dict[int, Placement] = {}
     scratch: list[list[Placement]] = [[] for _ in plan.calls]
     for b, p in zip(buffers, placements):
         for t in b.tensors:
-            tensors[t] = Placement(p.offset, plan.graph.tensor(t).nbytes)
+            tensors[t] = Placement(p.offset, spans[t].nbytes)
     n_tensor_buffers = sum(1 for b in buffers if b.tensors)
     i = n_tensor_buffers
     for k, call_needs in enumerate(needs):
@@ -328,4 +365,5 @@ def plan_arena(plan: Plan, core: str = HOST, *, strategy: str | None = None, lib
         peak_bytes=live_peak(buffers),
         buffers=tuple(buffers),
         placements=tuple(placements),
+        fusions=fusions,
     )

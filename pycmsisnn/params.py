@@ -230,3 +230,12 @@ class MeanParams:
     output_offset: int  # the output zero point
     multiplier: int  # Q31
     shift: int  # > 0 left, < 0 right
+
+
+@dataclass(frozen=True)
+class SigmoidTanhS16Params:
+    """pycmsisnn_sigmoid_tanh_s16_params: the int16 input goes to the sigmoid
+    table's scale 1 / (3 * 4096) as (x * input_multiplier + round) >> input_left_shift."""
+
+    input_multiplier: int  # 1..65535
+    input_left_shift: int  # 0..31, a right shift despite TFLite's name

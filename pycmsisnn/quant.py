@@ -32,6 +32,7 @@ from .params import (
     ReluParams,
     RequantizeParams,
     SigmoidTanhParams,
+    SigmoidTanhS16Params,
     SoftmaxParams,
     Tile,
 )
@@ -332,16 +333,18 @@ def sigmoid_tanh_params(input_scale: float, input_zero_point: int) -> SigmoidTan
     )
 
 
-def relu_params(opcode: str, input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int) -> ReluParams:
+def relu_params(opcode: str, input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int,
+                *, qmin: int = INT8_MIN, qmax: int = INT8_MAX) -> ReluParams:
     """RELU, RELU6 or RELU_N1_TO_1 (int8) as the reference interpreter of each
     computes it: RELU requantises by s_in / s_out and clamps at the output's
     zero; RELU6 clamps the raw input to [zp_in, q(6.0)] on the input scale
     without requantising (TensorFlow Lite Micro's behaviour); RELU_N1_TO_1
     requantises (float32 quotient) and clamps to [q(-1), q(1)] (TensorFlow
-    Lite's, TensorFlow Lite Micro having no kernel for it)."""
+    Lite's, TensorFlow Lite Micro having no kernel for it). ``qmin``/``qmax``:
+    the output type's range (int8 unless given)."""
     zp_in, zp_out = int(input_zero_point), int(output_zero_point)
     if opcode == "RELU6":
-        six = min(INT8_MAX, max(INT8_MIN, _round_f32_quotient(6.0, input_scale) + zp_in))
+        six = min(qmax, max(qmin, _round_f32_quotient(6.0, input_scale) + zp_in))
         return ReluParams(
             input_offset=input_offset(zp_in),
             output_offset=output_offset(zp_in),
@@ -351,11 +354,11 @@ def relu_params(opcode: str, input_scale: float, input_zero_point: int, output_s
         )
     if opcode == "RELU":
         real = _f32(input_scale) / _f32(output_scale)
-        lo, hi = max(INT8_MIN, zp_out + _round_f32_quotient(0.0, output_scale)), INT8_MAX
+        lo, hi = max(qmin, zp_out + _round_f32_quotient(0.0, output_scale)), qmax
     elif opcode == "RELU_N1_TO_1":
         real = _f32_div(input_scale, output_scale)
-        lo = max(INT8_MIN, zp_out + _round_f32_quotient(-1.0, output_scale))
-        hi = min(INT8_MAX, zp_out + _round_f32_quotient(1.0, output_scale))
+        lo = max(qmin, zp_out + _round_f32_quotient(-1.0, output_scale))
+        hi = min(qmax, zp_out + _round_f32_quotient(1.0, output_scale))
     else:
         raise ValueError(f"not a RELU operator: {opcode}")
     mult, shift = quantize_multiplier(real)
@@ -369,10 +372,13 @@ def relu_params(opcode: str, input_scale: float, input_zero_point: int, output_s
 
 
 def leaky_relu_params(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int, alpha: float) -> LeakyReluParams:
-    """LEAKY_RELU (int8): TensorFlow Lite Micro's two multipliers."""
-    s_in, s_out = np.float32(input_scale), np.float32(output_scale)
-    alpha_real = float(np.float32(s_in * np.float32(alpha)) / s_out)
-    identity_real = float(s_in / s_out)
+    """LEAKY_RELU (int8 and int16): TensorFlow Lite Micro's two multipliers,
+    ``s_in / s_out`` and ``s_in * alpha / s_out`` in double precision from the
+    float32 scales and alpha (a float32 quotient differs in the last bits:
+    on int16 inputs, TFLite Micro's outputs then differ by 1)."""
+    s_in, s_out, a = _f32(input_scale), _f32(output_scale), _f32(alpha)
+    alpha_real = s_in * a / s_out
+    identity_real = s_in / s_out
     im, ish = quantize_multiplier(identity_real)
     am, ash = quantize_multiplier(alpha_real)
     return LeakyReluParams(
@@ -441,6 +447,18 @@ def requantize_params(input_scale: float, input_zero_point: int, output_scale: f
 def mean_params(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int, count: int) -> MeanParams:
     """MEAN int8 over ``count`` elements per output: TFLM's multiplier of
     ``s_in / s_out`` with ``1 / count`` folded in, and the offsets."""
+    multiplier, shift = _mean_multiplier(input_scale, output_scale, count)
+    return MeanParams(
+        input_offset=input_offset(input_zero_point),
+        output_offset=output_offset(output_zero_point),
+        multiplier=multiplier,
+        shift=shift,
+    )
+
+
+def _mean_multiplier(input_scale: float, output_scale: float, count: int) -> tuple[int, int]:
+    """QuantizeMultiplier(s_in / s_out) with ``1 / count`` folded in, as TFLM's
+    QuantizedMeanOrSum does (the same for int8 and int16)."""
     count = int(count)
     if count < 1:
         raise QuantError(f"a mean over {count} elements")
@@ -450,13 +468,7 @@ def mean_params(input_scale: float, input_zero_point: int, output_scale: float, 
     multiplier, shift = quantize_multiplier(s_in / s_out)
     # quantize_multiplier never returns a shift below -31, so fold >= 0.
     fold = min(count.bit_length() - 1, _MEAN_FOLD_SHIFT_MAX, 31 + shift)
-    multiplier = (multiplier << fold) // count
-    return MeanParams(
-        input_offset=input_offset(input_zero_point),
-        output_offset=output_offset(output_zero_point),
-        multiplier=multiplier,
-        shift=shift - fold,
-    )
+    return (multiplier << fold) // count, shift - fold
 
 
 # ---- int16 (16x8) fully connected, pooling, softmax, elementwise, activations
@@ -615,17 +627,157 @@ def activation_s16_left_shift(input_scale: float, output_scale: float = 2.0**-15
     (CheckedLog2: within 1e-3 of an integer), which its table path takes only
     for 0 or 1. Other input scales need TFLite's general multiplier, which the
     CMSIS-NN function does not take: QuantError. The output scale must be 2^-15."""
-    s_in, s_out = _f32(input_scale), _f32(output_scale)
-    if s_in <= 0.0 or s_out <= 0.0:
-        raise QuantError(f"scales must be positive (input {s_in}, output {s_out})")
-    out_log2 = math.log2(s_out)
-    if abs(out_log2 - round(out_log2)) >= 1e-3 or round(out_log2) != -15:
-        raise QuantError(f"int16 sigmoid/tanh output scale must be 2^-15, got {s_out}")
-    log2 = math.log2(s_in)
-    rounded = round_half_away(log2)
-    shift = (15 - ACTIVATION_S16_INPUT_INTEGER_BITS) + rounded
-    if abs(log2 - rounded) >= 1e-3 or shift not in (0, 1):
+    s_in = _f32(input_scale)
+    if s_in <= 0.0:
+        raise QuantError(f"scales must be positive (input {s_in}, output {_f32(output_scale)})")
+    check_activation_s16_output_scale(output_scale)
+    shift = activation_s16_pot_shift(s_in)
+    if shift is None:
         raise QuantError(
             f"int16 sigmoid/tanh input scale {s_in} is not 2^-12 or 2^-11: TFLite's general-scale path has no CMSIS-NN kernel"
         )
     return shift
+
+
+# ---- int16 conversions and data movement (QUANTIZE, DEQUANTIZE, MEAN)
+# TFLite Micro takes any zero point of the tensor's type for these operators
+# (the 16x8 converter writes 0); the derivations check the type's range only.
+
+REQUANTIZE_SHIFT_MAX = 31  # pycmsisnn_requantize_* shift the offset input by at most this
+
+
+def _zero_point(zero_point: int, bits: int, what: str) -> int:
+    zp, lo, hi = int(zero_point), -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    if not lo <= zp <= hi:
+        raise QuantError(f"int{bits} {what} zero point {zp} is outside [{lo}, {hi}]")
+    return zp
+
+
+def affine_params_s16(scale: float, zero_point: int) -> AffineParams:
+    """``affine_params`` of an int16 tensor (QUANTIZE from float32, DEQUANTIZE to float32)."""
+    s = float(np.float32(scale))
+    if not (s > 0 and np.isfinite(s)):
+        raise QuantError(f"scale {scale} must be a positive finite float32")
+    return AffineParams(scale=s, zero_point=_zero_point(zero_point, 16, "tensor"))
+
+
+def requantize_params_s16(
+    input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int, input_bits: int = 16, output_bits: int = 16
+) -> RequantizeParams:
+    """QUANTIZE int16 -> int16, int8 -> int16 (``input_bits`` 8) or int16 ->
+    int8 (``output_bits`` 8): TFLite Micro's one multiplier of s_in / s_out
+    (double), the zero points of each type. A left shift that would push an
+    offset input out of 32 bits (s_in / s_out of 2^15 or more for int16 input)
+    is refused: TFLite Micro's int32 product would overflow."""
+    s_in, s_out = float(np.float32(input_scale)), float(np.float32(output_scale))
+    if s_out <= 0 or s_in <= 0:
+        raise QuantError(f"scales must be positive (input {s_in}, output {s_out})")
+    zp_in = _zero_point(input_zero_point, input_bits, "input")
+    zp_out = _zero_point(output_zero_point, output_bits, "output")
+    mult, shift = quantize_multiplier(s_in / s_out)
+    largest = max(abs(-(1 << (input_bits - 1)) - zp_in), abs((1 << (input_bits - 1)) - 1 - zp_in))
+    if shift > REQUANTIZE_SHIFT_MAX or largest << max(shift, 0) >= 1 << 31:
+        raise QuantError(f"requantising by {s_in / s_out:g} shifts int{input_bits} inputs left by {shift}, out of 32 bits")
+    return RequantizeParams(input_offset=-zp_in, output_offset=zp_out, multiplier=mult, shift=shift)
+
+
+def mean_params_s16(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int, count: int) -> MeanParams:
+    """MEAN int16 over ``count`` elements per output: ``mean_params``' multiplier
+    (TFLite Micro derives it the same way for int16), int16 zero points."""
+    multiplier, shift = _mean_multiplier(input_scale, output_scale, count)
+    return MeanParams(
+        input_offset=-_zero_point(input_zero_point, 16, "input"),
+        output_offset=_zero_point(output_zero_point, 16, "output"),
+        multiplier=multiplier,
+        shift=shift,
+    )
+
+
+def check_activation_s16_output_scale(output_scale: float) -> None:
+    """TFLite Micro's int16 LOGISTIC / TANH output check: CheckedLog2 of the
+    scale must give exactly -15 (2^-15, within 1e-3 in the exponent)."""
+    s_out = _f32(output_scale)
+    if s_out <= 0.0:
+        raise QuantError(f"scales must be positive (output {s_out})")
+    out_log2 = math.log2(s_out)
+    if abs(out_log2 - round(out_log2)) >= 1e-3 or round(out_log2) != -15:
+        raise QuantError(f"int16 sigmoid/tanh output scale must be 2^-15, got {s_out}")
+
+
+def activation_s16_pot_shift(input_scale: float) -> int | None:
+    """The ``input_left_shift`` of TFLite Micro's int16 LOGISTIC / TANH
+    power-of-two path (12 + log2(s_in) by CheckedLog2, taken only when it is
+    0 or 1), or None when the input scale takes the general path."""
+    s_in = _f32(input_scale)
+    if not (s_in > 0.0 and math.isfinite(s_in)):
+        return None
+    log2 = math.log2(s_in)
+    rounded = round_half_away(log2)
+    shift = (15 - ACTIVATION_S16_INPUT_INTEGER_BITS) + rounded
+    return shift if abs(log2 - rounded) < 1e-3 and shift in (0, 1) else None
+
+
+# ---- int16 (16x8) operators CMSIS-NN lacks: LOGISTIC/TANH of any input scale, RELU, LEAKY_RELU
+
+SIGMOID_TANH_S16_MULT_MAX = 65535  # 32768 * 65535 < 2^31: TFLite's int32 input product stays defined
+# The requantisation of an int16 input shifts it left by at most this much
+# within int32 (TFLite's int32 arithmetic; 32767 << 16 < 2^31).
+REQUANT_S16_LEFT_SHIFT_MAX = 16
+
+
+def sigmoid_tanh_s16_params(input_scale: float, output_scale: float = 2.0**-15, input_zero_point: int = 0,
+                            output_zero_point: int = 0) -> SigmoidTanhS16Params:
+    """LOGISTIC / TANH int16 for any input scale: TFLite Micro's general-scale
+    Prepare. The input is taken to the sigmoid table's scale 1 / (3 * 4096)
+    by ``multiplier = s_in * 4096 * 3`` (double), doubled (with the shift
+    raised) while at most 32767 / 2 and the shift at most 30, then truncated
+    to an integer. Zero points must be 0 and the output scale 2^-15."""
+    _check_zero_point_s16(input_zero_point, "input")
+    _check_zero_point_s16(output_zero_point, "output")
+    s_in = _f32(input_scale)
+    if not (s_in > 0.0 and math.isfinite(s_in)):
+        raise QuantError(f"int16 sigmoid/tanh input scale {input_scale} must be positive")
+    check_activation_s16_output_scale(output_scale)
+    multiplier, shift = s_in * 4096.0 * 3.0, 0
+    while multiplier <= 32767.0 / 2.0 and shift <= 30:
+        shift += 1
+        multiplier *= 2.0
+    m = int(multiplier)
+    if m < 1:
+        raise QuantError(f"int16 sigmoid/tanh input scale {s_in} is too small: its multiplier truncates to 0")
+    if m > SIGMOID_TANH_S16_MULT_MAX:
+        raise QuantError(
+            f"int16 sigmoid/tanh input scale {s_in} is too large: multiplier {m} above {SIGMOID_TANH_S16_MULT_MAX} "
+            "overflows TFLite's int32 input product"
+        )
+    return SigmoidTanhS16Params(input_multiplier=m, input_left_shift=shift)
+
+
+def _check_requant_shift_s16(shift: int, what: str) -> None:
+    if shift > REQUANT_S16_LEFT_SHIFT_MAX:
+        raise QuantError(f"{what} needs a left shift of {shift} (max {REQUANT_S16_LEFT_SHIFT_MAX}): "
+                         "TFLite's int32 arithmetic would overflow on int16 inputs")
+
+
+def relu_params_s16(opcode: str, input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int) -> ReluParams:
+    """RELU or RELU6 int16 (zero points 0) as TFLite Micro computes them: as
+    ``relu_params`` with int16 bounds. RELU_N1_TO_1 has no int16 reference kernel."""
+    if opcode not in ("RELU", "RELU6"):
+        raise QuantError(f"{opcode} has no int16 kernel in TFLite Micro")
+    _check_zero_point_s16(input_zero_point, "input")
+    _check_zero_point_s16(output_zero_point, "output")
+    p = relu_params(opcode, input_scale, 0, output_scale, 0, qmin=INT16_MIN, qmax=INT16_MAX)
+    _check_requant_shift_s16(p.output_shift, f"RELU scale {input_scale:.9g}/{output_scale:.9g}")
+    return p
+
+
+def leaky_relu_params_s16(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int,
+                          alpha: float) -> LeakyReluParams:
+    """LEAKY_RELU int16 (zero points 0): TFLite Micro derives the two
+    multipliers as for int8 (``leaky_relu_params``)."""
+    _check_zero_point_s16(input_zero_point, "input")
+    _check_zero_point_s16(output_zero_point, "output")
+    p = leaky_relu_params(input_scale, 0, output_scale, 0, alpha)
+    _check_requant_shift_s16(p.identity_shift, f"LEAKY_RELU scale {input_scale:.9g}/{output_scale:.9g}")
+    _check_requant_shift_s16(p.alpha_shift, f"LEAKY_RELU alpha {alpha:.9g} with scales {input_scale:.9g}/{output_scale:.9g}")
+    return p

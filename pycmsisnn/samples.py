@@ -59,19 +59,21 @@ def random_inputs(graph: Graph, rng: np.random.Generator) -> list[np.ndarray]:
             info = np.iinfo(t.dtype)
             out.append(rng.integers(info.min, info.max + 1, size=t.shape, dtype=t.dtype))
         else:
-            scale, zp = _float_input_range(graph, i)
-            lo, hi = (-128 - zp) * scale, (127 - zp) * scale
+            lo, hi = _float_input_range(graph, i)
             out.append(rng.uniform(lo, hi, size=t.shape).astype(t.dtype))
     return out
 
 
-def _float_input_range(graph: Graph, index: int) -> tuple[float, int]:
+def _float_input_range(graph: Graph, index: int) -> tuple[float, float]:
+    """The real range the first QUANTIZE of a float input maps onto its
+    integer type (int8 or int16); [-2, 2) when it has none."""
     for op in graph.operators:
         if op.opcode == "QUANTIZE" and op.inputs and op.inputs[0] == index:
-            q = graph.tensor(op.outputs[0]).quant
-            if q is not None:
-                return q.scale, q.zero_point
-    return 1.0 / 64, 0
+            y = graph.tensor(op.outputs[0])
+            if y.quant is not None:
+                info = np.iinfo(y.dtype)
+                return (int(info.min) - y.quant.zero_point) * y.quant.scale, (int(info.max) - y.quant.zero_point) * y.quant.scale
+    return -128 / 64, 127 / 64
 
 
 def random_samples(graph: Graph, count: int, seed: int) -> Samples:

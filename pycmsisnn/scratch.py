@@ -13,6 +13,12 @@ A call may take more than one scratch buffer: the transpose convolution has
 role (the C argument) and size; a kernel that takes a ``cmsis_nn_context``
 but needs no memory gets a need of 0 bytes, so that code generation still
 passes a valid (non-NULL) context.
+
+The sizes are those of the library the code is built against. Arm's
+functions promise a buffer to every build of a kernel; some of ours never
+touch theirs (``KERNELS_WITHOUT_SCRATCH``), so code built against our
+library gives them none and the arena shrinks (KWS on Cortex-M55: Arm's MVE
+depthwise buffer is 20% of the arena).
 """
 from __future__ import annotations
 
@@ -107,6 +113,32 @@ def _avgpool(graph: Graph, call: KernelCall, feature: Feature, library: str) -> 
     return (ScratchNeed("ctx", fn(int(out[2]), int(out[3]))),)
 
 
+def _conv_s4(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
+    from .kernels import s4 as k
+
+    fn = _pick(feature, k.arm_convolve_wrapper_s4_get_buffer_size, k.arm_convolve_wrapper_s4_get_buffer_size_dsp,
+               k.arm_convolve_wrapper_s4_get_buffer_size_mve)
+    a = call.args
+    return (ScratchNeed("ctx", fn(a["conv_params"], _shape(graph, a["input"]), a["filter_shape"], a["output_shape"])),)
+
+
+def _depthwise_s4(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
+    from .kernels import s4 as k
+
+    fn = _pick(feature, k.arm_depthwise_conv_wrapper_s4_get_buffer_size, k.arm_depthwise_conv_wrapper_s4_get_buffer_size_dsp,
+               k.arm_depthwise_conv_wrapper_s4_get_buffer_size_mve)
+    a = call.args
+    return (ScratchNeed("ctx", fn(a["dw_conv_params"], _shape(graph, a["input"]), a["filter_shape"], a["output_shape"])),)
+
+
+def _avgpool_s16(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
+    from .kernels import s16 as k
+
+    fn = _pick(feature, k.arm_avgpool_s16_get_buffer_size, k.arm_avgpool_s16_get_buffer_size_dsp, k.arm_avgpool_s16_get_buffer_size_mve)
+    out = call.args["output_shape"]
+    return (ScratchNeed("ctx", fn(int(out[2]), int(out[3]))),)
+
+
 def _empty_context(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
     return (ScratchNeed("ctx", 0),)
 
@@ -144,7 +176,21 @@ SIZERS: dict[str, Callable[[Graph, KernelCall, Feature, str], tuple[ScratchNeed,
     "arm_max_pool_s8": _empty_context,
     "arm_minimum_s8": _empty_context,
     "arm_maximum_s8": _empty_context,
+    "arm_convolve_wrapper_s4": _conv_s4,
+    "arm_depthwise_conv_wrapper_s4": _depthwise_s4,
+    "arm_fully_connected_s4": _empty_context,
+    "arm_avgpool_s16": _avgpool_s16,
+    "arm_max_pool_s16": _empty_context,
 }
+
+
+# The kernels of our library that take a ``cmsis_nn_context`` on every build
+# but never read it (each says so in its source: ``(void)ctx``).
+KERNELS_WITHOUT_SCRATCH = frozenset({
+    "arm_convolve_1x1_s8", "arm_convolve_1x1_s8_fast", "arm_depthwise_conv_s8", "arm_depthwise_conv_3x3_s8",
+    "arm_depthwise_conv_s8_opt", "arm_fully_connected_s8", "arm_fully_connected_per_channel_s8", "arm_avgpool_s8",
+    "arm_batch_matmul_s8",
+})
 
 
 def call_scratch(graph: Graph, call: KernelCall, core: str = HOST, library: str = "pycmsisnn") -> tuple[ScratchNeed, ...]:
@@ -153,4 +199,9 @@ def call_scratch(graph: Graph, call: KernelCall, core: str = HOST, library: str 
     if library not in LIBRARIES:
         raise ValueError(f"unknown kernel library '{library}'; known: {', '.join(LIBRARIES)}")
     sizer = SIZERS.get(call.kernel)
-    return () if sizer is None else sizer(graph, call, feature_of(core), library)
+    if sizer is None:
+        return ()
+    needs = sizer(graph, call, feature_of(core), library)
+    if library == "pycmsisnn" and call.reached in KERNELS_WITHOUT_SCRATCH:
+        return tuple(ScratchNeed(n.role, 0) for n in needs)
+    return needs

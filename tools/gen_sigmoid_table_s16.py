@@ -1,5 +1,6 @@
 """Recover the 256-entry sigmoid table of TFLite Micro's int16 LOGISTIC/TANH
-from its outputs, and write it into arm_nn_activation_s16.c.
+from its outputs, and write it into Internal/pycmsisnn_sigmoid_s16.h (shared by
+arm_nn_activation_s16 and pycmsisnn_logistic_s16 / pycmsisnn_tanh_s16).
 
 TFLite's int16 TANH (power-of-two input scale 2^-12, left shift 0, and 2^-11,
 left shift 1) computes, for a = |3x << left_shift| with idx = a >> 8 < 255,
@@ -11,7 +12,7 @@ the one (T[idx], T[idx + 1]) pair near that estimate that reproduces every
 output (it fails if none or several do).
 
 Run: python tools/gen_sigmoid_table_s16.py [--check] (needs tensorflow and
-tflite-micro; writes pycmsisnn/csrc/Source/ActivationFunctions/arm_nn_activation_s16.c's table).
+tflite-micro; writes pycmsisnn/csrc/Include/Internal/pycmsisnn_sigmoid_s16.h's table).
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-C_FILE = ROOT / "pycmsisnn/csrc/Source/ActivationFunctions/arm_nn_activation_s16.c"
+C_FILE = ROOT / "pycmsisnn/csrc/Include/Internal/pycmsisnn_sigmoid_s16.h"
 
 
 def tanh_outputs() -> dict[int, int]:
@@ -77,7 +78,7 @@ def render(table: list[int]) -> str:
 def main() -> int:
     table = solve(tanh_outputs())
     text = C_FILE.read_text()
-    new = re.sub(r"(s16_sigmoid_table\[256\] = \{\n).*?(\n\};)", lambda m: m.group(1) + render(table) + m.group(2), text, flags=re.S)
+    new = re.sub(r"(pcn_sigmoid_table_s16\[256\] = \{\n).*?(\n\};)", lambda m: m.group(1) + render(table) + m.group(2), text, flags=re.S)
     if "--check" in sys.argv:
         print("up to date" if new == text else "differs")
         return 0 if new == text else 1

@@ -48,7 +48,7 @@ def as_plan(source: Any) -> Plan:
 def _layer_table(plan: Plan, arena: ArenaPlan) -> list[dict[str, Any]]:
     rows = []
     for k, call in enumerate(plan.calls):
-        o = call.outputs[0]
+        o = arena.layer_output(k, call.outputs)
         rows.append({
             "layer": k, "opcode": call.op.opcode, "kernel": call.kernel, "host_variant": call.reached, "tensor": o,
             "output_offset": arena.offset(o), "output_bytes": plan.graph.tensor(o).nbytes,

@@ -11,6 +11,7 @@ emitter refuses with the reason. Only the CMSIS-NN API (and our
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -25,6 +26,7 @@ from .structs import declare, declare_bias_data, declare_context, declare_dims, 
 
 Emitter = Callable[[Layer, KernelCall], None]
 NNFUNCTIONS, ACTIVATIONS, TENSOR_OPS = "arm_nnfunctions.h", "pycmsisnn_activations.h", "pycmsisnn_tensor_ops.h"
+ACTIVATIONS_S16, TENSOR_OPS_S16 = "pycmsisnn_activations_s16.h", "pycmsisnn_tensor_ops_s16.h"
 CONV_FC_S16 = "pycmsisnn_conv_fc_s16.h"
 
 
@@ -93,15 +95,43 @@ def _conv_operands(layer: Layer, call: KernelCall, out_c: int, bias: BiasArg, bi
     ]
 
 
+@dataclass(frozen=True)
+class ConvArguments:
+    """The C expressions of an ``arm_convolve_wrapper_s8`` (or ``_s16``) call but its input and output dims."""
+
+    ctx: str
+    params: str
+    quant: str
+    filter_dims: str
+    filter: str
+    bias_dims: str
+    bias: str
+
+
+def conv_arguments(layer: Layer, call: KernelCall, bias: BiasArg = _bias) -> ConvArguments:
+    """Declare the convolution's context, parameter structs, filter and bias
+    (written by ``bias``: an int32 pointer for s8, ``cmsis_nn_bias_data`` for s16)."""
+    a = call.args
+    w = np.asarray(a["filter"])
+    out_c = int(w.shape[0])
+    return ConvArguments(
+        ctx=declare_context(layer, "ctx"), params=declare(layer, "conv_params", a["conv_params"], ConvParams),
+        quant=_per_channel(layer, a["quant_params"], out_c),
+        filter_dims=declare_dims(layer, "filter_dims", w.shape), filter=layer.input(w, "filter"),
+        bias_dims=declare_dims(layer, "bias_dims", (1, 1, 1, out_c)), bias=bias(layer, a["bias"], out_c),
+    )
+
+
 def _conv(function: str, bias: BiasArg) -> Emitter:
     """arm_convolve_wrapper_s8 (int32 bias) or _s16 (``cmsis_nn_bias_data``)."""
 
     def emit(layer: Layer, call: KernelCall) -> None:
         a = call.args
-        out_c = int(np.asarray(a["filter"]).shape[0])
+        x_shape = _rank4(layer, a["input"], "input")
+        c = conv_arguments(layer, call, bias)
         layer.returns(function, [
-            declare_context(layer, "ctx"), declare(layer, "conv_params", a["conv_params"], ConvParams), _per_channel(layer, a["quant_params"], out_c),
-            *_conv_operands(layer, call, out_c, bias),
+            c.ctx, c.params, c.quant, declare_dims(layer, "input_dims", x_shape), layer.input(a["input"], "input"),
+            c.filter_dims, c.filter, c.bias_dims, c.bias, declare_dims(layer, "output_dims", a["output_shape"]), layer.output(),
         ])
 
     return emit
@@ -302,11 +332,12 @@ def _same_shape(layer: Layer, call: KernelCall) -> int:
 
 
 def elementwise_add(layer: Layer, call: KernelCall) -> None:
+    """arm_elementwise_add_s8 or _s16 (same arguments)."""
     a, p = call.args, call.args["params"]
     if not isinstance(p, AddParams):
         raise layer.refuse("params must be an AddParams")
     size = _same_shape(layer, call)
-    layer.returns("arm_elementwise_add_s8", [
+    layer.returns(call.kernel, [
         layer.input(a["input_1"], "input_1"), layer.input(a["input_2"], "input_2"),
         *(c_int(v) for v in (p.input_1_offset, p.input_1_mult, p.input_1_shift, p.input_2_offset, p.input_2_mult, p.input_2_shift, p.left_shift)),
         layer.output(), *(c_int(v) for v in (p.out_offset, p.out_mult, p.out_shift, p.out_activation_min, p.out_activation_max, size)),
@@ -314,11 +345,12 @@ def elementwise_add(layer: Layer, call: KernelCall) -> None:
 
 
 def elementwise_mul(layer: Layer, call: KernelCall) -> None:
+    """arm_elementwise_mul_s8 or _s16 (same arguments)."""
     a, p = call.args, call.args["params"]
     if not isinstance(p, MulParams):
         raise layer.refuse("params must be a MulParams")
     size = _same_shape(layer, call)
-    layer.returns("arm_elementwise_mul_s8", [
+    layer.returns(call.kernel, [
         layer.input(a["input_1"], "input_1"), layer.input(a["input_2"], "input_2"), c_int(p.input_1_offset), c_int(p.input_2_offset),
         layer.output(), *(c_int(v) for v in (p.out_offset, p.out_mult, p.out_shift, p.out_activation_min, p.out_activation_max, size)),
     ])
@@ -373,13 +405,23 @@ def _element_map(function: str) -> Emitter:
 # ------------------------------------------------------------ data movement
 
 
+def _bytes(layer: Layer, pointer: str, value: Any, const: bool) -> str:
+    """``pointer`` to ``value``'s elements as the ``int8_t *`` of the byte-copy
+    kernels (arm_reshape_s8, arm_concatenation_s8_*), which also move int16 data."""
+    if layer.dtype(value) == np.int8:
+        return pointer
+    return f"(const int8_t *)(const void *)({pointer})" if const else f"(int8_t *)(void *)({pointer})"
+
+
 def reshape(layer: Layer, call: KernelCall) -> None:
     x = call.args["input"]
     out = call.outputs[0]
     if isinstance(x, TensorArg) and layer.arena.aliases.get(out) == x.index:
         layer.lines.append(f"/* in place: tensor {out} is tensor {x.index}'s buffer, no copy */")
         return
-    layer.calls("arm_reshape_s8", [layer.input(x, "input"), layer.output(), f"{layer.size(x)}u"])
+    nbytes = layer.size(x) * layer.dtype(x).itemsize
+    out_bytes = _bytes(layer, layer.output(), x, const=False)
+    layer.calls("arm_reshape_s8", [_bytes(layer, layer.input(x, "input"), x, const=True), out_bytes, f"{nbytes}u"])
     layer.succeeds()
 
 
@@ -390,7 +432,7 @@ def transpose(layer: Layer, call: KernelCall) -> None:
     if sorted(perm) != list(range(len(shape))) or len(shape) > 4:
         raise layer.refuse(f"permutation {perm} does not fit a rank {len(shape)} input")
     out_shape = [shape[p] for p in perm]
-    layer.returns("arm_transpose_s8", [
+    layer.returns(call.kernel, [
         layer.input(a["input"], "input"), layer.output(),
         declare_dims(layer, "input_dims", _left_aligned(shape)), declare_dims(layer, "output_dims", _left_aligned(out_shape)),
         declare_transpose_params(layer, "transpose_params", perm),
@@ -400,7 +442,7 @@ def transpose(layer: Layer, call: KernelCall) -> None:
 def pad(layer: Layer, call: KernelCall) -> None:
     a = call.args
     shape = layer.shape(a["input"])
-    layer.returns("arm_pad_s8", [
+    layer.returns(call.kernel, [
         layer.input(a["input"], "input"), layer.output(), c_int(a["pad_value"]),
         declare_dims(layer, "input_size", _nhwc(shape, 1)),
         declare_dims(layer, "pre_pad", _nhwc(a["pre_pad"], 0)), declare_dims(layer, "post_pad", _nhwc(a["post_pad"], 0)),
@@ -408,21 +450,27 @@ def pad(layer: Layer, call: KernelCall) -> None:
 
 
 def concatenation(layer: Layer, call: KernelCall) -> None:
+    """concatenation_s8 and concatenation_s16: one arm_concatenation_s8_*
+    call per input; int16 elements are moved as byte pairs (the innermost
+    extent, and offsets along it, counted in bytes)."""
     a = call.args
     inputs = list(a["inputs"])
     shapes = [layer.shape(v) for v in inputs]
     rank = len(shapes[0])
     if not 1 <= rank <= 4 or any(len(s) != rank for s in shapes):
         raise layer.refuse(f"inputs of ranks {[len(s) for s in shapes]}; one rank of 1 to 4 is needed")
+    width = layer.dtype(inputs[0]).itemsize
+    shapes = [tuple(s[:-1]) + (int(s[-1]) * width,) for s in shapes]
     ax = int(a["axis"]) % rank
     axis4 = ax + 4 - rank
     out4 = list(_nhwc(shapes[0]))
     out4[axis4] = sum(int(s[ax]) for s in shapes)
     function = CONCAT_AXIS_FUNCTIONS[axis4]
+    output = _bytes(layer, layer.output(), inputs[0], const=False)
     offset = 0
     for i, (value, shape) in enumerate(zip(inputs, shapes)):
         n, h, w, c = _nhwc(shape)
-        args = [layer.input(value, f"input_{i}"), c_int(c), c_int(w), c_int(h), c_int(n), layer.output()]
+        args = [_bytes(layer, layer.input(value, f"input_{i}"), value, const=True), c_int(c), c_int(w), c_int(h), c_int(n), output]
         if axis4 != 0:  # arm_concatenation_s8_w takes no output extent
             args.append(c_int(out4[axis4]))
         args.append(f"{offset}u")
@@ -439,7 +487,7 @@ def mean(layer: Layer, call: KernelCall) -> None:
     shape = layer.shape(a["input"])
     axes = {int(x) % len(shape) for x in a["axes"]}
     kept = tuple(1 if i in axes else d for i, d in enumerate(shape))
-    layer.returns("pycmsisnn_mean_s8", [
+    layer.returns(call.kernel, [
         declare(layer, "params", a["params"]), declare_dims(layer, "input_dims", _nhwc(shape)), layer.input(a["input"], "input"),
         declare_dims(layer, "output_dims", _nhwc(kept)), layer.output(),
     ])
@@ -452,10 +500,96 @@ def strided_slice(layer: Layer, call: KernelCall) -> None:
     if not len(begin) == len(strides) == len(out) == len(shape):
         raise layer.refuse(f"begin, strides and output_shape need {len(shape)} entries")
     params = init([("begin", dims(_nhwc(begin, 0))), ("stride", dims(_nhwc(strides, 1)))])
-    layer.returns("pycmsisnn_strided_slice_s8", [
+    layer.returns(call.kernel, [
         layer.declare("pycmsisnn_strided_slice_params", "params", params),
         declare_dims(layer, "input_dims", _nhwc(shape)), layer.input(a["input"], "input"),
         declare_dims(layer, "output_dims", _nhwc(out)), layer.output(),
+    ])
+
+
+# ------------------------------------------------------------ int4 weights
+
+
+def _packed_filter(layer: Layer, call: KernelCall, rank: int) -> tuple[np.ndarray, tuple[int, ...]]:
+    """(packed int4 bytes, logical filter shape) of an s4 call: ceil(count / 2)
+    int8 bytes, kept packed in flash."""
+    w, shape = np.asarray(call.args["filter"]), tuple(int(d) for d in call.args["filter_shape"])
+    count = int(np.prod(shape, dtype=np.int64))
+    if len(shape) != rank or w.dtype != np.int8 or w.shape != ((count + 1) // 2,):
+        raise layer.refuse(f"filter must be {(count + 1) // 2} packed int8 bytes of a rank-{rank} int4 filter {list(shape)}, "
+                           f"got {w.dtype.name}{list(w.shape)}")
+    return w, shape
+
+
+def conv_s4(layer: Layer, call: KernelCall) -> None:
+    a = call.args
+    w, f_shape = _packed_filter(layer, call, 4)
+    x_shape, out_c = _rank4(layer, a["input"], "input"), f_shape[0]
+    layer.returns("arm_convolve_wrapper_s4", [
+        declare_context(layer, "ctx"), declare(layer, "conv_params", a["conv_params"], ConvParams), _per_channel(layer, a["quant_params"], out_c),
+        declare_dims(layer, "input_dims", x_shape), layer.input(a["input"], "input"),
+        declare_dims(layer, "filter_dims", f_shape), layer.input(w, "filter"),
+        declare_dims(layer, "bias_dims", (1, 1, 1, out_c)), _bias(layer, a["bias"], out_c),
+        declare_dims(layer, "output_dims", a["output_shape"]), layer.output(),
+    ])
+
+
+def depthwise_s4(layer: Layer, call: KernelCall) -> None:
+    a = call.args
+    w, f_shape = _packed_filter(layer, call, 4)
+    x_shape, out_c = _rank4(layer, a["input"], "input"), f_shape[3]
+    bias_shape = (1, 1, 1, out_c) if a["bias"] is not None else (0, 0, 0, 0)
+    layer.returns("arm_depthwise_conv_wrapper_s4", [
+        declare_context(layer, "ctx"), declare(layer, "dw_conv_params", a["dw_conv_params"], DwConvParams),
+        _per_channel(layer, a["quant_params"], out_c),
+        declare_dims(layer, "input_dims", x_shape), layer.input(a["input"], "input"),
+        declare_dims(layer, "filter_dims", f_shape), layer.input(w, "filter"),
+        declare_dims(layer, "bias_dims", bias_shape), _bias(layer, a["bias"], out_c),
+        declare_dims(layer, "output_dims", a["output_shape"]), layer.output(),
+    ])
+
+
+def fully_connected_s4(layer: Layer, call: KernelCall) -> None:
+    a = call.args
+    w, (out_c, depth) = _packed_filter(layer, call, 2)
+    x_shape = layer.shape(a["input"])
+    if len(x_shape) != 2 or x_shape[1] != depth:
+        raise layer.refuse(f"input {list(x_shape)} is not [batches, {depth}]")
+    batches = x_shape[0]
+    layer.returns("arm_fully_connected_s4", [
+        declare_context(layer, "ctx"), declare(layer, "fc_params", a["fc_params"], FcParams), declare(layer, "quant_params", a["quant_params"], PerTensorQuant),
+        declare_dims(layer, "input_dims", (batches, 1, 1, depth)), layer.input(a["input"], "input"),
+        declare_dims(layer, "filter_dims", (depth, 1, 1, out_c)), layer.input(w, "filter"),
+        declare_dims(layer, "bias_dims", (1, 1, 1, out_c)), _bias(layer, a["bias"], out_c),
+        declare_dims(layer, "output_dims", (batches, 1, 1, out_c)), layer.output(),
+    ])
+
+
+# ------------------------------------------------------------------- int16
+
+
+def softmax_s16(layer: Layer, call: KernelCall) -> None:
+    """arm_softmax_s16 with its two look-up tables as constants."""
+    a = call.args
+    row = int(layer.shape(a["input"])[-1])
+    luts = init([(name, layer.constant(np.asarray(a[name], dtype=np.int16), name)) for name in ("exp_lut", "one_by_one_lut")])
+    layer.returns("arm_softmax_s16", [
+        layer.input(a["input"], "input"), c_int(layer.size(a["input"]) // row), c_int(row), c_int(a["mult"]), c_int(a["shift"]),
+        layer.declare("cmsis_nn_softmax_lut_s16", "softmax_params", luts), layer.output(),
+    ])
+
+
+ACTIVATION_S16_TYPES = {"sigmoid": "ARM_SIGMOID", "tanh": "ARM_TANH"}
+
+
+def activation_s16(layer: Layer, call: KernelCall) -> None:
+    """arm_nn_activation_s16 (sigmoid or tanh, power-of-two input scale)."""
+    a = call.args
+    kind = ACTIVATION_S16_TYPES.get(a["type"])
+    if kind is None:
+        raise layer.refuse(f"activation type {a['type']!r} is not one of {sorted(ACTIVATION_S16_TYPES)}")
+    layer.returns("arm_nn_activation_s16", [
+        layer.input(a["input"], "input"), layer.output(), c_int(layer.size(a["input"])), c_int(a["left_shift"]), kind,
     ])
 
 
@@ -496,6 +630,33 @@ EMITTERS: dict[str, tuple[Emitter, str]] = {
     "pycmsisnn_broadcast_add_s8": (_broadcast("pycmsisnn_broadcast_add_s8", AddParams), TENSOR_OPS),
     "pycmsisnn_broadcast_sub_s8": (_broadcast("pycmsisnn_broadcast_sub_s8", AddParams), TENSOR_OPS),
     "pycmsisnn_broadcast_mul_s8": (_broadcast("pycmsisnn_broadcast_mul_s8", MulParams), TENSOR_OPS),
+    "arm_convolve_wrapper_s4": (conv_s4, NNFUNCTIONS),
+    "arm_depthwise_conv_wrapper_s4": (depthwise_s4, NNFUNCTIONS),
+    "arm_fully_connected_s4": (fully_connected_s4, NNFUNCTIONS),
+    "reshape_s16": (reshape, NNFUNCTIONS),
+    "concatenation_s16": (concatenation, NNFUNCTIONS),
+    "pycmsisnn_pad_s16": (pad, TENSOR_OPS_S16),
+    "pycmsisnn_transpose_s16": (transpose, TENSOR_OPS_S16),
+    "pycmsisnn_mean_s16": (mean, TENSOR_OPS_S16),
+    "pycmsisnn_strided_slice_s16": (strided_slice, TENSOR_OPS_S16),
+    "pycmsisnn_requantize_s16": (_element_map("pycmsisnn_requantize_s16"), TENSOR_OPS_S16),
+    "pycmsisnn_requantize_s8_s16": (_element_map("pycmsisnn_requantize_s8_s16"), TENSOR_OPS_S16),
+    "pycmsisnn_requantize_s16_s8": (_element_map("pycmsisnn_requantize_s16_s8"), TENSOR_OPS_S16),
+    "pycmsisnn_quantize_f32_s16": (_element_map("pycmsisnn_quantize_f32_s16"), TENSOR_OPS_S16),
+    "pycmsisnn_dequantize_s16": (_element_map("pycmsisnn_dequantize_s16"), TENSOR_OPS_S16),
+    "arm_elementwise_add_s16": (elementwise_add, NNFUNCTIONS),
+    "arm_elementwise_mul_s16": (elementwise_mul, NNFUNCTIONS),
+    "arm_avgpool_s16": (_pool("arm_avgpool_s16"), NNFUNCTIONS),
+    "arm_max_pool_s16": (_pool("arm_max_pool_s16"), NNFUNCTIONS),
+    "arm_softmax_s16": (softmax_s16, NNFUNCTIONS),
+    "arm_nn_activation_s16": (activation_s16, NNFUNCTIONS),
+    "pycmsisnn_broadcast_add_s16": (_broadcast("pycmsisnn_broadcast_add_s16", AddParams), TENSOR_OPS_S16),
+    "pycmsisnn_broadcast_sub_s16": (_broadcast("pycmsisnn_broadcast_sub_s16", AddParams), TENSOR_OPS_S16),
+    "pycmsisnn_broadcast_mul_s16": (_broadcast("pycmsisnn_broadcast_mul_s16", MulParams), TENSOR_OPS_S16),
+    "pycmsisnn_logistic_s16": (_element_map("pycmsisnn_logistic_s16"), ACTIVATIONS_S16),
+    "pycmsisnn_tanh_s16": (_element_map("pycmsisnn_tanh_s16"), ACTIVATIONS_S16),
+    "pycmsisnn_relu_s16": (_element_map("pycmsisnn_relu_s16"), ACTIVATIONS_S16),
+    "pycmsisnn_leaky_relu_s16": (_element_map("pycmsisnn_leaky_relu_s16"), ACTIVATIONS_S16),
 }
 
 

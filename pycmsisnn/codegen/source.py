@@ -32,7 +32,9 @@ from ..ir import Tensor
 from ..lower import Plan
 from ..memory import ArenaPlan
 from .cwriter import CodegenRefusal, Layer, Unit, c_float, c_int, c_type
+from .fused import fused_add, fused_conv_add
 from .kernels import emit_layer
+from ..fusion import fused_add_of, fused_conv_of
 
 
 @dataclass(frozen=True)
@@ -163,8 +165,14 @@ def build_layers(name: str, plan: Plan, arena: ArenaPlan, feature: Feature) -> t
     problems: list[str] = []
     for k, call in enumerate(plan.calls):
         layer = Layer(unit, plan.graph, arena, k, call)
+        conv_fusion, add_fusion = fused_conv_of(arena.fusions, k), fused_add_of(arena.fusions, k)
         try:
-            emit_layer(layer)
+            if conv_fusion is not None:
+                fused_conv_add(layer, plan.calls[conv_fusion.add], conv_fusion)
+            elif add_fusion is not None:
+                fused_add(layer, add_fusion)
+            else:
+                emit_layer(layer)
         except CodegenRefusal as exc:
             problems.append(str(exc))
         layers.append(layer)
@@ -220,7 +228,7 @@ def source_text(name: str, plan: Plan, arena: ArenaPlan, target: str, unit: Unit
     lines += functions
     lines += ["", "#ifdef PYCMSISNN_TENSOR_TABLE", f"const pycmsisnn_tensor_ref {name}_layer_outputs[{name}_LAYER_COUNT] = {{"]
     for k, call in enumerate(plan.calls):
-        o = call.outputs[0]
+        o = arena.layer_output(k, call.outputs)
         lines.append(f"    {{{name}_arena + {arena.offset(o)}, {plan.graph.tensor(o).nbytes}u, {c_int(o)}}},")
     lines += ["};", "#endif", ""]
     lines += [f"arm_cmsis_nn_status {name}_invoke(const void *const inputs[], void *const outputs[])", "{"]

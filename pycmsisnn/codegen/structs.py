@@ -33,6 +33,7 @@ from ..params import (
     ReluParams,
     RequantizeParams,
     SigmoidTanhParams,
+    SigmoidTanhS16Params,
     Tile,
     TransposeConvParams,
 )
@@ -233,6 +234,10 @@ def mul_params(p: MulParams, layer: Layer) -> str:
     ])
 
 
+def sigmoid_tanh_s16_params(p: SigmoidTanhS16Params, layer: Layer) -> str:
+    return init([("input_multiplier", c_int(p.input_multiplier)), ("input_left_shift", c_int(p.input_left_shift))])
+
+
 # Parameter class -> (C struct type, initializer writer).
 STRUCTS: dict[type, tuple[str, Callable[[Any, Layer], str]]] = {
     ConvParams: ("cmsis_nn_conv_params", conv_params),
@@ -252,6 +257,7 @@ STRUCTS: dict[type, tuple[str, Callable[[Any, Layer], str]]] = {
     MeanParams: ("pycmsisnn_mean_params", mean_params),
     AddParams: ("pycmsisnn_add_params", add_params),
     MulParams: ("pycmsisnn_mul_params", mul_params),
+    SigmoidTanhS16Params: ("pycmsisnn_sigmoid_tanh_s16_params", sigmoid_tanh_s16_params),
 }
 
 

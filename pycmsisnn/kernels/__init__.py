@@ -8,7 +8,8 @@ non-success status into an exception. Family modules:
 (our int16 transpose conv and per-channel fully connected), ``depthwise``,
 ``transpose_conv``, ``fully_connected``, ``pooling``, ``softmax``, ``elementwise``,
 ``activation``, ``data_movement``, ``s16`` (the int16 16x8 kernels other than
-convolution), ``s4`` (int4 weights packed two per byte, with ``pack_int4``).
+convolution), ``s4`` (int4 weights packed two per byte, with ``pack_int4``), ``s16_ops``
+(our int16 kernels of operators CMSIS-NN lacks).
 ``lookup(name)`` finds a wrapper by its C function name; ``library_name()``
 says which kernel library the extension was built with.
 """
@@ -34,6 +35,7 @@ FAMILIES = (
     "legacy_q7",
     "s16",
     "s4",
+    "s16_ops",
 )
 
 

@@ -5,7 +5,10 @@ tanh), ``pycmsisnn_relu_s8`` (RELU, RELU6, RELU_N1_TO_1: requantise and
 clamp), ``pycmsisnn_leaky_relu_s8``, ``pycmsisnn_hard_swish_s8``,
 ``pycmsisnn_requantize_s8`` (QUANTIZE int8 -> int8),
 ``pycmsisnn_quantize_f32_s8`` (QUANTIZE float32 -> int8) and
-``pycmsisnn_dequantize_s8`` (DEQUANTIZE int8 -> float32).
+``pycmsisnn_dequantize_s8`` (DEQUANTIZE int8 -> float32); and the int16
+conversions of ``pycmsisnn_tensor_ops_s16.h``: ``pycmsisnn_requantize_s16``,
+``_s8_s16`` and ``_s16_s8`` (QUANTIZE between int8 and int16),
+``pycmsisnn_quantize_f32_s16`` and ``pycmsisnn_dequantize_s16``.
 
 Each maps every element on its own: any shape in, a new array of the same
 shape out. The parameter classes mirror the C structs; their values are
@@ -19,8 +22,6 @@ import numpy as np
 
 from ..params import AffineParams, HardSwishParams, LeakyReluParams, ReluParams, RequantizeParams, SigmoidTanhParams
 from ._base import (
-    INT8_MAX,
-    INT8_MIN,
     INT16_MAX,
     INT32_MAX,
     INT32_MIN,
@@ -175,30 +176,61 @@ def pycmsisnn_hard_swish_s8(input: np.ndarray, params: HardSwishParams) -> np.nd
 # ------------------------------------------------------------- conversions
 
 
-def pycmsisnn_requantize_s8(input: np.ndarray, params: RequantizeParams) -> np.ndarray:
-    """QUANTIZE int8 -> int8: a new scale and zero point, clamped to int8."""
-    k = "pycmsisnn_requantize_s8"
-    x = _elements(k, "input", input, np.int8)
-    _params(k, params, RequantizeParams)
+def _requantize(kernel: str, fn: Callable[..., int], input: Any, params: Any, in_type: type, out_type: type) -> np.ndarray:
+    """A requantisation from ``in_type`` to ``out_type`` (int8 or int16): the
+    offsets are minus and plus zero points of those types."""
+    x = _elements(kernel, "input", input, in_type)
+    _params(kernel, params, RequantizeParams)
+    lo_in, hi_in = _zero_point_range(in_type)
+    lo_out, hi_out = _zero_point_range(out_type)
     c = ffi.new(
         "pycmsisnn_requantize_params *",
         {
-            "input_offset": check_input_offset(k, "params.input_offset", params.input_offset),
-            "output_offset": check_output_offset(k, "params.output_offset", params.output_offset),
-            "multiplier": check_multiplier(k, "params.multiplier", params.multiplier),
-            "shift": _shift(k, "params.shift", params.shift),
+            "input_offset": check_int(kernel, "params.input_offset", params.input_offset, -hi_in, -lo_in),
+            "output_offset": check_int(kernel, "params.output_offset", params.output_offset, lo_out, hi_out),
+            "multiplier": check_multiplier(kernel, "params.multiplier", params.multiplier),
+            "shift": _shift(kernel, "params.shift", params.shift),
         },
     )
-    return _run(k, lib.pycmsisnn_requantize_s8, c, x, np.int8, "int8_t", "int8_t")
+    return _run(kernel, fn, c, x, out_type, _C_TYPES[in_type], _C_TYPES[out_type])
 
 
-def _affine(kernel: str, params: Any) -> Any:
+def _zero_point_range(dtype: type) -> tuple[int, int]:
+    info = np.iinfo(dtype)
+    return int(info.min), int(info.max)
+
+
+_C_TYPES: dict[type, str] = {np.int8: "int8_t", np.int16: "int16_t"}
+
+
+def pycmsisnn_requantize_s8(input: np.ndarray, params: RequantizeParams) -> np.ndarray:
+    """QUANTIZE int8 -> int8: a new scale and zero point, clamped to int8."""
+    return _requantize("pycmsisnn_requantize_s8", lib.pycmsisnn_requantize_s8, input, params, np.int8, np.int8)
+
+
+def pycmsisnn_requantize_s16(input: np.ndarray, params: RequantizeParams) -> np.ndarray:
+    """QUANTIZE int16 -> int16: a new scale and zero point, clamped to int16."""
+    return _requantize("pycmsisnn_requantize_s16", lib.pycmsisnn_requantize_s16, input, params, np.int16, np.int16)
+
+
+def pycmsisnn_requantize_s8_s16(input: np.ndarray, params: RequantizeParams) -> np.ndarray:
+    """QUANTIZE int8 -> int16, clamped to int16."""
+    return _requantize("pycmsisnn_requantize_s8_s16", lib.pycmsisnn_requantize_s8_s16, input, params, np.int8, np.int16)
+
+
+def pycmsisnn_requantize_s16_s8(input: np.ndarray, params: RequantizeParams) -> np.ndarray:
+    """QUANTIZE int16 -> int8, clamped to int8."""
+    return _requantize("pycmsisnn_requantize_s16_s8", lib.pycmsisnn_requantize_s16_s8, input, params, np.int16, np.int8)
+
+
+def _affine(kernel: str, params: Any, dtype: type = np.int8) -> Any:
     _params(kernel, params, AffineParams)
+    lo, hi = _zero_point_range(dtype)
     return ffi.new(
         "pycmsisnn_affine_params *",
         {
             "scale": _float32_scale(kernel, "params.scale", params.scale),
-            "zero_point": check_int(kernel, "params.zero_point", params.zero_point, INT8_MIN, INT8_MAX),
+            "zero_point": check_int(kernel, "params.zero_point", params.zero_point, lo, hi),
         },
     )
 
@@ -211,6 +243,13 @@ def pycmsisnn_quantize_f32_s8(input: np.ndarray, params: AffineParams) -> np.nda
     return _run(k, lib.pycmsisnn_quantize_f32_s8, _affine(k, params), x, np.int8, "float", "int8_t")
 
 
+def pycmsisnn_quantize_f32_s16(input: np.ndarray, params: AffineParams) -> np.ndarray:
+    """QUANTIZE float32 -> int16: as ``pycmsisnn_quantize_f32_s8``, clamped to int16."""
+    k = "pycmsisnn_quantize_f32_s16"
+    x = _elements(k, "input", input, np.float32)
+    return _run(k, lib.pycmsisnn_quantize_f32_s16, _affine(k, params, np.int16), x, np.int16, "float", "int16_t")
+
+
 def pycmsisnn_dequantize_s8(input: np.ndarray, params: AffineParams) -> np.ndarray:
     """DEQUANTIZE int8 -> float32: scale * (q - zero_point)."""
     k = "pycmsisnn_dequantize_s8"
@@ -218,13 +257,25 @@ def pycmsisnn_dequantize_s8(input: np.ndarray, params: AffineParams) -> np.ndarr
     return _run(k, lib.pycmsisnn_dequantize_s8, _affine(k, params), x, np.float32, "int8_t", "float")
 
 
+def pycmsisnn_dequantize_s16(input: np.ndarray, params: AffineParams) -> np.ndarray:
+    """DEQUANTIZE int16 -> float32: scale * (q - zero_point)."""
+    k = "pycmsisnn_dequantize_s16"
+    x = _elements(k, "input", input, np.int16)
+    return _run(k, lib.pycmsisnn_dequantize_s16, _affine(k, params, np.int16), x, np.float32, "int16_t", "float")
+
+
 __all__ = [
     "pycmsisnn_dequantize_s8",
+    "pycmsisnn_dequantize_s16",
     "pycmsisnn_hard_swish_s8",
     "pycmsisnn_leaky_relu_s8",
     "pycmsisnn_logistic_s8",
     "pycmsisnn_quantize_f32_s8",
+    "pycmsisnn_quantize_f32_s16",
     "pycmsisnn_relu_s8",
     "pycmsisnn_requantize_s8",
+    "pycmsisnn_requantize_s16",
+    "pycmsisnn_requantize_s8_s16",
+    "pycmsisnn_requantize_s16_s8",
     "pycmsisnn_tanh_s8",
 ]

@@ -1,4 +1,7 @@
-"""Data movement on int8 tensors: reshape, transpose, pad, concatenation.
+"""Data movement on int8 tensors: reshape, transpose, pad, concatenation; and
+on int16 tensors: ``reshape_s16`` and ``concatenation_s16`` (the int8
+functions on the bytes, two per element), ``pycmsisnn_transpose_s16`` and
+``pycmsisnn_pad_s16`` (our kernels, ``pycmsisnn_tensor_ops_s16.h``).
 
 None of these changes a value: quantisation is the input's throughout (the
 TFLite converter gives RESHAPE, TRANSPOSE, PAD and CONCATENATION the same
@@ -71,6 +74,28 @@ def arm_reshape_s8(input: np.ndarray, output_shape: Sequence[int]) -> np.ndarray
     return invoke(k, lib.arm_reshape_s8, ptr(x, "int8_t"), ptr(out, "int8_t"), int(x.size), output=out)
 
 
+def reshape_s16(input: np.ndarray, output_shape: Sequence[int]) -> np.ndarray:
+    """``arm_reshape_s8`` for int16 arrays: the same byte copy, of two bytes
+    per element (CMSIS-NN has no ``arm_reshape_s16``; a reshape moves bytes,
+    whatever they encode). Returns a new int16 array of ``output_shape``."""
+    k = "reshape_s16"
+    x = check_array(k, "input", input, np.int16)
+    shape = tuple(
+        check_int(k, f"output_shape[{i}]", d, 1, INT32_MAX)
+        for i, d in enumerate(_int_sequence(k, "output_shape", output_shape))
+    )
+    if not shape:
+        raise fail(k, "output_shape", "must have at least one dimension")
+    count = int(np.prod(shape, dtype=object))
+    if count != x.size:
+        raise fail(k, "output_shape", f"{shape} holds {count} elements, input has {x.size}")
+    if x.nbytes > UINT32_MAX:
+        raise fail(k, "input", f"{x.nbytes} bytes do not fit the uint32_t total_size")
+    x = np.ascontiguousarray(x)
+    out = np.empty(shape, dtype=np.int16)
+    return invoke(k, lib.arm_reshape_s8, ptr(x.view(np.int8), "int8_t"), ptr(out.view(np.int8), "int8_t"), int(x.nbytes), output=out)
+
+
 # ----------------------------------------------------------------- transpose
 
 
@@ -80,12 +105,8 @@ def _left_aligned_dims(shape: Sequence[int]) -> Any:
     return dims(tuple(shape) + (1,) * (4 - len(shape)))
 
 
-def arm_transpose_s8(input: np.ndarray, permutations: Sequence[int]) -> np.ndarray:
-    """``numpy.transpose(input, permutations)`` for int8 arrays of 1 to 4
-    dimensions: output axis i is input axis ``permutations[i]``. Returns a new
-    array."""
-    k = "arm_transpose_s8"
-    x = check_array(k, "input", input, np.int8, (1, 2, 3, 4))
+def _transpose(k: str, fn: Any, dtype: type, ctype: str, input: Any, permutations: Any) -> np.ndarray:
+    x = check_array(k, "input", input, dtype, (1, 2, 3, 4))
     perm = _int_sequence(k, "permutations", permutations)
     if len(perm) != x.ndim:
         raise fail(k, "permutations", f"has {len(perm)} entries, input has {x.ndim} dimensions")
@@ -95,27 +116,34 @@ def arm_transpose_s8(input: np.ndarray, permutations: Sequence[int]) -> np.ndarr
     if x.size > INT32_MAX:
         raise fail(k, "input", f"{x.size} elements do not fit int32 indexing")
     out_shape = tuple(x.shape[p] for p in perm)
-    out = np.empty(out_shape, dtype=np.int8)
+    out = np.empty(out_shape, dtype=dtype)
     perm_c = np.asarray(perm, dtype=np.uint32)
     params = ffi.new("cmsis_nn_transpose_params *", {"num_dims": x.ndim, "permutations": ptr(perm_c, "uint32_t")})
-    status = lib.arm_transpose_s8(
-        ptr(x, "int8_t"), ptr(out, "int8_t"), _left_aligned_dims(x.shape), _left_aligned_dims(out_shape), params
-    )
+    status = fn(ptr(x, ctype), ptr(out, ctype), _left_aligned_dims(x.shape), _left_aligned_dims(out_shape), params)
     call(k, status)
     return out
+
+
+def arm_transpose_s8(input: np.ndarray, permutations: Sequence[int]) -> np.ndarray:
+    """``numpy.transpose(input, permutations)`` for int8 arrays of 1 to 4
+    dimensions: output axis i is input axis ``permutations[i]``. Returns a new
+    array."""
+    return _transpose("arm_transpose_s8", lib.arm_transpose_s8, np.int8, "int8_t", input, permutations)
+
+
+def pycmsisnn_transpose_s16(input: np.ndarray, permutations: Sequence[int]) -> np.ndarray:
+    """``arm_transpose_s8`` for int16 arrays (our kernel: CMSIS-NN has no
+    int16 transpose)."""
+    return _transpose("pycmsisnn_transpose_s16", lib.pycmsisnn_transpose_s16, np.int16, "int16_t", input, permutations)
 
 
 # ----------------------------------------------------------------------- pad
 
 
-def arm_pad_s8(input: np.ndarray, pad_value: int, pre_pad: Sequence[int], post_pad: Sequence[int]) -> np.ndarray:
-    """Constant padding of an int8 array of rank 1 to 4: ``pre_pad[i]`` and
-    ``post_pad[i]`` entries of ``pad_value`` before and after axis i (like
-    ``numpy.pad(input, list(zip(pre_pad, post_pad)), constant_values=pad_value)``).
-    Axes map to NHWC from the right. Returns a new array."""
-    k = "arm_pad_s8"
-    x = check_array(k, "input", input, np.int8, (1, 2, 3, 4))
-    value = check_int(k, "pad_value", pad_value, -128, 127)
+def _pad(k: str, fn: Any, dtype: type, ctype: str, input: Any, pad_value: Any, pre_pad: Any, post_pad: Any) -> np.ndarray:
+    x = check_array(k, "input", input, dtype, (1, 2, 3, 4))
+    info = np.iinfo(dtype)
+    value = check_int(k, "pad_value", pad_value, int(info.min), int(info.max))
     pads = []
     for name, seq in (("pre_pad", pre_pad), ("post_pad", post_pad)):
         items = _int_sequence(k, name, seq)
@@ -129,10 +157,10 @@ def arm_pad_s8(input: np.ndarray, pad_value: int, pre_pad: Sequence[int], post_p
             raise fail(k, "post_pad", f"output dimension {i} would be {d}, above {DIM_MAX}")
     if int(np.prod(out_shape, dtype=object)) > INT32_MAX:
         raise fail(k, "post_pad", f"output shape {out_shape} has more than {INT32_MAX} elements")
-    out = np.empty(out_shape, dtype=np.int8)
-    status = lib.arm_pad_s8(
-        ptr(x, "int8_t"),
-        ptr(out, "int8_t"),
+    out = np.empty(out_shape, dtype=dtype)
+    status = fn(
+        ptr(x, ctype),
+        ptr(out, ctype),
         value,
         dims(_right_aligned_nhwc(x.shape, 1)),
         dims(_right_aligned_nhwc(pre, 0)),
@@ -140,6 +168,20 @@ def arm_pad_s8(input: np.ndarray, pad_value: int, pre_pad: Sequence[int], post_p
     )
     call(k, status)
     return out
+
+
+def arm_pad_s8(input: np.ndarray, pad_value: int, pre_pad: Sequence[int], post_pad: Sequence[int]) -> np.ndarray:
+    """Constant padding of an int8 array of rank 1 to 4: ``pre_pad[i]`` and
+    ``post_pad[i]`` entries of ``pad_value`` before and after axis i (like
+    ``numpy.pad(input, list(zip(pre_pad, post_pad)), constant_values=pad_value)``).
+    Axes map to NHWC from the right. Returns a new array."""
+    return _pad("arm_pad_s8", lib.arm_pad_s8, np.int8, "int8_t", input, pad_value, pre_pad, post_pad)
+
+
+def pycmsisnn_pad_s16(input: np.ndarray, pad_value: int, pre_pad: Sequence[int], post_pad: Sequence[int]) -> np.ndarray:
+    """``arm_pad_s8`` for int16 arrays and an int16 ``pad_value`` (our kernel:
+    CMSIS-NN has no int16 pad)."""
+    return _pad("pycmsisnn_pad_s16", lib.pycmsisnn_pad_s16, np.int16, "int16_t", input, pad_value, pre_pad, post_pad)
 
 
 # ------------------------------------------------------------- concatenation
@@ -226,14 +268,14 @@ _CONCAT_WRAPPERS: dict[int, Callable[[np.ndarray, np.ndarray, int], np.ndarray]]
 }
 
 
-def concatenation_s8(inputs: Sequence[np.ndarray], axis: int) -> np.ndarray:
-    """``numpy.concatenate(inputs, axis)`` for int8 arrays of one rank (1 to 4),
-    done by calling the CMSIS-NN concatenation function of that axis once per
-    input (axes map to NHWC from the right). Returns a new array."""
-    k = "concatenation_s8"
+def _concatenate(k: str, dtype: type, inputs: Any, axis: Any) -> np.ndarray:
+    """``numpy.concatenate`` of arrays of ``dtype`` through the int8
+    concatenation functions: each element is ``itemsize`` bytes, so the
+    arrays are joined as int8 arrays whose innermost axis is ``itemsize``
+    times longer (along it, offsets scale the same way)."""
     if not isinstance(inputs, (list, tuple)) or not inputs:
         raise fail(k, "inputs", "must be a non-empty list of arrays")
-    arrays = [check_array(k, f"inputs[{i}]", a, np.int8, (1, 2, 3, 4)) for i, a in enumerate(inputs)]
+    arrays = [check_array(k, f"inputs[{i}]", a, dtype, (1, 2, 3, 4)) for i, a in enumerate(inputs)]
     rank = arrays[0].ndim
     ax = check_int(k, "axis", axis, -rank, rank - 1) % rank
     for i, a in enumerate(arrays[1:], start=1):
@@ -242,19 +284,40 @@ def concatenation_s8(inputs: Sequence[np.ndarray], axis: int) -> np.ndarray:
         for d in range(rank):
             if d != ax and a.shape[d] != arrays[0].shape[d]:
                 raise fail(k, f"inputs[{i}]", f"shape {a.shape} differs from inputs[0]'s {arrays[0].shape} off axis {ax}")
+    width = np.dtype(dtype).itemsize
     total = sum(a.shape[ax] for a in arrays)
     out_shape = tuple(total if d == ax else arrays[0].shape[d] for d in range(rank))
     if total > DIM_MAX:
         raise fail(k, "inputs", f"concatenated extent {total} along axis {ax} is above {DIM_MAX}")
-    out = np.empty(out_shape, dtype=np.int8)
-    axis4 = ax + 4 - rank
-    out4 = out.reshape(_right_aligned_nhwc(out_shape, 1))
-    fn = _CONCAT_WRAPPERS[axis4]
+    if out_shape[-1] * width > DIM_MAX:
+        raise fail(k, "inputs", f"the innermost extent {out_shape[-1]} is {out_shape[-1] * width} bytes, above {DIM_MAX}")
+    out = np.empty(out_shape, dtype=dtype)
+
+    def as_bytes(a: np.ndarray) -> np.ndarray:
+        shape = a.shape[:-1] + (a.shape[-1] * width,)
+        return np.ascontiguousarray(a).view(np.int8).reshape(_right_aligned_nhwc(shape, 1))
+
+    fn = _CONCAT_WRAPPERS[ax + 4 - rank]
+    out4 = as_bytes(out)
     offset = 0
     for a in arrays:
-        fn(a.reshape(_right_aligned_nhwc(a.shape, 1)), out4, offset)
-        offset += a.shape[ax]
+        fn(as_bytes(a), out4, offset)
+        offset += a.shape[ax] * (width if ax == rank - 1 else 1)
     return out
+
+
+def concatenation_s8(inputs: Sequence[np.ndarray], axis: int) -> np.ndarray:
+    """``numpy.concatenate(inputs, axis)`` for int8 arrays of one rank (1 to 4),
+    done by calling the CMSIS-NN concatenation function of that axis once per
+    input (axes map to NHWC from the right). Returns a new array."""
+    return _concatenate("concatenation_s8", np.int8, inputs, axis)
+
+
+def concatenation_s16(inputs: Sequence[np.ndarray], axis: int) -> np.ndarray:
+    """``concatenation_s8`` for int16 arrays: the same CMSIS-NN functions on
+    the bytes (a concatenation copies elements, whatever they encode), the
+    innermost axis counted in bytes. Returns a new array."""
+    return _concatenate("concatenation_s16", np.int16, inputs, axis)
 
 
 __all__ = [
@@ -266,5 +329,9 @@ __all__ = [
     "arm_concatenation_s8_z",
     "arm_concatenation_s8_w",
     "concatenation_s8",
+    "concatenation_s16",
+    "reshape_s16",
+    "pycmsisnn_transpose_s16",
+    "pycmsisnn_pad_s16",
     "CONCAT_AXIS_FUNCTIONS",
 ]

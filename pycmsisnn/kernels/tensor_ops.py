@@ -1,7 +1,9 @@
-"""Our int8 kernels of tensor operators CMSIS-NN lacks (``pycmsisnn_tensor_ops.h``).
+"""Our kernels of tensor operators CMSIS-NN lacks (``pycmsisnn_tensor_ops.h``,
+and ``pycmsisnn_tensor_ops_s16.h`` for the int16 ones).
 
-``pycmsisnn_mean_s8`` (MEAN over any axes), ``pycmsisnn_strided_slice_s8``
-(STRIDED_SLICE with resolved begins and strides) and the broadcasting
+``pycmsisnn_mean_s8`` and ``_s16`` (MEAN over any axes),
+``pycmsisnn_strided_slice_s8`` and ``_s16`` (STRIDED_SLICE with resolved
+begins and strides) and the int8 broadcasting
 arithmetic ``pycmsisnn_broadcast_add_s8``, ``pycmsisnn_broadcast_sub_s8`` and
 ``pycmsisnn_broadcast_mul_s8``. Arrays of rank 1 to 4 map to NHWC from the
 right (leading dimensions of 1). ADD and SUB take ``AddParams`` (from
@@ -11,6 +13,7 @@ right (leading dimensions of 1). ADD and SUB take ``AddParams`` (from
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
@@ -42,6 +45,8 @@ from .elementwise import broadcast_shape
 ADD_LEFT_SHIFT_MAX = 23
 # The MEAN accumulator is int32: at most this many offset inputs (|x| <= 255) fit.
 MEAN_MAX_COUNT = INT32_MAX // 255
+# The same for int16 inputs (|x + offset| <= 65535).
+MEAN_S16_MAX_COUNT = INT32_MAX // 65535
 
 
 def _nhwc(shape: Sequence[int]) -> tuple[int, int, int, int]:
@@ -65,15 +70,22 @@ def _int_sequence(kernel: str, name: str, value: Any, length: int) -> tuple[Any,
 # ---------------------------------------------------------------------- mean
 
 
-def pycmsisnn_mean_s8(input: np.ndarray, params: MeanParams, axes: Sequence[int], keep_dims: bool = True) -> np.ndarray:
-    """Quantised mean of an int8 array of rank 1 to 4 over ``axes`` (negative
-    axes count from the end, repeats are ignored). Per output element:
-    ``clamp(rq(sum(x + input_offset), multiplier, shift) + output_offset)``
-    with ``rq`` TFLite's double-rounding requantisation. The reduced axes are
-    kept as extent 1 when ``keep_dims`` is true, dropped otherwise. Returns a
-    new array."""
-    k = "pycmsisnn_mean_s8"
-    x = check_array(k, "input", input, np.int8, (1, 2, 3, 4))
+@dataclass(frozen=True)
+class _MeanType:
+    """What the MEAN wrappers of one element type differ in."""
+
+    dtype: type
+    ctype: str
+    offset_limit: int  # |zero point| bound: offsets in [-limit + 1, limit] and [-limit, limit - 1]
+    max_count: int  # reduced elements whose offset sum fits the int32 accumulator
+
+
+_MEAN_S8 = _MeanType(np.int8, "int8_t", 128, MEAN_MAX_COUNT)
+_MEAN_S16 = _MeanType(np.int16, "int16_t", 32768, MEAN_S16_MAX_COUNT)
+
+
+def _mean(k: str, fn: Any, e: _MeanType, input: Any, params: Any, axes: Any, keep_dims: Any) -> np.ndarray:
+    x = check_array(k, "input", input, e.dtype, (1, 2, 3, 4))
     if isinstance(axes, (int, np.integer)) and not isinstance(axes, bool):
         axes = [int(axes)]
     if isinstance(axes, np.ndarray):
@@ -87,39 +99,48 @@ def pycmsisnn_mean_s8(input: np.ndarray, params: MeanParams, axes: Sequence[int]
         raise fail(k, "keep_dims", f"must be a bool, got {type(keep_dims).__name__}")
     if not isinstance(params, MeanParams):
         raise fail(k, "params", f"must be a MeanParams, got {type(params).__name__}")
-    in_off = check_input_offset(k, "params.input_offset", params.input_offset)
-    out_off = check_output_offset(k, "params.output_offset", params.output_offset)
+    in_off = check_int(k, "params.input_offset", params.input_offset, 1 - e.offset_limit, e.offset_limit)
+    out_off = check_int(k, "params.output_offset", params.output_offset, -e.offset_limit, e.offset_limit - 1)
     mult = check_multiplier(k, "params.multiplier", params.multiplier)
     shift = check_shift(k, "params.shift", params.shift)
     count = int(np.prod([x.shape[a] for a in reduced], dtype=np.int64))
-    if count > MEAN_MAX_COUNT:
-        raise fail(k, "axes", f"reduce {count} elements each; the int32 sum holds at most {MEAN_MAX_COUNT}")
+    if count > e.max_count:
+        raise fail(k, "axes", f"reduce {count} elements each; the int32 sum holds at most {e.max_count}")
 
     kept_shape = tuple(1 if a in reduced else d for a, d in enumerate(x.shape))
-    out = np.empty(kept_shape, dtype=np.int8)
+    out = np.empty(kept_shape, dtype=e.dtype)
     c_params = ffi.new(
         "pycmsisnn_mean_params *", {"input_offset": in_off, "output_offset": out_off, "multiplier": mult, "shift": shift}
     )
-    status = lib.pycmsisnn_mean_s8(c_params, dims(_nhwc(x.shape)), ptr(x, "int8_t"), dims(_nhwc(kept_shape)), ptr(out, "int8_t"))
+    status = fn(c_params, dims(_nhwc(x.shape)), ptr(x, e.ctype), dims(_nhwc(kept_shape)), ptr(out, e.ctype))
     call(k, status)
     if keep_dims:
         return out
     return out.reshape(tuple(d for a, d in enumerate(x.shape) if a not in reduced))
 
 
+def pycmsisnn_mean_s8(input: np.ndarray, params: MeanParams, axes: Sequence[int], keep_dims: bool = True) -> np.ndarray:
+    """Quantised mean of an int8 array of rank 1 to 4 over ``axes`` (negative
+    axes count from the end, repeats are ignored). Per output element:
+    ``clamp(rq(sum(x + input_offset), multiplier, shift) + output_offset)``
+    with ``rq`` TFLite's double-rounding requantisation. The reduced axes are
+    kept as extent 1 when ``keep_dims`` is true, dropped otherwise. Returns a
+    new array."""
+    return _mean("pycmsisnn_mean_s8", lib.pycmsisnn_mean_s8, _MEAN_S8, input, params, axes, keep_dims)
+
+
+def pycmsisnn_mean_s16(input: np.ndarray, params: MeanParams, axes: Sequence[int], keep_dims: bool = True) -> np.ndarray:
+    """``pycmsisnn_mean_s8`` for int16 arrays: the same arithmetic (32-bit
+    sum, one requantisation), offsets in the int16 range, the result clamped
+    to int16."""
+    return _mean("pycmsisnn_mean_s16", lib.pycmsisnn_mean_s16, _MEAN_S16, input, params, axes, keep_dims)
+
+
 # ------------------------------------------------------------- strided slice
 
 
-def pycmsisnn_strided_slice_s8(
-    input: np.ndarray, begin: Sequence[int], strides: Sequence[int], output_shape: Sequence[int]
-) -> np.ndarray:
-    """A strided selection of an int8 array of rank 1 to 4: along axis i the
-    output takes ``output_shape[i]`` elements starting at index ``begin[i]``
-    (non-negative, inside the axis) stepping by ``strides[i]`` (non-zero, may
-    be negative), i.e. ``input[begin[i]::strides[i]][:output_shape[i]]``; every
-    index taken must lie inside the input. Returns a new array."""
-    k = "pycmsisnn_strided_slice_s8"
-    x = check_array(k, "input", input, np.int8, (1, 2, 3, 4))
+def _strided_slice(k: str, fn: Any, dtype: type, ctype: str, input: Any, begin: Any, strides: Any, output_shape: Any) -> np.ndarray:
+    x = check_array(k, "input", input, dtype, (1, 2, 3, 4))
     b = _int_sequence(k, "begin", begin, x.ndim)
     s = _int_sequence(k, "strides", strides, x.ndim)
     o = _int_sequence(k, "output_shape", output_shape, x.ndim)
@@ -135,14 +156,34 @@ def pycmsisnn_strided_slice_s8(
                 k, f"output_shape[{i}]",
                 f"{o[i]} elements from {b[i]} by {s[i]} reach index {last}, outside axis {i} of extent {x.shape[i]}",
             )
-    out = np.empty(o, dtype=np.int8)
+    out = np.empty(o, dtype=dtype)
     c_params = ffi.new(
         "pycmsisnn_strided_slice_params *",
         {"begin": dict(zip("nhwc", _pad_front(b, 0))), "stride": dict(zip("nhwc", _pad_front(s, 1)))},
     )
-    status = lib.pycmsisnn_strided_slice_s8(c_params, dims(_nhwc(x.shape)), ptr(x, "int8_t"), dims(_nhwc(o)), ptr(out, "int8_t"))
+    status = fn(c_params, dims(_nhwc(x.shape)), ptr(x, ctype), dims(_nhwc(o)), ptr(out, ctype))
     call(k, status)
     return out
+
+
+def pycmsisnn_strided_slice_s8(
+    input: np.ndarray, begin: Sequence[int], strides: Sequence[int], output_shape: Sequence[int]
+) -> np.ndarray:
+    """A strided selection of an int8 array of rank 1 to 4: along axis i the
+    output takes ``output_shape[i]`` elements starting at index ``begin[i]``
+    (non-negative, inside the axis) stepping by ``strides[i]`` (non-zero, may
+    be negative), i.e. ``input[begin[i]::strides[i]][:output_shape[i]]``; every
+    index taken must lie inside the input. Returns a new array."""
+    k = "pycmsisnn_strided_slice_s8"
+    return _strided_slice(k, lib.pycmsisnn_strided_slice_s8, np.int8, "int8_t", input, begin, strides, output_shape)
+
+
+def pycmsisnn_strided_slice_s16(
+    input: np.ndarray, begin: Sequence[int], strides: Sequence[int], output_shape: Sequence[int]
+) -> np.ndarray:
+    """``pycmsisnn_strided_slice_s8`` for int16 arrays."""
+    k = "pycmsisnn_strided_slice_s16"
+    return _strided_slice(k, lib.pycmsisnn_strided_slice_s16, np.int16, "int16_t", input, begin, strides, output_shape)
 
 
 def _pad_front(values: Sequence[int], fill: int) -> tuple[int, int, int, int]:
@@ -252,7 +293,9 @@ def pycmsisnn_broadcast_mul_s8(input_1: np.ndarray, input_2: np.ndarray, params:
 
 __all__ = [
     "pycmsisnn_mean_s8",
+    "pycmsisnn_mean_s16",
     "pycmsisnn_strided_slice_s8",
+    "pycmsisnn_strided_slice_s16",
     "pycmsisnn_broadcast_add_s8",
     "pycmsisnn_broadcast_sub_s8",
     "pycmsisnn_broadcast_mul_s8",

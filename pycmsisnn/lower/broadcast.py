@@ -1,5 +1,7 @@
-"""SUB (int8, any broadcast) to ``pycmsisnn_broadcast_sub_s8``, and the
-broadcast-shape check shared with ADD and MUL (``elementwise``).
+"""SUB (int8, any broadcast) to ``pycmsisnn_broadcast_sub_s8`` (16x8: int16
+with zero point 0, any broadcast or none, to ``pycmsisnn_broadcast_sub_s16``
+with ``quant.add_params_s16``, left shift 15), and the broadcast-shape check
+shared with ADD and MUL (``elementwise``).
 
 SUB's parameters are ADD's (``quant.add_params``: both inputs onto twice the
 larger input scale after a left shift of 20, the difference onto the output
@@ -18,7 +20,8 @@ import numpy as np
 from .. import quant
 from ..ir import Graph, Operator
 from ..params import AddParams
-from .common import activation_of, dtype_reason, first_reason, fused_activation_reason, output, tensor
+from .common import (activation_of, activation_of_s16, dtype_reason, first_reason, fused_activation_reason, is_int16, output, tensor,
+                     zero_point_s16_reason)
 from .plan import KernelCall, TensorArg
 from .registry import rule
 
@@ -43,6 +46,20 @@ def broadcast_reason(shape_1: Sequence[int], shape_2: Sequence[int], output_shap
     return None
 
 
+def binary_reason(graph: Graph, op: Operator, s16: bool = False) -> str | None:
+    """Why the two operands and the output of ``op`` cannot be int8 (or, with
+    ``s16``, all int16 with zero point 0), or a fused activation is unsupported."""
+    a, b, y = tensor(graph, op, 0, "input 0"), tensor(graph, op, 1, "input 1"), output(graph, op)
+    kind: list[type] = [np.int16] if s16 and is_int16(a) else [np.int8]
+    return first_reason(
+        dtype_reason(a, "input 0", [np.int8, np.int16] if s16 else [np.int8]),
+        dtype_reason(b, "input 1", kind),
+        dtype_reason(y, "output", kind),
+        *(zero_point_s16_reason(t, role) for t, role in ((a, "input 0"), (b, "input 1"), (y, "output"))),
+        fused_activation_reason(op),
+    )
+
+
 def _arg(graph: Graph, index: int) -> object:
     t = graph.tensor(index)
     return t.data if t.is_constant else TensorArg(index)
@@ -51,6 +68,8 @@ def _arg(graph: Graph, index: int) -> object:
 def _params(graph: Graph, op: Operator) -> AddParams:
     a, b, y = tensor(graph, op, 0, "input 0"), tensor(graph, op, 1, "input 1"), output(graph, op)
     assert a.quant and b.quant and y.quant
+    if is_int16(a):
+        return quant.add_params_s16(a.quant.scale, b.quant.scale, y.quant.scale, activation_of_s16(op, y))
     return quant.add_params(
         a.quant.scale, a.quant.zero_point, b.quant.scale, b.quant.zero_point, y.quant.scale, y.quant.zero_point, activation_of(op, y)
     )
@@ -58,12 +77,7 @@ def _params(graph: Graph, op: Operator) -> AddParams:
 
 def _sub_check(graph: Graph, op: Operator) -> str | None:
     a, b, y = tensor(graph, op, 0, "input 0"), tensor(graph, op, 1, "input 1"), output(graph, op)
-    reason = first_reason(
-        dtype_reason(a, "input 0", [np.int8]),
-        dtype_reason(b, "input 1", [np.int8]),
-        dtype_reason(y, "output", [np.int8]),
-        fused_activation_reason(op),
-    )
+    reason = binary_reason(graph, op, s16=True)
     if reason:
         return reason
     if any(t.quant is not None and t.quant.per_channel for t in (a, b, y)):
@@ -83,7 +97,7 @@ def lower_sub(graph: Graph, op: Operator) -> KernelCall:
     a, b, y = tensor(graph, op, 0, "input 0"), tensor(graph, op, 1, "input 1"), output(graph, op)
     return KernelCall(
         op=op,
-        kernel="pycmsisnn_broadcast_sub_s8",
+        kernel="pycmsisnn_broadcast_sub_s16" if is_int16(a) else "pycmsisnn_broadcast_sub_s8",
         args={"input_1": _arg(graph, a.index), "input_2": _arg(graph, b.index), "params": _params(graph, op)},
         outputs=(y.index,),
     )

@@ -74,24 +74,13 @@ def derivation_reason(derive: Callable[..., object], *args: object) -> str | Non
     return None
 
 
-# The clamp range of an output of each activation type.
-_OUTPUT_RANGE = {np.dtype(np.int8): (-128, 127), np.dtype(np.int16): (-32768, 32767)}
-
-
 def activation_of(op: Operator, out: Tensor) -> Activation:
     """The clamp of the op's fused activation in the output's quantised domain
-    (within int8, or int16 for an int16 output)."""
+    (an int16 output's: ``activation_of_s16``)."""
+    if is_int16(out):
+        return activation_of_s16(op, out)
     assert out.quant is not None
-    lo, hi = _OUTPUT_RANGE.get(np.dtype(out.dtype), _OUTPUT_RANGE[np.dtype(np.int8)])
-    return quant.activation_range(int(activation_code(op.options)), out.quant.scale, out.quant.zero_point, lo, hi)
-
-
-def symmetric_reason(t: Tensor, role: str) -> str | None:
-    """Why an int16 ``t`` cannot be a tensor of the 16x8 kernels (a zero point
-    other than 0), or None (also for other types)."""
-    if t.dtype == np.int16 and t.quant is not None and any(z != 0 for z in t.quant.zero_points):
-        return f"{role} '{t.name}' is int16 with zero point {t.quant.zero_point}; the 16x8 kernels need zero point 0"
-    return None
+    return quant.activation_range(int(activation_code(op.options)), out.quant.scale, out.quant.zero_point)
 
 
 def fused_activation_reason(op: Operator) -> str | None:
@@ -107,3 +96,27 @@ def as4d(shape: Sequence[int]) -> tuple[int, int, int, int]:
     if len(s) > 4:
         raise LoweringError(f"rank {len(s)} is above 4")
     return (1,) * (4 - len(s)) + s  # type: ignore[return-value]
+
+
+def is_int16(t: Tensor) -> bool:
+    """A 16x8 activation: int16."""
+    return t.dtype == np.dtype(np.int16)
+
+
+def zero_point_s16_reason(t: Tensor, role: str) -> str | None:
+    """Why the int16 tensor ``t`` cannot serve as ``role``: TensorFlow Lite
+    Micro's int16 kernels need one scale and zero point 0. None when it can
+    (or when ``t`` is not int16)."""
+    if not is_int16(t) or t.quant is None:
+        return None
+    if t.quant.per_channel:
+        return f"{role} '{t.name}' is quantised per channel; a single scale is needed"
+    if t.quant.zero_point != 0:
+        return f"{role} '{t.name}' is int16 with zero point {t.quant.zero_point}; int16 tensors need zero point 0"
+    return None
+
+
+def activation_of_s16(op: Operator, out: Tensor) -> Activation:
+    """The clamp of the op's fused activation in an int16 output's domain."""
+    assert out.quant is not None
+    return quant.activation_range_s16(int(activation_code(op.options)), out.quant.scale, out.quant.zero_point)

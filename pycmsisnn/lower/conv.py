@@ -3,9 +3,10 @@
 int8 activations go to the s8 kernels; int16 ones (TFLite's 16x8 scheme:
 int8 weights, zero points 0) to ``arm_convolve_wrapper_s16``,
 ``arm_depthwise_conv_wrapper_s16`` and our ``pycmsisnn_transpose_conv_s16``
-(CMSIS-NN has no s16 transpose convolution). Checks, geometry and parameters
-are one derivation for both; the input's type picks the kernel and the bias
-types TFLite Micro reads.
+(CMSIS-NN has no s16 transpose convolution); int4 filters (int8 activations)
+to the s4 wrappers. Checks, geometry and parameters are one derivation for
+all; the input's type (and the filter's) picks the kernel and the bias types
+TFLite Micro reads.
 """
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ import numpy as np
 
 from .. import quant
 from ..ir import Graph, Operator, Tensor
-from ..kernels import conv_fc_s16, convolution, convolution_s16, depthwise, transpose_conv
+from ..kernels import conv_fc_s16, convolution, convolution_s16, depthwise, s4, transpose_conv
 from ..params import ConvParams, DwConvParams, PerChannelQuant, Tile, TransposeConvParams
-from .common import activation_of, dtype_reason, first_reason, fused_activation_reason, optional, output, symmetric_reason, tensor
+from .common import activation_of, dtype_reason, first_reason, fused_activation_reason, optional, output, zero_point_s16_reason, tensor
 from .plan import KernelCall, TensorArg
 from .registry import rule
 from ..operator_options import ConvOptions, options_as
@@ -59,7 +60,7 @@ def _zero_filter_zp(t: Tensor) -> str | None:
 def _s16_reason(op: Operator, x: Tensor, w: Tensor, y: Tensor) -> str | None:
     """What the 16x8 kernels add to the common checks: zero points 0, an
     ungrouped convolution, shifts in the kernel's range."""
-    reason = first_reason(symmetric_reason(x, "input"), symmetric_reason(y, "output"))
+    reason = first_reason(zero_point_s16_reason(x, "input"), zero_point_s16_reason(y, "output"))
     if reason:
         return reason
     if op.opcode == "CONV_2D" and w.shape[3] != x.shape[3]:
@@ -79,8 +80,8 @@ def _conv_check(graph: Graph, op: Operator) -> str | None:
     if reason:
         return reason
     s16 = x.dtype == S16
-    return first_reason(
-        dtype_reason(w, "filter", [np.int8]),
+    reason = first_reason(
+        _s4_reason(op, x, w) if w.is_int4 else dtype_reason(w, "filter", [np.int8]),
         None if w.is_constant else f"filter '{w.name}' is not constant",
         None if b is None else dtype_reason(b, "bias", _S16_BIAS[op.opcode] if s16 else [np.int32]),
         None if b is None or b.is_constant else f"bias '{b.name}' is not constant",
@@ -88,8 +89,8 @@ def _conv_check(graph: Graph, op: Operator) -> str | None:
         None if len(x.shape) == 4 and len(w.shape) == 4 else "input and filter must be 4-D",
         _zero_filter_zp(w),
         fused_activation_reason(op),
-        _s16_reason(op, x, w, y) if s16 else None,
     )
+    return _s16_reason(op, x, w, y) if s16 and not reason else reason
 
 
 def _dilation(op: Operator) -> Tile:
@@ -144,6 +145,8 @@ def lower_conv(graph: Graph, op: Operator) -> KernelCall:
                      scratch_bytes=convolution_s16.arm_convolve_wrapper_s16_get_buffer_size(params, *shapes), macs=macs)
     if bias is None and x.shape[3] != w.shape[3]:
         bias = np.zeros(w.shape[0], dtype=np.int32)  # Arm's grouped convolution reads its bias (NULL crashes it)
+    if w.is_int4:
+        return _conv_s4_call(op, params, _multipliers(op, x, w, y), x, w, y, bias)
     return _call(op, "arm_convolve_wrapper_s8", "conv_params", params, x, w, y, bias,
                  variant=convolution.arm_convolve_wrapper_s8_variant(params, *shapes),
                  scratch_bytes=convolution.arm_convolve_wrapper_s8_get_buffer_size(params, *shapes), macs=macs)
@@ -181,6 +184,8 @@ def lower_depthwise(graph: Graph, op: Operator) -> KernelCall:
         return _call(op, "arm_depthwise_conv_wrapper_s16", "dw_conv_params", params, x, w, y, bias,
                      variant=convolution_s16.arm_depthwise_conv_wrapper_s16_variant(params),
                      scratch_bytes=convolution_s16.arm_depthwise_conv_wrapper_s16_get_buffer_size(params, *shapes), macs=macs)
+    if w.is_int4:
+        return _depthwise_s4_call(op, params, _multipliers(op, x, w, y), x, w, y, bias)
     return _call(op, "arm_depthwise_conv_wrapper_s8", "dw_conv_params", params, x, w, y, bias,
                  variant=depthwise.arm_depthwise_conv_wrapper_s8_variant(params, *shapes),
                  scratch_bytes=depthwise.arm_depthwise_conv_wrapper_s8_get_buffer_size(params, *shapes), macs=macs)
@@ -209,3 +214,52 @@ def lower_transpose_conv(graph: Graph, op: Operator) -> KernelCall:
     return _call(op, "arm_transpose_conv_wrapper_s8", "transpose_conv_params", params, x, w, y, bias,
                  variant=transpose_conv.arm_transpose_conv_wrapper_s8_variant(params, x.shape, w.shape, y.shape),
                  scratch_bytes=transpose_conv.arm_transpose_conv_s8_get_buffer_size(params, x.shape, w.shape, y.shape), macs=macs)
+
+
+# ------------------------------------------------------------ int4 weights
+# TFLite's INT4 filters (int8 activations) go to the s4 wrappers with the
+# weights kept packed; the parameters are the int8 path's. TFLite Micro
+# refuses int4 filters with int16 activations ("hybrid") and int4 transpose
+# convolutions; CMSIS-NN's s4 convolutions are not grouped.
+
+
+def _s4_reason(op: Operator, x: Tensor, w: Tensor) -> str | None:
+    """Why the op cannot take its int4 filter ``w``, or None."""
+    if op.opcode not in ("CONV_2D", "DEPTHWISE_CONV_2D"):
+        return f"filter '{w.name}' is int4: CMSIS-NN has no int4 {op.opcode} kernel, needs int8"
+    if x.dtype != np.int8:
+        return f"filter '{w.name}' is int4, input '{x.name}' is {x.type_label}: int4 weights take int8 activations only"
+    if w.quant is None:
+        return f"filter '{w.name}' has no quantisation parameters"
+    if op.opcode == "CONV_2D" and len(x.shape) == 4 and len(w.shape) == 4 and w.shape[3] != x.shape[3]:
+        return (f"filter '{w.name}' is int4 in a grouped convolution ({w.shape[3]} of {x.shape[3]} input channels "
+                "per group): CMSIS-NN's s4 convolutions are not grouped")
+    return None
+
+
+def _conv_s4_call(op: Operator, params: ConvParams, qp: PerChannelQuant, x: Tensor, w: Tensor, y: Tensor,
+                  bias: np.ndarray | None) -> KernelCall:
+    return KernelCall(
+        op=op,
+        kernel="arm_convolve_wrapper_s4",
+        args={"conv_params": params, "quant_params": qp, "input": TensorArg(x.index), "filter": w.packed_int4,
+              "filter_shape": w.shape, "bias": bias, "output_shape": y.shape},
+        outputs=(y.index,),
+        variant=s4.arm_convolve_wrapper_s4_variant(params, x.shape, w.shape),
+        scratch_bytes=s4.arm_convolve_wrapper_s4_get_buffer_size(params, x.shape, w.shape, y.shape),
+        macs=int(np.prod(y.shape)) * int(np.prod(w.shape[1:])),
+    )
+
+
+def _depthwise_s4_call(op: Operator, params: DwConvParams, qp: PerChannelQuant, x: Tensor, w: Tensor, y: Tensor,
+                       bias: np.ndarray | None) -> KernelCall:
+    return KernelCall(
+        op=op,
+        kernel="arm_depthwise_conv_wrapper_s4",
+        args={"dw_conv_params": params, "quant_params": qp, "input": TensorArg(x.index), "filter": w.packed_int4,
+              "filter_shape": w.shape, "bias": bias, "output_shape": y.shape},
+        outputs=(y.index,),
+        variant=s4.arm_depthwise_conv_wrapper_s4_variant(params, x.shape, w.shape),
+        scratch_bytes=s4.arm_depthwise_conv_wrapper_s4_get_buffer_size(params, x.shape, w.shape, y.shape),
+        macs=int(np.prod(y.shape)) * w.shape[1] * w.shape[2],
+    )

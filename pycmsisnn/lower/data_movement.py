@@ -1,13 +1,20 @@
 """CONCATENATION, PAD, PADV2 and TRANSPOSE to the CMSIS-NN data-movement
 kernels (``concatenation_s8`` over the arm_concatenation_s8_* functions,
-``arm_pad_s8``, ``arm_transpose_s8``).
+``arm_pad_s8``, ``arm_transpose_s8``) and, for int16 tensors, to
+``concatenation_s16`` (the same Arm functions on the bytes: concatenating is
+copying, and a second kernel of the same copy would add nothing),
+``pycmsisnn_pad_s16`` and ``pycmsisnn_transpose_s16`` (CMSIS-NN has no int16
+pad or transpose).
 
-None of these requantises: TensorFlow Lite Micro copies raw int8 values, so
+None of these requantises: TensorFlow Lite Micro copies raw values, so
 every input must share the output's scale and zero point (the converter
-arranges that); an operator whose quantisation differs is refused, as the
-copy would change the real values. PAD fills with the output zero point
-(real 0), PADV2 with its constant value, which must be quantised like the
-output.
+arranges that; in 16x8 models by a QUANTIZE before CONCATENATION); an
+operator whose quantisation differs is refused, as the copy would change the
+real values. int8 PAD fills with the output zero point (real 0); int16 PAD
+fills with 0 whatever the zero point, as TensorFlow Lite Micro does (16x8
+tensors have zero point 0 anyway). PADV2 fills with its constant value, which
+must have the input's type and the output's quantisation (TensorFlow Lite
+Micro refuses the float32 constant the 16x8 converter writes).
 """
 from __future__ import annotations
 
@@ -63,7 +70,7 @@ def _concat_axis(graph: Graph, op: Operator) -> int:
 
 def _concat_check(graph: Graph, op: Operator) -> str | None:
     y = output(graph, op)
-    reason = first_reason(dtype_reason(y, "output", [np.int8]), _rank_reason(y, "output"))
+    reason = first_reason(dtype_reason(y, "output", [np.int8, np.int16]), _rank_reason(y, "output"))
     if reason:
         return reason
     if not op.inputs or any(i < 0 for i in op.inputs):
@@ -80,7 +87,7 @@ def _concat_check(graph: Graph, op: Operator) -> str | None:
     for slot in range(len(op.inputs)):
         t = tensor(graph, op, slot, f"input {slot}")
         role = f"input {slot}"
-        reason = first_reason(dtype_reason(t, role, [np.int8]), _rank_reason(t, role))
+        reason = first_reason(dtype_reason(t, role, [y.dtype.type]), _rank_reason(t, role))
         if reason:
             return reason
         reason = _same_quant_reason(t, y, role)
@@ -99,20 +106,20 @@ def lower_concatenation(graph: Graph, op: Operator) -> KernelCall:
     y = output(graph, op)
     return KernelCall(
         op=op,
-        kernel="concatenation_s8",
+        kernel="concatenation_s8" if y.dtype == np.int8 else "concatenation_s16",
         args={"inputs": [_arg(graph, i) for i in op.inputs], "axis": _concat_axis(graph, op)},
         outputs=(y.index,),
     )
 
 
 def _copy_with_constant(graph: Graph, op: Operator, role: str) -> tuple[np.ndarray | None, str | None]:
-    """Checks shared by PAD, PADV2 and TRANSPOSE: int8 input and output of one
-    quantisation and a supported rank; returns the constant int operand 1
-    (``role``), or the reason the op cannot be lowered."""
+    """Checks shared by PAD, PADV2 and TRANSPOSE: int8 or int16 input and
+    output of one type and quantisation and a supported rank; returns the
+    constant int operand 1 (``role``), or the reason the op cannot be lowered."""
     x, y = tensor(graph, op, 0, "input"), output(graph, op)
     reason = first_reason(
-        dtype_reason(x, "input", [np.int8]),
-        dtype_reason(y, "output", [np.int8]),
+        dtype_reason(x, "input", [np.int8, np.int16]),
+        dtype_reason(y, "output", [x.dtype.type]),
         _rank_reason(x, "input"),
     ) or _same_quant_reason(x, y, "input")
     if reason:
@@ -141,7 +148,7 @@ def _pad_check(graph: Graph, op: Operator) -> str | None:
         if value is not None:
             if value.data is None:
                 return f"constant_values '{value.name}' is not a constant tensor"
-            reason = dtype_reason(value, "constant_values", [np.int8])
+            reason = dtype_reason(value, "constant_values", [y.dtype.type])
             if reason:
                 return reason
             if value.size != 1:
@@ -159,7 +166,7 @@ def _pad_value(graph: Graph, op: Operator) -> int:
         assert data is not None
         return int(np.asarray(data).reshape(-1)[0])
     assert y.quant
-    return int(y.quant.zero_point)
+    return int(y.quant.zero_point) if y.dtype == np.int8 else 0
 
 
 @rule("PAD", "PADV2", check=_pad_check)
@@ -169,7 +176,7 @@ def lower_pad(graph: Graph, op: Operator) -> KernelCall:
     assert paddings is not None
     return KernelCall(
         op=op,
-        kernel="arm_pad_s8",
+        kernel="arm_pad_s8" if x.dtype == np.int8 else "pycmsisnn_pad_s16",
         args={
             "input": TensorArg(x.index),
             "pad_value": _pad_value(graph, op),
@@ -205,7 +212,7 @@ def lower_transpose(graph: Graph, op: Operator) -> KernelCall:
     assert perm is not None
     return KernelCall(
         op=op,
-        kernel="arm_transpose_s8",
+        kernel="arm_transpose_s8" if x.dtype == np.int8 else "pycmsisnn_transpose_s16",
         args={"input": TensorArg(x.index), "permutations": tuple(int(p) for p in perm.reshape(-1))},
         outputs=(y.index,),
     )

@@ -6,8 +6,9 @@ zero points 0) to ``arm_fully_connected_s16`` (per-tensor weights, int64
 bias) and ``arm_batch_matmul_s16``. A 16x8 FULLY_CONNECTED with per-channel
 weights or an int32 bias, which TFLite Micro's reference computes and
 CMSIS-NN has no kernel for, goes to our
-``pycmsisnn_fully_connected_per_channel_s16``. Checks, shapes and parameters
-are one derivation for both types.
+``pycmsisnn_fully_connected_per_channel_s16``. int4 weights (int8
+activations) go to ``arm_fully_connected_s4``. Checks, shapes and parameters
+are one derivation for all.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from .. import quant
 from ..ir import Graph, Operator, Tensor
 from ..kernels import fully_connected, s16
 from ..params import Activation, BmmParams, FcParams, PerChannelQuant, PerTensorQuant
-from .common import activation_of, derivation_reason, dtype_reason, first_reason, fused_activation_reason, optional, output, symmetric_reason, tensor
+from .common import activation_of, derivation_reason, dtype_reason, first_reason, fused_activation_reason, optional, output, zero_point_s16_reason, tensor
 from .plan import KernelCall, TensorArg
 from .registry import rule
 from ..kernels.conv_fc_s16 import S32_SHIFT_MAX, S64_SHIFT_MAX
@@ -56,7 +57,7 @@ def _fc_quant(x: Tensor, w: Tensor, y: Tensor, bias: np.ndarray | None) -> PerTe
 def _fc_s16_reason(op: Operator, x: Tensor, w: Tensor, b: Tensor | None, y: Tensor) -> str | None:
     """What the 16x8 kernels add: zero points 0 (weights too), shifts in range."""
     assert w.quant is not None
-    reason = first_reason(symmetric_reason(x, "input"), symmetric_reason(y, "output"))
+    reason = first_reason(zero_point_s16_reason(x, "input"), zero_point_s16_reason(y, "output"))
     if reason:
         return reason
     if any(z != 0 for z in w.quant.zero_points):
@@ -79,7 +80,7 @@ def _fc_check(graph: Graph, op: Operator) -> str | None:
         return reason
     is_s16 = x.dtype == S16
     reason = first_reason(
-        dtype_reason(w, "weights", [np.int8]),
+        _fc_s4_reason(x, w) if w.is_int4 else dtype_reason(w, "weights", [np.int8]),
         None if w.is_constant else f"weights '{w.name}' are not constant",
         None if len(w.shape) == 2 else f"weights '{w.name}' are not 2-D",
         None if b is None else dtype_reason(b, "bias", [np.int64, np.int32] if is_s16 else [np.int32]),
@@ -116,6 +117,8 @@ def lower_fully_connected(graph: Graph, op: Operator) -> KernelCall:
     )
     bias = _fc_bias(op, w, b) if x.dtype == S16 else (None if b is None else b.data)
     qp = _fc_quant(x, w, y, bias)
+    if w.is_int4:
+        return _fc_s4_call(op, params, qp, x, w, y, bias)
     if x.dtype != S16:
         kernel = "arm_fully_connected_wrapper_s8"
         variant = fully_connected.arm_fully_connected_wrapper_s8_variant(params, qp, (batches, depth), w.shape)
@@ -149,7 +152,7 @@ def _bmm_check(graph: Graph, op: Operator) -> str | None:
         return reason
     assert a.quant and b.quant and y.quant
     return first_reason(
-        symmetric_reason(a, "lhs"), symmetric_reason(b, "rhs"), symmetric_reason(y, "output"),
+        zero_point_s16_reason(a, "lhs"), zero_point_s16_reason(b, "rhs"), zero_point_s16_reason(y, "output"),
         derivation_reason(quant.fc_multiplier_s16, a.quant.scale, b.quant.scale, y.quant.scale),
     )
 
@@ -179,4 +182,36 @@ def lower_batch_matmul(graph: Graph, op: Operator) -> KernelCall:
               "lhs": TensorArg(a.index), "rhs": rhs},
         outputs=(y.index,),
         macs=int(np.prod(y.shape)) * depth,
+    )
+
+
+# ------------------------------------------------------------ int4 weights
+# TFLite's INT4 weights (int8 activations, per-tensor: TFLite Micro refuses
+# them per channel and with int16 activations) go to arm_fully_connected_s4
+# with the weights kept packed; the parameters are the int8 path's.
+
+
+def _fc_s4_reason(x: Tensor, w: Tensor) -> str | None:
+    """Why a FULLY_CONNECTED cannot take its int4 weights ``w``, or None."""
+    if x.dtype != np.int8:
+        return f"weights '{w.name}' are int4, input '{x.name}' is {x.type_label}: int4 weights take int8 activations only"
+    if w.quant is None:
+        return f"weights '{w.name}' have no quantisation parameters"
+    if w.quant.per_channel:
+        return f"weights '{w.name}' are int4 quantised per channel: int4 fully connected weights must be per tensor"
+    return None
+
+
+def _fc_s4_call(op: Operator, params: FcParams, qp: PerTensorQuant | PerChannelQuant, x: Tensor, w: Tensor, y: Tensor,
+                bias: np.ndarray | None) -> KernelCall:
+    assert isinstance(qp, PerTensorQuant)  # per-channel int4 weights are refused by the check
+    out_ch, depth = w.shape
+    batches = x.size // depth
+    return KernelCall(
+        op=op,
+        kernel="arm_fully_connected_s4",
+        args={"fc_params": params, "quant_params": qp, "input": TensorArg(x.index, (batches, depth)),
+              "filter": w.packed_int4, "filter_shape": w.shape, "bias": bias},
+        outputs=(y.index,),
+        macs=batches * out_ch * depth,
     )

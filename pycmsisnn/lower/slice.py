@@ -1,4 +1,5 @@
-"""STRIDED_SLICE (int8, constant begin/end/strides) to ``pycmsisnn_strided_slice_s8``.
+"""STRIDED_SLICE (int8 or int16, constant begin/end/strides) to
+``pycmsisnn_strided_slice_s8`` / ``pycmsisnn_strided_slice_s16``.
 
 The TFLite masks are resolved here, per axis, the way TensorFlow Lite Micro
 resolves them: a masked begin (end) starts (stops) at the first or last
@@ -105,7 +106,7 @@ def _resolve(graph: Graph, op: Operator) -> tuple[tuple[int, ...], tuple[int, ..
 
 def _check(graph: Graph, op: Operator) -> str | None:
     x, y = tensor(graph, op, 0, "input"), output(graph, op)
-    reason = first_reason(dtype_reason(x, "input", [np.int8]), dtype_reason(y, "output", [np.int8]))
+    reason = first_reason(dtype_reason(x, "input", [np.int8, np.int16]), dtype_reason(y, "output", [x.dtype.type]))
     if reason:
         return reason
     if not 1 <= len(x.shape) <= 4:
@@ -143,7 +144,7 @@ def lower_strided_slice(graph: Graph, op: Operator) -> KernelCall:
     firsts, steps, counts = _resolve(graph, op)
     return KernelCall(
         op=op,
-        kernel="pycmsisnn_strided_slice_s8",
+        kernel="pycmsisnn_strided_slice_s8" if x.dtype == np.int8 else "pycmsisnn_strided_slice_s16",
         args={"input": TensorArg(x.index), "begin": firsts, "strides": steps, "output_shape": counts},
         outputs=(y.index,),
     )

@@ -75,7 +75,7 @@ def _tensor_frac(role: str, t: Tensor, reasons: list[str]) -> int | None:
     """Fractional bits of a per-tensor power-of-two scale, noting what is not."""
     q = t.quant
     if t.dtype != np.int8:
-        reasons.append(f"{role} (tensor {t.index}) is {np.dtype(t.dtype).name}: the q7 API takes int8 only")
+        reasons.append(f"{role} (tensor {t.index}) is {t.type_label}: the q7 API takes int8 only")
         return None
     if q is None:
         reasons.append(f"{role} (tensor {t.index}) has no quantisation parameters")

@@ -17,7 +17,7 @@ import flatbuffers
 import numpy as np
 import tflite
 
-from ..ir import Graph, Operator, Quant, Tensor
+from ..ir import INT4, Graph, Operator, Quant, Tensor
 from ..operator_options import OptionsError, typed_options
 from .errors import ModelError
 from .options import read_options
@@ -103,7 +103,21 @@ def _tensor(model: Any, data: bytes, sg: Any, index: int, refusals: list[str]) -
     if raw is not None and known:  # validated: exactly the tensor's bytes
         arr = np.frombuffer(raw, dtype=dtype).reshape(shape)
         arr.setflags(write=False)
+    if type_name == INT4:
+        arr = _int4_data(raw, index, name, refusals)
     return Tensor(index, name, shape, dtype, _quant(t), arr, bool(t.IsVariable()), type_name)
+
+
+def _int4_data(raw: bytes | None, index: int, name: str, refusals: list[str]) -> np.ndarray | None:
+    """The packed bytes of a constant INT4 tensor (validated: ceil(elements / 2)
+    of them), kept packed; a non-constant INT4 tensor is refused: TFLite's INT4
+    holds weights only, no kernel reads or writes int4 activations."""
+    if raw is None:
+        refusals.append(f"tensor {index} '{name}': int4 tensors must be constant (int4 weights); int4 activations are not supported")
+        return None
+    arr = np.frombuffer(raw, dtype=np.uint8)
+    arr.setflags(write=False)
+    return arr
 
 
 def _builtin_code(code: Any) -> int:

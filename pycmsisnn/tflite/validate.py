@@ -30,7 +30,7 @@ MAX_RANK = 8
 # Scales outside this range belong to no quantised model; beyond it the float32
 # arithmetic of the parameter derivations (TFLite's as ours) overflows.
 MIN_SCALE, MAX_SCALE = 1e-30, 1e30
-# Bytes per element (0: not fixed, e.g. STRING; INT4 counts a byte per element here and is refused later).
+# Bytes per element (0: not fixed, e.g. STRING; INT4 packs two elements a byte: ``tensor_bytes``).
 TYPE_SIZES: dict[int, int] = {
     tflite.TensorType.FLOAT32: 4, tflite.TensorType.FLOAT16: 2, tflite.TensorType.INT32: 4, tflite.TensorType.UINT8: 1,
     tflite.TensorType.INT64: 8, tflite.TensorType.STRING: 0, tflite.TensorType.BOOL: 1, tflite.TensorType.INT16: 2,
@@ -63,8 +63,8 @@ def _check_tensor(model: Any, data_len: int, where: str, t: Any) -> tuple[int, b
     if any(d < 1 for d in shape):
         raise ValidationError(f"{where}.shape", f"{shape} has a dimension below 1")
     elements = math.prod(shape)
-    size = TYPE_SIZES[ttype]
-    if elements > MAX_TENSOR_ELEMENTS or elements * size > MAX_TENSOR_BYTES:
+    size = tensor_bytes(ttype, elements)
+    if elements > MAX_TENSOR_ELEMENTS or size > MAX_TENSOR_BYTES:
         raise ValidationError(f"{where}.shape", f"{shape} holds {elements:,} elements, above the limit of "
                               f"{MAX_TENSOR_ELEMENTS:,} elements and {MAX_TENSOR_BYTES:,} bytes per tensor")
     if t.ShapeSignatureLength() and t.ShapeSignatureLength() != len(shape):
@@ -73,10 +73,20 @@ def _check_tensor(model: Any, data_len: int, where: str, t: Any) -> tuple[int, b
     if buffer >= model.BuffersLength():
         raise ValidationError(f"{where}.buffer", f"index {buffer} is out of range ({model.BuffersLength()} buffers)")
     nbytes = _buffer_bytes(model, data_len, buffer, f"buffers[{buffer}]")
-    if nbytes and size and nbytes != elements * size:
-        raise ValidationError(f"{where}.buffer", f"buffer {buffer} holds {nbytes} bytes, shape {shape} needs {elements * size}")
+    if nbytes and size and nbytes != size:
+        packing = " (int4: two values a byte)" if ttype == tflite.TensorType.INT4 else ""
+        raise ValidationError(f"{where}.buffer", f"buffer {buffer} holds {nbytes} bytes, shape {shape} needs {size}{packing}")
     _check_quantization(where, t, ttype, shape)
-    return elements * size, nbytes > 0
+    return size, nbytes > 0
+
+
+def tensor_bytes(ttype: int, elements: int) -> int:
+    """Bytes a tensor of ``elements`` values of TFLite type ``ttype`` takes
+    (0 when not fixed): INT4 packs two a byte, the last half byte of an odd
+    count unused."""
+    if ttype == tflite.TensorType.INT4:
+        return (elements + 1) // 2
+    return elements * TYPE_SIZES[ttype]
 
 
 def _buffer_bytes(model: Any, data_len: int, index: int, where: str) -> int:

@@ -153,16 +153,16 @@ def test_official_library_option(tmp_path: Path) -> None:
 def test_reports(mlperf: MlperfModel, tmp_path: Path) -> None:
     report = convert(mlperf.data, tmp_path, target="cortex-m55", name="kws", measure_size=False)
     data = json.loads((tmp_path / "report.json").read_text())
-    assert (data["arena_bytes"], data["peak_bytes"], data["linear_arena_bytes"], data["layers"]) == (20464, 20464, 90704, 13)
-    assert data["flash_bytes"] == data["code_bytes"] + data["constants_bytes"] and data["ram_bytes"] == 20464 + data["stack_bytes"]
+    assert (data["arena_bytes"], data["peak_bytes"], data["linear_arena_bytes"], data["layers"]) == (16000, 16000, 72848, 13)
+    assert data["flash_bytes"] == data["code_bytes"] + data["constants_bytes"] and data["ram_bytes"] == 16000 + data["stack_bytes"]
     assert data["measured"] is False and data["target"] == "cortex-m55"
     # MVE: the fully connected layer's kernel sums are constants (4 bytes per output)
     assert data["constants_bytes"] == KWS_CONSTANTS[mlperf.source] + 12 * 4 == report.constants_bytes
     text = (tmp_path / "report.txt").read_text()
     assert text.startswith("kws for cortex-m55: 13 layers")
-    assert "RAM 21,488 B = arena 20,464 B + stack 1,024 B (stack a rough estimate, no cross toolchain)" in text.splitlines()
-    assert data["ram"] == {"ram_bytes": 21488, "arena_bytes": 20464, "stack_bytes": 1024, "stack_source": "guess"}
-    assert data["layer_table"][1]["scratch_bytes"] == 4 * 124 * 9
+    assert "RAM 17,024 B = arena 16,000 B + stack 1,024 B (stack a rough estimate, no cross toolchain)" in text.splitlines()
+    assert data["ram"] == {"ram_bytes": 17024, "arena_bytes": 16000, "stack_bytes": 1024, "stack_source": "guess"}
+    assert data["layer_table"][1]["scratch_bytes"] == 0  # our depthwise kernels read no scratch
 
 
 def test_convert_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -179,7 +179,7 @@ def test_convert_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 def test_inspect_shows_the_planned_arena(mlperf: MlperfModel, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "kws.tflite").write_bytes(mlperf.data)
     assert main(["inspect", str(tmp_path / "kws.tflite")]) == 0
-    assert "planned arena (greedy, 1 tensor(s) in place): cortex-m3 16000 B, cortex-m4 16000 B, cortex-m55 20464 B" in capsys.readouterr().out
+    assert "planned arena (greedy, 1 tensor(s) in place): cortex-m3 16000 B, cortex-m4 16000 B, cortex-m55 16000 B" in capsys.readouterr().out
 
 
 def test_converting_twice_replaces_the_project(tmp_path: Path) -> None:

@@ -1,7 +1,9 @@
 """Single-op int8 models (and their configurations) for MEAN, STRIDED_SLICE,
 broadcast ADD/SUB/MUL, CONCATENATION, PAD, PADV2 and TRANSPOSE, shared by the
 kernel tests (tests/kernels/test_tensor_ops.py) and the lowering tests
-(tests/lower/). Models are built once and cached by ``build_model``."""
+(tests/lower/). Models are built once and cached by ``build_model``; the
+builders pass ``scheme`` keywords (``int16x8``, ``int8_io``) on to it, for the
+16x8 versions of the same models (tests/lower/test_s16_data.py)."""
 from __future__ import annotations
 
 import re
@@ -65,14 +67,14 @@ MEAN_CONFIGS: list[tuple[str, Shape, tuple[int, ...], bool, Range]] = [
 ]
 
 
-def mean_model(shape: Shape, axes: tuple[int, ...], keep: bool, rng: Range) -> bytes:
+def mean_model(shape: Shape, axes: tuple[int, ...], keep: bool, rng: Range, **scheme: bool) -> bytes:
     K = tf().keras
     spatial = len(shape) == 4 and sorted(a % 4 for a in axes) == [1, 2]
     if spatial:
         make: Callable[[list], object] = lambda i: K.layers.GlobalAveragePooling2D(keepdims=keep)(i[0])  # noqa: E731
     else:
         make = lambda i: K.ops.mean(i[0], axis=axes, keepdims=keep)  # noqa: E731
-    return build_model(f"tensor-ops-MEAN-{shape}-{axes}-{keep}-{rng}", make, [shape], seed=21, input_range=rng)
+    return build_model(f"tensor-ops-MEAN-{shape}-{axes}-{keep}-{rng}", make, [shape], seed=21, input_range=rng, **scheme)
 
 
 # ------------------------------------------------------------- STRIDED_SLICE
@@ -96,8 +98,8 @@ SLICE_CONFIGS: list[tuple[str, Shape, Callable[[Any], Any], Range]] = [
 ]
 
 
-def slice_model(name: str, shape: Shape, fn: Callable[[Any], Any], rng: Range) -> bytes:
-    return build_model(f"tensor-ops-STRIDED_SLICE-{name}-{shape}-{rng}", _lambda(fn), [shape], seed=22, input_range=rng)
+def slice_model(name: str, shape: Shape, fn: Callable[[Any], Any], rng: Range, **scheme: bool) -> bytes:
+    return build_model(f"tensor-ops-STRIDED_SLICE-{name}-{shape}-{rng}", _lambda(fn), [shape], seed=22, input_range=rng, **scheme)
 
 
 # ---------------------------------------------------------- ADD / SUB / MUL
@@ -184,11 +186,11 @@ CONCAT_CONFIGS: list[tuple[list[Shape], int, Range]] = [
 ]
 
 
-def concat_model(shapes: list[Shape], axis: int, rng: Range) -> bytes:
+def concat_model(shapes: list[Shape], axis: int, rng: Range | list[Range], **scheme: bool) -> bytes:
     K = tf().keras
     return build_model(
         f"tensor-ops-CONCATENATION-{shapes}-{axis}-{rng}",
-        lambda i: K.layers.Concatenate(axis=axis)(i), shapes, seed=25, input_range=rng,
+        lambda i: K.layers.Concatenate(axis=axis)(i), shapes, seed=25, input_range=rng, **scheme,
     )
 
 
@@ -206,13 +208,13 @@ PAD_CONFIGS: list[tuple[Shape, tuple[tuple[int, int], ...], float | None, Range]
 ]
 
 
-def pad_model(shape: Shape, pads: tuple[tuple[int, int], ...], constant: float | None, rng: Range) -> bytes:
+def pad_model(shape: Shape, pads: tuple[tuple[int, int], ...], constant: float | None, rng: Range, **scheme: bool) -> bytes:
     K = tf().keras
     if constant is None:
         make: Callable[[list], object] = lambda i: K.ops.pad(i[0], pads)  # noqa: E731
     else:
         make = lambda i: K.ops.pad(i[0], pads, constant_values=constant)  # noqa: E731
-    return build_model(f"tensor-ops-PAD-{shape}-{pads}-{constant}-{rng}", make, [shape], seed=26, input_range=rng)
+    return build_model(f"tensor-ops-PAD-{shape}-{pads}-{constant}-{rng}", make, [shape], seed=26, input_range=rng, **scheme)
 
 
 TRANSPOSE_CONFIGS: list[tuple[Shape, tuple[int, ...], Range]] = [
@@ -225,7 +227,7 @@ TRANSPOSE_CONFIGS: list[tuple[Shape, tuple[int, ...], Range]] = [
 ]
 
 
-def transpose_model(shape: Shape, perm: tuple[int, ...], rng: Range) -> bytes:
+def transpose_model(shape: Shape, perm: tuple[int, ...], rng: Range, **scheme: bool) -> bytes:
     K = tf().keras
-    return build_model(f"tensor-ops-TRANSPOSE-{shape}-{perm}-{rng}", lambda i: K.ops.transpose(i[0], perm), [shape], seed=27, input_range=rng)
+    return build_model(f"tensor-ops-TRANSPOSE-{shape}-{perm}-{rng}", lambda i: K.ops.transpose(i[0], perm), [shape], seed=27, input_range=rng, **scheme)
 

@@ -72,7 +72,7 @@ def quant_of(t: Any) -> Quant:
 
 # ------------------------------------------------------- hand-built models
 
-_TYPES = {np.dtype(np.float32): 0, np.dtype(np.int8): 9}
+_TYPES = {np.dtype(np.float32): 0, np.dtype(np.int8): 9, np.dtype(np.int16): 7}
 
 
 def handmade_model(

@@ -52,28 +52,45 @@ def _int4_weights(model: bytes, op_name: str, seed: int) -> tuple[bytes, np.ndar
     w_view = op.inputs[1]
     assert w_view is not None and w_view.data is not None
     b_index = op.inputs[2].index if len(op.inputs) > 2 and op.inputs[2] is not None else None
-    weights = np.random.default_rng(seed).integers(-8, 8, size=w_view.shape, dtype=np.int8)
-    # Both ends of the int4 range, whatever the draw.
+    weights = random_int4(w_view.shape, seed)
+    return edit_model(model, lambda m: rewrite_weights(m, w_view.index, b_index, weights)), weights
+
+
+def random_int4(shape: tuple[int, ...], seed: int) -> np.ndarray:
+    """Seeded int8 values in [-8, 7], both ends of the range whatever the draw."""
+    weights = np.random.default_rng(seed).integers(-8, 8, size=shape, dtype=np.int8)
     flat = weights.reshape(-1)
     flat[0] = -8
     flat[-1] = 7
+    return weights
 
-    def edit(m: Any) -> None:
-        sg = m.subgraphs[0]
-        t = sg.tensors[w_view.index]
-        m.buffers[t.buffer].data = np.frombuffer(weights.tobytes(), dtype=np.uint8).copy()
-        t.quantization.scale = [float(s) * WEIGHT_SCALE_FACTOR for s in t.quantization.scale]
-        if b_index is not None:
-            # The bias scale follows the weights' (TFLite checks it is input x
-            # weight scale); its values shrink by as much, to mean the same.
-            bt = sg.tensors[b_index]
-            bt.quantization.scale = [float(s) * WEIGHT_SCALE_FACTOR for s in bt.quantization.scale]
-            buf = m.buffers[bt.buffer]
-            b = np.frombuffer(bytes(bytearray(buf.data)), dtype=np.int32)
-            scaled = np.round(b / WEIGHT_SCALE_FACTOR).astype(np.int32)
-            buf.data = np.frombuffer(scaled.tobytes(), dtype=np.uint8).copy()
 
-    return edit_model(model, edit), weights
+def rewrite_weights(m: Any, w_index: int, b_index: int | None, weights: np.ndarray) -> None:
+    """Edit the model object ``m``: weight tensor ``w_index`` gets the int8
+    ``weights`` (values in [-8, 7]) and its scales times WEIGHT_SCALE_FACTOR;
+    bias tensor ``b_index`` (if any) follows (scales times the factor, values
+    divided by it)."""
+    sg = m.subgraphs[0]
+    t = sg.tensors[w_index]
+    m.buffers[t.buffer].data = np.frombuffer(weights.tobytes(), dtype=np.uint8).copy()
+    t.quantization.scale = [float(s) * WEIGHT_SCALE_FACTOR for s in t.quantization.scale]
+    if b_index is not None:
+        # The bias scale follows the weights' (TFLite checks it is input x
+        # weight scale); its values shrink by as much, to mean the same.
+        bt = sg.tensors[b_index]
+        bt.quantization.scale = [float(s) * WEIGHT_SCALE_FACTOR for s in bt.quantization.scale]
+        buf = m.buffers[bt.buffer]
+        b = np.frombuffer(bytes(bytearray(buf.data)), dtype=np.int32)
+        scaled = np.round(b / WEIGHT_SCALE_FACTOR).astype(np.int32)
+        buf.data = np.frombuffer(scaled.tobytes(), dtype=np.uint8).copy()
+
+
+def make_int4(m: Any, index: int, values: np.ndarray) -> None:
+    """Edit the model object ``m``: tensor ``index`` becomes a real INT4 tensor
+    holding ``values`` (int8 in [-8, 7]) packed in its buffer."""
+    t = m.subgraphs[0].tensors[index]
+    t.type = schema().TensorType.INT4
+    m.buffers[t.buffer].data = s4.pack_int4(values).view(np.uint8).copy()
 
 
 def _as_int4_model(model: bytes, op_name: str) -> bytes:
@@ -81,14 +98,7 @@ def _as_int4_model(model: bytes, op_name: str) -> bytes:
     op = single_op(model, op_name)
     w_view = op.inputs[1]
     assert w_view is not None and w_view.data is not None
-    packed = s4.pack_int4(w_view.data)
-
-    def edit(m: Any) -> None:
-        t = m.subgraphs[0].tensors[w_view.index]
-        t.type = schema().TensorType.INT4
-        m.buffers[t.buffer].data = packed.view(np.uint8).copy()
-
-    return edit_model(model, edit)
+    return edit_model(model, lambda m: make_int4(m, w_view.index, w_view.data))
 
 
 def _check_int4_model(model: bytes, op_name: str, x: np.ndarray, expected: np.ndarray) -> None:

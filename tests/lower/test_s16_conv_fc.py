@@ -530,9 +530,9 @@ def _fc_model() -> bytes:
 
 REFUSALS: list[tuple[str, Callable[[], bytes], str]] = [
     ("conv-input-zero-point", lambda: edit_model(_conv_model(), _tensor_edit("CONV_2D", 0, _zero_point(3))),
-     r"CONV_2D x1: operator 0: input '[^']+' is int16 with zero point 3; the 16x8 kernels need zero point 0"),
+     r"CONV_2D x1: operator 0: input '[^']+' is int16 with zero point 3; int16 tensors need zero point 0"),
     ("conv-output-zero-point", lambda: edit_model(_conv_model(), _tensor_edit("CONV_2D", 0, _zero_point(-2), output=True)),
-     r"output '[^']+' is int16 with zero point -2; the 16x8 kernels need zero point 0"),
+     r"output '[^']+' is int16 with zero point -2; int16 tensors need zero point 0"),
     ("conv-float-bias", lambda: edit_model(_conv_model(), _tensor_edit("CONV_2D", 2, _retype_bias("FLOAT32"))),
      r"CONV_2D x1: operator 0: bias '[^']+' is float32, needs int64/int32"),
     ("depthwise-int32-bias", lambda: edit_model(_dw_model(), _tensor_edit("DEPTHWISE_CONV_2D", 2, _retype_bias("INT32"))),
@@ -542,7 +542,7 @@ REFUSALS: list[tuple[str, Callable[[], bytes], str]] = [
     ("transpose-conv-input-zero-point", lambda: edit_model(tc_model(TC_CASES[0]), _tensor_edit("TRANSPOSE_CONV", 2, _zero_point(1))),
      r"TRANSPOSE_CONV x1: operator 0: input '[^']+' is int16 with zero point 1"),
     ("fc-input-zero-point", lambda: edit_model(_fc_model(), _tensor_edit("FULLY_CONNECTED", 0, _zero_point(-7))),
-     r"FULLY_CONNECTED x1: operator 0: input '[^']+' is int16 with zero point -7; the 16x8 kernels need zero point 0"),
+     r"FULLY_CONNECTED x1: operator 0: input '[^']+' is int16 with zero point -7; int16 tensors need zero point 0"),
     ("fc-float-bias", lambda: edit_model(_fc_model(), _tensor_edit("FULLY_CONNECTED", 2, _retype_bias("FLOAT32"))),
      r"FULLY_CONNECTED x1: operator 0: bias '[^']+' is float32, needs int64/int32"),
     ("fc-weights-zero-point", lambda: edit_model(_fc_model(), _tensor_edit("FULLY_CONNECTED", 1, _zero_point(4))),
@@ -551,6 +551,9 @@ REFUSALS: list[tuple[str, Callable[[], bytes], str]] = [
      r"FULLY_CONNECTED x1: operator 0: output '[^']+' is int8, needs int16"),
     ("bmm-rhs-zero-point", lambda: edit_model(s16_cases._bmm_model(s16_cases.BMM_CASES[0]), _tensor_edit("BATCH_MATMUL", 1, _zero_point(2))),
      r"BATCH_MATMUL x1: operator 0: rhs '[^']+' is int16 with zero point 2"),
+    ("conv-grouped", lambda: build_model("s16-grouped-conv", lambda xs: tf().keras.layers.Conv2D(4, 3, groups=2, bias_initializer=random_bias_initializer())(xs[0]),
+                                         [(1, 5, 5, 4)], int16x8=True, input_range=(-2.0, 2.0)),
+     r"CONV_2D x1: operator 0: grouped 16x8 convolution \(filter depth 2, input channels 4\): arm_convolve_s16 is not grouped"),
     ("conv-shift-too-large", lambda: s16_cases._scale_output(_conv_model(), 2.0**-24),
      r"CONV_2D x1: operator 0: 16x8 requantisation shift \d+ is outside \[-31, 7\]"),
 ]

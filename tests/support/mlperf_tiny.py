@@ -159,11 +159,22 @@ def _reshape_before_classifier(model: Any) -> None:
         return
 
 
-def built(arch: str) -> bytes:
-    """The suite's own network with the ``arch`` architecture (built once)."""
+# Quantisation schemes of the built networks: TFLite's int8, its 16x8 (int16
+# activations, int8 weights) and int8 with int4 weights (tests/support/int4_weights.py).
+SCHEMES = ("int8", "16x8", "int4")
+
+
+def built(arch: str, scheme: str = "int8") -> bytes:
+    """The suite's own network with the ``arch`` architecture (built once), in ``scheme``."""
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown scheme {scheme!r}; known: {SCHEMES}")
+    if scheme == "int4":
+        from .int4_weights import as_int4_network
+
+        return as_int4_network(built(arch))
     make, shape, input_range = _ARCH[arch]
     data = build_model(f"mlperf-tiny-{arch}-v3", make, [shape], seed=ARCHITECTURES.index(arch) + 1,
-                       per_channel_dense=False, input_range=input_range, samples=8)
+                       per_channel_dense=False, input_range=input_range, samples=8, int16x8=scheme == "16x8")
     return edit_model(data, _reshape_before_classifier)
 
 

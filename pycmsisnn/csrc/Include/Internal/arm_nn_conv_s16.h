@@ -10,29 +10,75 @@
 #ifndef PYCMSISNN_INTERNAL_ARM_NN_CONV_S16_H
 #define PYCMSISNN_INTERNAL_ARM_NN_CONV_S16_H
 
+#include "arm_nn_math_types.h"
 #include "arm_nn_types.h"
+
+#if defined(ARM_MATH_MVEI)
+    #include <arm_mve.h>
+#endif
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/* The Q31 multiplier rounded to 16 bits, saturated at 0x7FFF. */
+static inline int32_t arm_nn_conv_s16_reduce_multiplier(const int32_t multiplier)
+{
+    return multiplier < 0x7FFF0000 ? (multiplier + (1 << 15)) >> 16 : 0x7FFF;
+}
+
 /* TFLite's MultiplyByQuantizedMultiplier for int64 accumulators: the Q31
  * multiplier rounded to 16 bits (saturated at 0x7FFF), one 64-bit product and
  * a single round-half-up right shift by 15 - shift. The result is clamped to
- * [act_min, act_max] in 64 bits (TFLite assumes it fits in 32). */
-static inline int16_t arm_nn_conv_s16_requantize_s64(const int64_t acc,
-                                                     const int32_t multiplier,
-                                                     const int32_t shift,
-                                                     const int32_t act_min,
-                                                     const int32_t act_max)
+ * [act_min, act_max] in 64 bits (TFLite assumes it fits in 32).
+ * Quicker forms, same integers: on MVE the rounding shift is one SQRSHRL; on
+ * other cores, when the accumulator fits in 32 bits and the shift in 1..31,
+ * one 32x32 product (SMLAL on DSP cores) and a shift of its two words.
+ * This form takes the reduced multiplier and the total right shift
+ * (15 - shift); arm_nn_conv_s16_requantize_s64 below takes them raw. */
+static inline int16_t arm_nn_conv_s16_requantize_reduced(const int64_t acc,
+                                                         const int32_t reduced,
+                                                         const int32_t total_shift,
+                                                         const int32_t act_min,
+                                                         const int32_t act_max)
 {
-    const int64_t reduced = multiplier < 0x7FFF0000 ? ((int64_t)multiplier + (1 << 15)) >> 16 : 0x7FFF;
-    const int32_t total_shift = 15 - shift;
     int64_t v;
+#if defined(ARM_MATH_MVEI)
+    if (total_shift > 0)
+    {
+        /* rounding right shift: (x + 2^(n - 1)) >> n, no saturation */
+        v = sqrshrl(acc * reduced, total_shift);
+    }
+#else
+    const int32_t acc32 = (int32_t)acc;
+    if (acc32 == acc && total_shift > 0 && total_shift < 32)
+    {
+        const uint32_t round = 1u << (total_shift - 1);
+    #if defined(ARM_MATH_DSP) && defined(__GNUC__)
+        /* one SMLAL (the compiler would widen the product to 64x64 bits) */
+        uint32_t lo = round;
+        uint32_t hi32 = 0;
+        __asm__("smlal %0, %1, %2, %3" : "+r"(lo), "+r"(hi32) : "r"(acc32), "r"(reduced));
+        const int64_t prod = (int64_t)(((uint64_t)hi32 << 32) | lo);
+    #else
+        const int64_t prod = (int64_t)acc32 * reduced + (int64_t)round;
+    #endif
+        const int32_t hi = (int32_t)((uint64_t)prod >> 32);
+        const int32_t top = hi >> total_shift;
+        int32_t v32 = (int32_t)(((uint32_t)prod >> total_shift) | ((uint32_t)hi << (32 - total_shift)));
+        if (top != (v32 >> 31))
+        {
+            /* outside int32: beyond either end of the activation range */
+            return (int16_t)(hi < 0 ? act_min : act_max);
+        }
+        v32 = v32 < act_min ? act_min : v32;
+        return (int16_t)(v32 > act_max ? act_max : v32);
+    }
     if (total_shift > 0)
     {
         v = (acc * reduced + ((int64_t)1 << (total_shift - 1))) >> total_shift;
     }
+#endif
     else
     {
         /* Outside TFLite's range (shift >= 15): an exact left shift. */
@@ -47,6 +93,16 @@ static inline int16_t arm_nn_conv_s16_requantize_s64(const int64_t acc,
         v = act_max;
     }
     return (int16_t)v;
+}
+
+static inline int16_t arm_nn_conv_s16_requantize_s64(const int64_t acc,
+                                                     const int32_t multiplier,
+                                                     const int32_t shift,
+                                                     const int32_t act_min,
+                                                     const int32_t act_max)
+{
+    return arm_nn_conv_s16_requantize_reduced(
+        acc, arm_nn_conv_s16_reduce_multiplier(multiplier), 15 - shift, act_min, act_max);
 }
 
 /* Columns of one im2col patch: KH * KW * C_IN (the s16 convolution is not

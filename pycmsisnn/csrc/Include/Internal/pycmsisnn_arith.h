@@ -65,6 +65,15 @@ static inline int32_t arm_nn_requantize(const int32_t val, const int32_t multipl
         PCN_RIGHT_SHIFT(shift));
 }
 
+/* Requantisation by a multiplier of either sign as TensorFlow Lite Micro's
+ * LEAKY_RELU evaluates a negative alpha: the requantisation by the
+ * magnitude, negated (ties of the doubling high multiply then go toward zero
+ * rather than up). The multiplier is never INT32_MIN. */
+static inline int32_t arm_nn_requantize_signed(const int32_t val, const int32_t multiplier, const int32_t shift)
+{
+    return (multiplier < 0) ? -arm_nn_requantize(val, -multiplier, shift) : arm_nn_requantize(val, multiplier, shift);
+}
+
 /* Requantise an accumulator, add the output offset and clamp to [act_min, act_max]. */
 static inline int8_t arm_nn_requantize_clamp_s8(const int32_t acc,
                                                 const int32_t multiplier,

@@ -4,8 +4,9 @@
  * Quantised LEAKY_RELU as TensorFlow Lite Micro's reference kernel evaluates
  * it: an offset input >= 0 is requantised with the identity multiplier
  * (s_in / s_out), a negative one with the alpha multiplier
- * (alpha * s_in / s_out); the output zero point is added and the result
- * clamped to int8.
+ * (alpha * s_in / s_out; a negative one requantises by its magnitude and
+ * negates, as TFLite Micro rounds it); the output zero point is added and
+ * the result clamped to int8.
  */
 #include "pycmsisnn_activations.h"
 
@@ -33,7 +34,7 @@ arm_cmsis_nn_status pycmsisnn_leaky_relu_s8(const pycmsisnn_leaky_relu_params *p
         }
         else
         {
-            y = arm_nn_requantize(x, params->alpha_multiplier, params->alpha_shift);
+            y = arm_nn_requantize_signed(x, params->alpha_multiplier, params->alpha_shift);
         }
         y += params->output_offset;
         output[i] = (int8_t)PCN_CLAMP(y, NN_Q7_MIN, NN_Q7_MAX);

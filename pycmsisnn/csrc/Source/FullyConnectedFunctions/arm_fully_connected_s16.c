@@ -8,10 +8,69 @@
  * int64 bias when bias_data is not NULL, requantised by the per-tensor
  * multiplier reduced to Q15 (pcn_requantize_s64), then clamped to the
  * activation range. fc_params' offsets are ignored; no scratch is used.
+ *
+ * Code paths, all giving the same integers: four output channels at a time
+ * (then one), the input row read once for the four; DSP with SMLAD on the
+ * row's int16 pairs reordered in registers (pcn_s16_dsp_row_1x4), MVE with
+ * VMLADAVA and a predicated tail (pcn_s16_mve_dot_1x4); 32-bit sums in
+ * chunks of PCN_S16_CHUNK added in 64 bits. Portable C: one 64-bit sum per
+ * output.
  */
 #include "arm_nnfunctions.h"
 #include "arm_nnsupportfunctions.h"
+#include "Internal/arm_nn_conv_s16.h"
+#include "Internal/arm_nn_s16_simd.h"
 #include "Internal/pycmsisnn_arith_s16.h"
+
+#if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
+
+/* s[k] = row . weight row k (rows of depth entries at w), k < count (4 or 1). */
+static void fc_s16_sums(const int16_t *row, const int8_t *w, const int32_t depth, const int32_t count, int64_t *s)
+{
+    int32_t k;
+    for (k = 0; k < count; k++)
+    {
+        s[k] = 0;
+    }
+    for (int32_t start = 0; start < depth; start += PCN_S16_CHUNK)
+    {
+        const int32_t n = depth - start < PCN_S16_CHUNK ? depth - start : PCN_S16_CHUNK;
+        int32_t t[4];
+    #if defined(ARM_MATH_MVEI)
+        if (count == 4)
+        {
+            pcn_s16_mve_dot_1x4(row + start, w + start, depth, n, t);
+        }
+        else
+        {
+            t[0] = pcn_s16_mve_dot_1x1(row + start, w + start, n);
+        }
+    #else
+        const int32_t whole = n & ~3;
+        if (count == 4)
+        {
+            pcn_s16_dsp_row_1x4(row + start, w + start, depth, whole, t);
+        }
+        else
+        {
+            t[0] = pcn_s16_dsp_row_1x1(row + start, w + start, whole);
+        }
+        for (int32_t r = 0; r < count; r++)
+        {
+            for (int32_t d = start + whole; d < start + n; d++)
+            {
+                t[r] += row[d] * w[(size_t)r * depth + d];
+            }
+        }
+    #endif
+        for (k = 0; k < count; k++)
+        {
+            s[k] += t[k];
+        }
+    }
+}
+
+#endif
 
 arm_cmsis_nn_status arm_fully_connected_s16(const cmsis_nn_context *ctx,
                                             const cmsis_nn_fc_params *fc_params,
@@ -42,6 +101,35 @@ arm_cmsis_nn_status arm_fully_connected_s16(const cmsis_nn_context *ctx,
         return ARM_CMSIS_NN_ARG_ERROR;
     }
 
+#if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
+    const int32_t reduced = arm_nn_conv_s16_reduce_multiplier(multiplier);
+    (void)d;
+    for (b = 0; b < batches; b++)
+    {
+        const int16_t *row = input_data + (size_t)b * (size_t)depth;
+        for (o = 0; o < out_ch;)
+        {
+            const int32_t count = out_ch - o >= 4 ? 4 : 1;
+            int64_t s[4];
+            fc_s16_sums(row, filter_data + (size_t)o * (size_t)depth, depth, count, s);
+            for (int32_t k = 0; k < count; k++, o++)
+            {
+                const int64_t acc = bias_data != NULL ? s[k] + bias_data[o] : s[k];
+                if ((int32_t)acc == acc && shift <= 0)
+                {
+                    /* |acc * reduced| < 2^46 shifted right by 15 or more fits in
+                     * 32 bits: the quick requantisation, same result */
+                    *output_data++ = arm_nn_conv_s16_requantize_reduced(acc, reduced, 15 - shift, act_min, act_max);
+                }
+                else
+                {
+                    const int32_t v = pcn_requantize_s64(acc, multiplier, shift);
+                    *output_data++ = (int16_t)PCN_CLAMP(v, act_min, act_max);
+                }
+            }
+        }
+    }
+#else
     for (b = 0; b < batches; b++)
     {
         const int16_t *row = input_data + (size_t)b * (size_t)depth;
@@ -64,5 +152,6 @@ arm_cmsis_nn_status arm_fully_connected_s16(const cmsis_nn_context *ctx,
             *output_data++ = (int16_t)PCN_CLAMP(v, act_min, act_max);
         }
     }
+#endif
     return ARM_CMSIS_NN_SUCCESS;
 }
