@@ -9,8 +9,9 @@ Micro's reference computes it, CMSIS-NN has no kernel: ours is
 ``pycmsisnn_fully_connected_per_channel_s16``), int32 biases and int32 sums
 without a bias (``quantized_bias_type``), and TRANSPOSE_CONV (CMSIS-NN has no
 s16 transpose convolution: ours is ``pycmsisnn_transpose_conv_s16``). Some
-models are generated as C and compiled for the host, and models pycmsisnn
-must refuse are refused with their reason.
+models, and the MLPerf Tiny networks converted 16x8, are generated as C and
+compiled for the host; models pycmsisnn must refuse are refused with their
+reason.
 """
 from __future__ import annotations
 
@@ -26,11 +27,14 @@ from pycmsisnn.errors import ArgError
 from pycmsisnn.kernels import conv_fc_s16, lookup
 from pycmsisnn.lower import UnsupportedModelError
 from pycmsisnn.params import Activation, FcParams, PerChannelQuant, Tile, TransposeConvParams
+from pycmsisnn.reference import TflmRunner
 from pycmsisnn.runtime import Model, load
 from pycmsisnn.tflite import read_model
+from pycmsisnn.verify import random_inputs
 from tests.codegen.host import build_host_model, output_specs
 from tests.kernels import test_convolution_s16 as conv_cases
 from tests.kernels import test_s16 as s16_cases
+from tests.support import mlperf_tiny
 from tests.support.flatbuffer_edit import edit_model
 from tests.support.model_view import input_names, schema
 from tests.support.tflite_build import build_model, random_bias_initializer, tf
@@ -474,6 +478,32 @@ def test_generated_c(key: str, tmp_path: Path, host_kernels: Path) -> None:
         for c, e, r in zip(ours, expected, run_tflm(data, keras)):
             np.testing.assert_array_equal(c, e, err_msg=f"{key}: generated C vs host runtime, sample {sample}")
             np.testing.assert_array_equal(c, r.reshape(c.shape), err_msg=f"{key}: generated C vs TFLite Micro, sample {sample}")
+
+
+# The core each 16x8 MLPerf Tiny network's project is generated for.
+MLPERF_16X8_CORE = {"ad01": "cortex-m0", "kws01": "cortex-m4", "ic01": "cortex-m55", "vww01": "cortex-m7"}
+
+
+@pytest.mark.parametrize("arch", mlperf_tiny.ARCHITECTURES)
+def test_mlperf_network_16x8(arch: str, tmp_path: Path, host_kernels: Path) -> None:
+    """The suite's MLPerf Tiny networks converted 16x8 lower whole (their
+    convolutions, depthwise and fully connected layers here, the rest by the
+    other 16x8 rules) and run exact on the host and as generated C."""
+    data = mlperf_tiny.built(arch, "16x8")
+    model = load(data)
+    kernels = {c.kernel for c in model.plan.calls}
+    assert "arm_fully_connected_s16" in kernels and (arch == "ad01" or "arm_convolve_wrapper_s16" in kernels)
+    host = build_host_model(model, tmp_path, host_kernels, target=MLPERF_16X8_CORE[arch])
+    rng = np.random.default_rng(16)
+    with TflmRunner(data) as ref:
+        for sample in range(2):
+            x = random_inputs(model.graph, rng)
+            ours, _ = host.run(x, output_specs(model.plan), tmp_path / f"s{sample}")
+            expected = model.run(x)
+            assert isinstance(expected, list)
+            for c, e, r in zip(ours, expected, ref.run(x, len(expected))):
+                np.testing.assert_array_equal(e, r.reshape(e.shape), err_msg=f"{arch}: host runtime vs TFLite Micro, sample {sample}")
+                np.testing.assert_array_equal(c, e, err_msg=f"{arch}: generated C vs host runtime, sample {sample}")
 
 
 # ---------------------------------------------------------------- refusals
