@@ -10,7 +10,8 @@ ARM_ROOT and run under QEMU with the counting plugin. Both libraries must
 give the same output (the script fails otherwise); the table gives the
 instructions of the kernel call with each and their ratio (ours / Arm's).
 The layers are the shapes of a DS-CNN keyword-spotting network (the int16
-version of MLPerf Tiny's KWS) and a few more.
+version of MLPerf Tiny's KWS), of ResNet-8 (MLPerf Tiny's image
+classification) and a few more.
 """
 from __future__ import annotations
 
@@ -62,6 +63,13 @@ LAYERS = [
     Layer("conv-3x3-c16-f16", "conv", (8, 8, 16), 16, (3, 3), (1, 1), (1, 1)),
     Layer("dw-3x3-s2-c32", "dw", (16, 16, 32), 32, (3, 3), (2, 2), (1, 1)),
     Layer("fc-640-64", "fc", (1, 1, 640), 64),
+    # ResNet-8 (MLPerf Tiny image classification) in 16x8
+    Layer("resnet-conv1-3x3-c3-f16", "conv", (32, 32, 3), 16, (3, 3), (1, 1), (1, 1)),
+    Layer("resnet-3x3-s2-c16-f32", "conv", (32, 32, 16), 32, (3, 3), (2, 2), (0, 0)),
+    Layer("resnet-1x1-s2-c16-f32", "conv", (32, 32, 16), 32, (1, 1), (2, 2)),
+    Layer("resnet-3x3-c32-f32", "conv", (16, 16, 32), 32, (3, 3), (1, 1), (1, 1)),
+    Layer("resnet-3x3-c64-f64", "conv", (8, 8, 64), 64, (3, 3), (1, 1), (1, 1)),
+    Layer("resnet-fc-64-10", "fc", (1, 1, 64), 10),
 ]
 
 

@@ -17,8 +17,14 @@ from .cores import KIB, Core, Region
 from .lower import Plan
 
 # Room kept in RAM beside the arena for other data (the harness's state,
-# newlib), on top of the model's input and output buffers.
+# newlib), on top of the model's input and output buffers: 8 KiB, or an
+# eighth of a smaller RAM (the micro:bit's 16 KiB: 2 KiB, which holds our
+# QEMU harness with room to spare).
 RAM_RESERVE = 8 * KIB
+
+
+def ram_reserve(core: Core) -> int:
+    return min(RAM_RESERVE, core.ram.size // 8)
 BULK_SECTION = ".bss.pycmsisnn_bulk"
 
 
@@ -60,4 +66,4 @@ def arena_home(plan: Plan, arena_bytes: int, core: Core) -> Region | None:
     memory (section ``BULK_SECTION``), else None: the board cannot hold it."""
     g = plan.graph
     io = sum(g.tensor(i).nbytes for i in (*g.inputs, *g.outputs))
-    return core.arena_region(arena_bytes, io + RAM_RESERVE)
+    return core.arena_region(arena_bytes, io + ram_reserve(core))

@@ -1,4 +1,8 @@
-"""Residual ADDs fused into the convolution that produces one of their inputs.
+"""Layers computed a band of output rows at a time, to keep activations out
+of the arena: residual ADDs fused into their convolution, and convolutions
+written over their own input.
+
+Residual ADDs fused into the convolution that produces one of their inputs.
 
 In a residual block ``z = x + conv(y)`` three activations of the same size
 are alive while the convolution runs: ``x``, the convolution's output and
@@ -24,8 +28,19 @@ A pair is fused when:
 Memory planning (``pycmsisnn.memory``) gives the convolution's output a band
 buffer instead of a tensor buffer and puts the sum over ``x``; code
 generation emits the band loop in the convolution's layer and nothing in the
-add's. The host runtime runs the layers unfused. ``PYCMSISNN_NO_FUSION=1``
-(or ``plan_arena(..., fuse=False)``) switches fusion off.
+add's.
+
+Convolutions over their own input (``InPlaceBand``). A stride-1 convolution
+or depthwise convolution whose output has its input's shape, and whose input
+dies with it, writes its output over its input: output row r is computed into
+a ring of ``pad_top + 1`` rows and copied over input row r once output row
+r + pad_top is computed, the last one to read input row r (output row r reads
+input rows from r - pad_top on, whatever the filter's height and dilation).
+The rows left in the ring are copied at the end. Depthwise-separable networks
+(KWS) then hold one activation and a few rows instead of two activations.
+
+The host runtime runs every layer whole. ``PYCMSISNN_NO_FUSION=1`` (or
+``plan_arena(..., fuse=False)``) switches both off.
 """
 from __future__ import annotations
 
@@ -51,6 +66,28 @@ class ResidualFusion:
     sum: int  # the add's output tensor (shares the skip tensor's buffer)
     band_rows: int
     band_bytes: int
+
+
+@dataclass(frozen=True)
+class InPlaceBand:
+    """Call ``call`` writes its output ``output`` over its input ``input`` through a ring of output rows."""
+
+    call: int
+    input: int
+    output: int
+    pad_top: int
+    row_bytes: int
+
+    @property
+    def ring_rows(self) -> int:
+        return self.pad_top + 1
+
+    @property
+    def ring_bytes(self) -> int:
+        return self.ring_rows * self.row_bytes
+
+
+IN_PLACE_BAND_KERNELS = {"arm_convolve_wrapper_s8": "conv_params", "arm_depthwise_conv_wrapper_s8": "dw_conv_params"}
 
 
 def fusion_enabled() -> bool:
@@ -113,3 +150,31 @@ def fused_add_of(fusions: tuple[ResidualFusion, ...], call: int) -> ResidualFusi
 def fused_conv_of(fusions: tuple[ResidualFusion, ...], call: int) -> ResidualFusion | None:
     return next((f for f in fusions if f.conv == call), None)
 
+
+
+def _in_place(plan: Plan, k: int, readers: dict[int, list[int]]) -> InPlaceBand | None:
+    call, graph = plan.calls[k], plan.graph
+    params_name = IN_PLACE_BAND_KERNELS.get(call.kernel)
+    x = _tensor_arg(call.args.get("input"))
+    if params_name is None or x is None or len(call.outputs) != 1:
+        return None
+    y = call.outputs[0]
+    xt, yt = graph.tensor(x), graph.tensor(y)
+    p = call.args[params_name]
+    if len(xt.shape) != 4 or tuple(xt.shape) != tuple(yt.shape) or xt.shape[0] != 1 or xt.is_constant:
+        return None
+    if (p.stride.h, p.stride.w) != (1, 1) or p.padding.h < 0 or x in graph.inputs or x in graph.outputs or readers.get(x) != [k]:
+        return None
+    return InPlaceBand(k, x, y, int(p.padding.h), int(xt.shape[2] * xt.shape[3]))
+
+
+def in_place_bands(plan: Plan, fusions: tuple[ResidualFusion, ...]) -> tuple[InPlaceBand, ...]:
+    """Every convolution of ``plan`` (not already fused with an ADD) that can write over its input."""
+    taken = {f.conv for f in fusions}
+    readers = _readers(plan)
+    found = (_in_place(plan, k, readers) for k in range(len(plan.calls)) if k not in taken)
+    return tuple(b for b in found if b is not None)
+
+
+def in_place_band_of(bands: tuple[InPlaceBand, ...], call: int) -> InPlaceBand | None:
+    return next((b for b in bands if b.call == call), None)

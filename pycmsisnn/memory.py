@@ -23,7 +23,9 @@ for the target core, see ``pycmsisnn.scratch``) in one arena:
 * with each residual ADD fused into the convolution that produces one of its
   inputs (``pycmsisnn.fusion``): the convolution's output gets a band buffer
   of one output row instead of a whole tensor, and the sum is written over
-  the ADD's other input;
+  the ADD's other input; a stride-1 convolution whose output has its dying
+  input's shape writes over it through a ring of a few output rows (the ring
+  is the call's last scratch buffer, role "ring");
 * or linearly, one buffer after another without reuse (``strategy="linear"``
   or the environment variable ``PYCMSISNN_NO_MEMORY_PLANNER=1``), for debugging
   (no in-place reuse and no fusion either).
@@ -38,7 +40,8 @@ from typing import Callable, Iterable, Mapping
 
 from .lower import Plan, TensorArg
 from .cores import HOST, alignment_of
-from .fusion import ResidualFusion, fused_add_of, fused_conv_of, fusion_enabled, residual_fusions
+from .fusion import (InPlaceBand, ResidualFusion, fused_add_of, fused_conv_of, fusion_enabled, in_place_band_of, in_place_bands,
+                     residual_fusions)
 from .scratch import ScratchNeed, call_scratch
 
 # Kernels whose output is a view of the input: they share one buffer, no copy.
@@ -144,6 +147,7 @@ class ArenaPlan:
     buffers: tuple[Buffer, ...] = field(default=(), repr=False)
     placements: tuple[Placement, ...] = field(default=(), repr=False)  # one per buffer
     fusions: tuple[ResidualFusion, ...] = ()  # residual ADDs computed inside their convolution
+    bands: tuple[InPlaceBand, ...] = ()  # convolutions written over their input
 
     def offset(self, tensor: int) -> int:
         return self.tensors[tensor].offset
@@ -184,7 +188,9 @@ def _first_tensor_arg(value: object) -> TensorArg | None:
     return value if isinstance(value, TensorArg) else None
 
 
-def _share_buffers(plan: Plan, spans: Mapping[int, Lifetime], fusions: tuple[ResidualFusion, ...]) -> tuple[_Groups, dict[int, int]]:
+def _share_buffers(
+    plan: Plan, spans: Mapping[int, Lifetime], fusions: tuple[ResidualFusion, ...], bands: tuple[InPlaceBand, ...]
+) -> tuple[_Groups, dict[int, int]]:
     """Group tensors that share memory; returns the groups and, per tensor
     that reuses a buffer, the tensor it reuses."""
     graph = plan.graph
@@ -209,6 +215,10 @@ def _share_buffers(plan: Plan, spans: Mapping[int, Lifetime], fusions: tuple[Res
         fused = fused_add_of(fusions, k)
         if fused is not None:  # the sum is written over the skip tensor, band by band
             join(fused.skip, out)
+            continue
+        band = next((b for b in bands if b.call == k), None)
+        if band is not None:  # the output is written over the input, row by row
+            join(band.input, out)
             continue
         if call.kernel in ALIAS_KERNELS:
             x = _first_tensor_arg(call.args.get("input"))
@@ -235,11 +245,12 @@ def _fused_spans(plan: Plan, fusions: tuple[ResidualFusion, ...]) -> dict[int, L
 
 
 def _buffers(
-    plan: Plan, needs: tuple[tuple[ScratchNeed, ...], ...], alignment: int, in_place: bool, fusions: tuple[ResidualFusion, ...]
+    plan: Plan, needs: tuple[tuple[ScratchNeed, ...], ...], alignment: int, in_place: bool, fusions: tuple[ResidualFusion, ...],
+    bands: tuple[InPlaceBand, ...],
 ) -> tuple[list[Buffer], dict[int, int], dict[int, Lifetime]]:
     spans = _fused_spans(plan, fusions)
     if in_place:
-        groups, aliases = _share_buffers(plan, spans, fusions)
+        groups, aliases = _share_buffers(plan, spans, fusions, bands)
     else:
         groups, aliases = _Groups(), {}
     by_root: dict[int, list[int]] = {}
@@ -339,7 +350,9 @@ def plan_arena(plan: Plan, core: str = HOST, *, strategy: str | None = None, lib
     needs = tuple(call_scratch(plan.graph, c, core, library) for c in plan.calls)
     fuse = fusion_enabled() if fuse is None else fuse
     fusions = residual_fusions(plan) if fuse and strategy == "greedy" else ()
-    buffers, aliases, spans = _buffers(plan, needs, alignment, in_place=strategy == "greedy", fusions=fusions)
+    bands = in_place_bands(plan, fusions) if fuse and strategy == "greedy" else ()
+    needs = tuple(n + ((ScratchNeed("ring", band.ring_bytes),) if (band := in_place_band_of(bands, k)) else ()) for k, n in enumerate(needs))
+    buffers, aliases, spans = _buffers(plan, needs, alignment, in_place=strategy == "greedy", fusions=fusions, bands=bands)
     placements = _best_greedy(buffers, alignment) if strategy == "greedy" else _linear(buffers, alignment)
     tensors: dict[int, Placement] = {}
     scratch: list[list[Placement]] = [[] for _ in plan.calls]
@@ -366,4 +379,5 @@ def plan_arena(plan: Plan, core: str = HOST, *, strategy: str | None = None, lib
         buffers=tuple(buffers),
         placements=tuple(placements),
         fusions=fusions,
+        bands=bands,
     )

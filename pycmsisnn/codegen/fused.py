@@ -1,18 +1,21 @@
-"""C for a residual ADD fused into its convolution (``pycmsisnn.fusion``).
+"""C for the layers ``pycmsisnn.fusion`` computes a band of output rows at a time.
 
-The convolution's layer runs a loop over bands of output rows: the same
-``arm_convolve_wrapper_s8`` call on the input window of the band (its first
-input row, and the top padding left above it), into the band buffer, then
-``arm_elementwise_add_s8`` of the band and the skip tensor's rows, written
-over those rows. The ADD's own layer is empty.
+A fused residual ADD: the convolution's layer runs a loop over bands of
+output rows: the same ``arm_convolve_wrapper_s8`` call on the input window of
+the band (its first input row, and the top padding left above it), into the
+band buffer, then ``arm_elementwise_add_s8`` of the band and the skip
+tensor's rows, written over those rows. The ADD's own layer is empty.
+
+A convolution over its own input: the same call per output row into a ring
+of rows, each row copied over the input once no later row reads it.
 """
 from __future__ import annotations
 
-from ..fusion import ResidualFusion
+from ..fusion import IN_PLACE_BAND_KERNELS, InPlaceBand, ResidualFusion
 from ..lower import KernelCall, TensorArg
-from ..params import AddParams, ConvParams
+from ..params import AddParams, ConvParams, DwConvParams
 from .cwriter import Layer, c_int
-from .kernels import NNFUNCTIONS, conv_arguments
+from .kernels import NNFUNCTIONS, conv_arguments, depthwise_arguments
 
 
 def fused_add(layer: Layer, fusion: ResidualFusion) -> None:
@@ -69,6 +72,62 @@ def fused_conv_add(layer: Layer, add: KernelCall, fusion: ResidualFusion) -> Non
         "    {",
         "        return status;",
         "    }",
+        "}",
+        "return ARM_CMSIS_NN_SUCCESS;",
+    ]
+
+
+def _window(in_h: int, stride_h: int, pad_h: int) -> list[str]:
+    """C setting ``band_params`` and ``input_dims`` to the input window of output row ``row``."""
+    return [
+        f"    const int32_t top = row * {stride_h} - {pad_h};",
+        "    const int32_t first = top < 0 ? 0 : top;",
+        "    band_params.padding.h = first - top;",
+        f"    input_dims.h = {in_h} - first;",
+    ]
+
+
+def in_place_conv(layer: Layer, band: InPlaceBand) -> None:
+    """A convolution or depthwise convolution written over its own input, one output row at a time."""
+    layer.unit.includes.add(NNFUNCTIONS)
+    call = layer.call
+    a = call.args
+    params = a[IN_PLACE_BAND_KERNELS[call.kernel]]
+    if not isinstance(params, (ConvParams, DwConvParams)) or not isinstance(a["input"], TensorArg):
+        raise layer.refuse("an in-place convolution needs its parameter struct and an activation input")
+    args = conv_arguments(layer, call) if call.kernel == "arm_convolve_wrapper_s8" else depthwise_arguments(layer, call)
+    ctype = "cmsis_nn_conv_params" if isinstance(params, ConvParams) else "cmsis_nn_dw_conv_params"
+    _, in_h, in_w, in_c = layer.shape(a["input"])
+    _, out_h, out_w, out_c = (int(d) for d in a["output_shape"])
+    ring, _ = layer.scratch(len(layer.arena.scratch[layer.index]) - 1)
+    data, row, rows = layer.arena_pointer(band.input), band.row_bytes, band.ring_rows
+    conv_args = [
+        args.ctx, "&band_params", args.quant, "&input_dims", f"{data} + first * {in_w * in_c}",
+        args.filter_dims, args.filter, args.bias_dims, args.bias, "&output_dims", f"{ring} + (row % {rows}) * {row}",
+    ]
+    flush = f"memcpy({data} + done * {row}, {ring} + (done % {rows}) * {row}, {row});"
+    layer.lines += [
+        f"{ctype} band_params = {args.params.lstrip('&')};",
+        f"cmsis_nn_dims input_dims = {{.n = 1, .h = {in_h}, .w = {in_w}, .c = {in_c}}};",
+        f"const cmsis_nn_dims output_dims = {{.n = 1, .h = 1, .w = {out_w}, .c = {out_c}}};",
+        f"/* Output row r goes over input row r once row r + {band.pad_top} is computed: no later row reads input row r. */",
+        f"for (int32_t row = 0; row < {out_h}; row++)",
+        "{",
+        *_window(in_h, 1, params.padding.h),
+        f"    const arm_cmsis_nn_status status = {call.kernel}({', '.join(conv_args)});",
+        "    if (status != ARM_CMSIS_NN_SUCCESS)",
+        "    {",
+        "        return status;",
+        "    }",
+        f"    const int32_t done = row - {band.pad_top};",
+        "    if (done >= 0)",
+        "    {",
+        f"        {flush}",
+        "    }",
+        "}",
+        f"for (int32_t done = {max(out_h - band.pad_top, 0)}; done < {out_h}; done++)",
+        "{",
+        f"    {flush}",
         "}",
         "return ARM_CMSIS_NN_SUCCESS;",
     ]

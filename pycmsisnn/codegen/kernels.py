@@ -97,7 +97,9 @@ def _conv_operands(layer: Layer, call: KernelCall, out_c: int, bias: BiasArg, bi
 
 @dataclass(frozen=True)
 class ConvArguments:
-    """The C expressions of an ``arm_convolve_wrapper_s8`` (or ``_s16``) call but its input and output dims."""
+    """The C expressions of an ``arm_convolve_wrapper_s8`` or
+    ``arm_depthwise_conv_wrapper_s8`` call (or their ``_s16`` twins) but its
+    input and output dims."""
 
     ctx: str
     params: str
@@ -137,16 +139,31 @@ def _conv(function: str, bias: BiasArg) -> Emitter:
     return emit
 
 
+def depthwise_arguments(layer: Layer, call: KernelCall, bias: BiasArg = _bias) -> ConvArguments:
+    """Declare the depthwise convolution's context, parameter structs, filter
+    and bias (written by ``bias``: int32 for s8, int64 for s16)."""
+    a = call.args
+    w = np.asarray(a["filter"])
+    out_c = int(w.shape[3])
+    bias_shape = (1, 1, 1, out_c) if a["bias"] is not None else (0, 0, 0, 0)
+    return ConvArguments(
+        ctx=declare_context(layer, "ctx"), params=declare(layer, "dw_conv_params", a["dw_conv_params"], DwConvParams),
+        quant=_per_channel(layer, a["quant_params"], out_c),
+        filter_dims=declare_dims(layer, "filter_dims", w.shape), filter=layer.input(w, "filter"),
+        bias_dims=declare_dims(layer, "bias_dims", bias_shape), bias=bias(layer, a["bias"], out_c),
+    )
+
+
 def _depthwise(function: str, bias: BiasArg) -> Emitter:
     """arm_depthwise_conv_wrapper_s8 (int32 bias) or _s16 (int64 bias)."""
 
     def emit(layer: Layer, call: KernelCall) -> None:
         a = call.args
-        out_c = int(np.asarray(a["filter"]).shape[3])
-        bias_shape = (1, 1, 1, out_c) if a["bias"] is not None else (0, 0, 0, 0)
+        x_shape = _rank4(layer, a["input"], "input")
+        c = depthwise_arguments(layer, call, bias)
         layer.returns(function, [
-            declare_context(layer, "ctx"), declare(layer, "dw_conv_params", a["dw_conv_params"], DwConvParams),
-            _per_channel(layer, a["quant_params"], out_c), *_conv_operands(layer, call, out_c, bias, bias_shape),
+            c.ctx, c.params, c.quant, declare_dims(layer, "input_dims", x_shape), layer.input(a["input"], "input"),
+            c.filter_dims, c.filter, c.bias_dims, c.bias, declare_dims(layer, "output_dims", a["output_shape"]), layer.output(),
         ])
 
     return emit

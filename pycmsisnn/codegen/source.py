@@ -32,9 +32,9 @@ from ..ir import Tensor
 from ..lower import Plan
 from ..memory import ArenaPlan
 from .cwriter import CodegenRefusal, Layer, Unit, c_float, c_int, c_type
-from .fused import fused_add, fused_conv_add
+from .fused import fused_add, fused_conv_add, in_place_conv
 from .kernels import emit_layer
-from ..fusion import fused_add_of, fused_conv_of
+from ..fusion import fused_add_of, fused_conv_of, in_place_band_of
 
 
 @dataclass(frozen=True)
@@ -166,11 +166,14 @@ def build_layers(name: str, plan: Plan, arena: ArenaPlan, feature: Feature) -> t
     for k, call in enumerate(plan.calls):
         layer = Layer(unit, plan.graph, arena, k, call)
         conv_fusion, add_fusion = fused_conv_of(arena.fusions, k), fused_add_of(arena.fusions, k)
+        band = in_place_band_of(arena.bands, k)
         try:
             if conv_fusion is not None:
                 fused_conv_add(layer, plan.calls[conv_fusion.add], conv_fusion)
             elif add_fusion is not None:
                 fused_add(layer, add_fusion)
+            elif band is not None:
+                in_place_conv(layer, band)
             else:
                 emit_layer(layer)
         except CodegenRefusal as exc:

@@ -1,11 +1,18 @@
-"""Residual ADDs fused into their convolution (``pycmsisnn.fusion``): the
-generated C, built for the host, equals the host runtime (which runs the two
-layers unfused) and TensorFlow Lite Micro; the arena shrinks by the
-convolution's output less one band; the fusion can be switched off. The
-networks cover what the band loop depends on: top and bottom padding (same
-and valid), strides, dilation, 5x5 filters, odd widths and channel counts,
-the convolution's output as either operand of the ADD, a fused ReLU on the
-sum, and both the M4 (DSP im2col) and M55 (MVE) builds' scratch."""
+"""Layers computed a band of rows at a time (``pycmsisnn.fusion``).
+
+Residual ADDs fused into their convolution: the generated C, built for the
+host, equals the host runtime (which runs the two layers unfused) and
+TensorFlow Lite Micro; the arena shrinks by the convolution's output less one
+band; the fusion can be switched off. The networks cover what the band loop
+depends on: top and bottom padding (same and valid), strides, dilation, 5x5
+filters, odd widths and channel counts, the convolution's output as either
+operand of the ADD, a fused ReLU on the sum, and both the M4 (DSP im2col) and
+M55 (MVE) builds' scratch.
+
+Convolutions written over their input through a ring of rows: depthwise
+3x3 (the 3x3 kernel) and 5x5 dilated (the generic one), with a channel count
+that is not a multiple of 4 or 16, 1x1 convolutions, a 3x3 convolution and a
+7x1 one (pad top 3: a ring of 4 rows), exact the same way."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -121,3 +128,41 @@ def test_no_fusion_where_the_skip_tensor_is_still_needed() -> None:
     plan = load(build_model("fusion-refused-own-input-v1", _adds_its_own_input, [(1, 6, 6, 4)], seed=1)).plan
     assert [c.kernel for c in plan.calls][-2:] == ["arm_convolve_wrapper_s8", "arm_elementwise_add_s8"]
     assert plan_arena(plan, "cortex-m4").fusions == ()
+
+
+def _in_place_chain(inputs: list) -> Any:
+    L = tf().keras.layers
+    x = _conv(inputs[0], 6, 1, name="a_point")
+    x = L.DepthwiseConv2D(3, padding="same", activation="relu", bias_initializer=random_bias_initializer(), name="b_dw3")(x)
+    x = _conv(x, 6, 1, name="c_point")
+    x = L.DepthwiseConv2D(5, padding="same", dilation_rate=2, bias_initializer=random_bias_initializer(), name="d_dw5")(x)
+    x = _conv(x, 6, 3, name="e_conv3")
+    x = _conv(x, 6, (7, 1), name="f_tall")
+    return L.Flatten(name="g_flat")(x)
+
+
+IN_PLACE = Net("in-place-chain-v1", _in_place_chain, (1, 9, 7, 3))
+
+
+@pytest.mark.parametrize("target", ["cortex-m4", "cortex-m55"])
+def test_convolutions_over_their_input_in_c_are_exact(target: str, tmp_path: Path, host_kernels: Path) -> None:
+    data = _model(IN_PLACE)
+    model = load(data)
+    arena = plan_arena(model.plan, target)
+    kinds = [model.plan.calls[b.call].kernel for b in arena.bands]
+    assert kinds.count("arm_depthwise_conv_wrapper_s8") == 2 and kinds.count("arm_convolve_wrapper_s8") == 3, kinds
+    # pad top + 1 rows: 1x1 0, 3x3 1 (twice), 7x1 3, 5x5 with dilation 2 pads 4
+    assert sorted(b.ring_rows for b in arena.bands) == [1, 2, 2, 4, 5]
+    assert arena.arena_bytes < plan_arena(model.plan, target, fuse=False).arena_bytes
+    host = build_host_model(model, tmp_path, host_kernels, target=target, layer_table=True)
+    # two row copies per layer, and the model input copied into the arena
+    assert (host.project / "model.c").read_text().count("memcpy(model_arena") == 2 * len(arena.bands) + 1
+    ref = TflmRunner(data)
+    rng = np.random.default_rng(5)
+    for sample in range(3):
+        x = random_inputs(model.graph, rng)
+        ours, _ = host.run(x, output_specs(model.plan), tmp_path / f"s{sample}")
+        expected = model.run(x)
+        assert isinstance(expected, list)
+        np.testing.assert_array_equal(ours[0], expected[0], err_msg=f"generated C vs host runtime, sample {sample}")
+        np.testing.assert_array_equal(ours[0], ref.run(x, 1)[0].reshape(ours[0].shape), err_msg=f"generated C vs TFLM, sample {sample}")

@@ -48,6 +48,13 @@ def test_mlperf_model_on_m4_and_m55(mlperf: MlperfModel) -> None:
     _exact_on(mlperf.data, ["cortex-m4", "cortex-m55"], samples=3)
 
 
+@pytest.mark.mlperf("kws01")
+def test_kws_on_the_micro_bit(mlperf: MlperfModel) -> None:
+    """KWS in the Cortex-M0 micro:bit's 16 KiB of SRAM, harness included: its
+    convolutions write over their inputs through rings of rows."""
+    _exact_on(mlperf.data, ["cortex-m0"], samples=2)
+
+
 def test_default_model_on_all_six_cores() -> None:
     _exact_on(model_bytes("default"), CORES, samples=2)
 

@@ -42,6 +42,7 @@ class Layer:
     bias32: bool = False  # conv: an int32 bias (32-bit accumulation and requantisation)
     shift_offset: int = 0  # added to every requantisation shift (> 0: left shifts)
     x_range: int = 32768  # inputs in [-x_range, x_range)
+    bias_range: int = 0  # > 0: biases in [-bias_range, bias_range) instead of the default
 
     def out_hw(self) -> tuple[int, int]:
         if self.kind == "fc":
@@ -84,7 +85,7 @@ def layer_data(layer: Layer, seed: int) -> LayerData:
     else:
         weights = rng.integers(-128, 128, size=(oc, c))
     depth = weights.size // oc
-    bias_range = min(1 << (12 if layer.bias32 else 20), layer.x_range * 32)
+    bias_range = layer.bias_range or min(1 << (12 if layer.bias32 else 20), layer.x_range * 32)
     bias = rng.integers(-bias_range, bias_range, size=oc).astype(np.int32 if layer.bias32 else np.int64)
     channels = 1 if layer.kind == "fc" else oc
     multiplier = rng.integers(1 << 30, (1 << 31) - 1, size=channels).astype(np.int32)

@@ -23,6 +23,12 @@ The shapes hit every block and tail of those paths:
 - fully connected: depths 37, 600, 8 and 3 (DSP word tails, MVE predicated
   tails, chunked sums), 11 and 5 outputs (4-channel blocks and leftovers),
   3 batches, and a positive shift (the general requantisation).
+The quick requantisation (shifts in [-32, -2], biases that keep the sums in
+int32: one high-word multiply and a rounding shift) takes most cases; the
+"small-scale" ones (shifts below -17: SMMUL and a separate rounding shift on
+DSP cores) too; the "big-bias" ones (biases up to 2^32: conv and depthwise
+fall back for the whole layer, FC output by output) and the left shifts do
+not.
 """
 from __future__ import annotations
 
@@ -48,6 +54,8 @@ CASES = [
     Layer("conv-2x2-s2-c6-f2-clamp", "conv", (6, 6, 6), 2, (2, 2), (2, 2), act=(-3000, 4000)),
     Layer("conv-3x3-c5-f4-int32-bias", "conv", (4, 5, 5), 4, (3, 3), pad=(1, 1), bias32=True),
     Layer("conv-1x3-c4-f3-left-shift", "conv", (1, 5, 4), 3, (1, 3), pad=(0, 1), shift_offset=16, x_range=2),
+    Layer("conv-3x3-c8-f5-px25-small-scale", "conv", (5, 5, 8), 5, (3, 3), pad=(1, 1), shift_offset=-8),
+    Layer("conv-1x1-c12-f4-big-bias", "conv", (3, 4, 12), 4, shift_offset=-8, bias_range=1 << 32),
     Layer("dw-3x3-c11-pad", "dw", (5, 6, 11), 11, (3, 3), pad=(1, 1)),
     Layer("dw-3x3-s2-c16-batch2", "dw", (7, 7, 16), 16, (3, 3), (2, 2), (1, 1), batches=2),
     Layer("dw-5x5-c9-kernel-over-image", "dw", (4, 4, 9), 9, (5, 5), pad=(2, 2), act=(-2000, 3000)),
@@ -55,10 +63,14 @@ CASES = [
     Layer("dw-23x23-c2-long", "dw", (23, 23, 2), 2, (23, 23)),
     Layer("dw-3x3-dilated-c5", "dw", (7, 7, 5), 5, (3, 3), pad=(2, 2), dilation=(2, 2)),
     Layer("dw-3x3-mult2-c3", "dw", (5, 5, 3), 6, (3, 3), pad=(1, 1)),
+    Layer("dw-3x3-c13-small-scale", "dw", (5, 5, 13), 13, (3, 3), pad=(1, 1), shift_offset=-8),
+    Layer("dw-3x3-c7-big-bias", "dw", (4, 5, 7), 7, (3, 3), pad=(1, 1), shift_offset=-8, bias_range=1 << 32),
+    Layer("dw-3x3-c10-left-shift", "dw", (4, 4, 10), 10, (3, 3), pad=(1, 1), shift_offset=16, x_range=2),
     Layer("fc-d37-u11-b3", "fc", (3, 1, 37), 11),
     Layer("fc-d600-u5-chunked", "fc", (1, 1, 600), 5),
     Layer("fc-d8-u4-shift-positive", "fc", (2, 1, 8), 4, shift_offset=14, x_range=4, act=(-20000, 20000)),
     Layer("fc-d3-u4", "fc", (1, 1, 3), 4),
+    Layer("fc-d37-u10-big-bias", "fc", (2, 1, 37), 10, shift_offset=-8, bias_range=1 << 32),
 ]
 
 

@@ -105,6 +105,118 @@ static inline int16_t arm_nn_conv_s16_requantize_s64(const int64_t acc,
         acc, arm_nn_conv_s16_reduce_multiplier(multiplier), 15 - shift, act_min, act_max);
 }
 
+/* The quick requantisation of the DSP and MVE paths: the same integers as
+ * arm_nn_conv_s16_requantize_reduced when the accumulator a = sum + bias
+ * fits in int32 and the shift is in [PCN_S16_QUICK_SHIFT_MIN,
+ * PCN_S16_QUICK_SHIFT_MAX] (total shift t = 15 - shift in [17, 47]).
+ * With r the reduced multiplier (|r| < 2^15) and a * r = Y * 2^16 + L
+ * (0 <= L < 2^16), Y = floor(a * (r << 16) / 2^32) is a "multiply returning
+ * the high word" (SMMUL, VMULH) and, for t >= 17,
+ *     floor((a * r + 2^(t - 1)) / 2^t) = floor((Y + 2^(t - 17)) / 2^(t - 16)),
+ * a rounding right shift of Y by t - 16 (VRSHL); |Y| < 2^30, nothing
+ * overflows. For t <= 32 the whole is one rounding high-word multiply by
+ * r << (32 - t) (SMMULR, VRMULH). */
+#define PCN_S16_QUICK_SHIFT_MIN (-32)
+#define PCN_S16_QUICK_SHIFT_MAX (-2)
+
+/* r << 16 for the high-word multiply (r may be negative). */
+static inline int32_t arm_nn_conv_s16_quick_mult(const int32_t multiplier)
+{
+    return (int32_t)((uint32_t)arm_nn_conv_s16_reduce_multiplier(multiplier) << 16);
+}
+
+/* Whether the quick requantisation holds for a whole layer: every one of
+ * the `shifts` shifts in range, and every one of the `count` int64 biases
+ * (none when bias is NULL) so small that adding it to a sum of n int16 x int8
+ * products (|product| <= 2^22, n <= PCN_S16_CHUNK) stays in int32. */
+static inline int arm_nn_conv_s16_quick_ok(
+    const int32_t *shift, const int32_t shifts, const int64_t *bias, const int32_t count, const int32_t n)
+{
+    for (int32_t k = 0; k < shifts; k++)
+    {
+        if (shift[k] < PCN_S16_QUICK_SHIFT_MIN || shift[k] > PCN_S16_QUICK_SHIFT_MAX)
+        {
+            return 0;
+        }
+    }
+    if (bias != NULL)
+    {
+        const int64_t limit = (int64_t)INT32_MAX - ((int64_t)n << 22);
+        for (int32_t k = 0; k < count; k++)
+        {
+            if (bias[k] > limit || bias[k] < -limit)
+            {
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+#if defined(ARM_MATH_DSP) && defined(__GNUC__)
+/* One channel of the quick requantisation on a DSP core: a multiplier and a
+ * post shift (0: one SMMULR does it all). */
+typedef struct
+{
+    int32_t mult;
+    int32_t post;
+} arm_nn_conv_s16_quick_t;
+
+static inline arm_nn_conv_s16_quick_t arm_nn_conv_s16_quick_channel(const int32_t multiplier, const int32_t shift)
+{
+    arm_nn_conv_s16_quick_t q;
+    const int32_t total = 15 - shift;
+    if (total <= 32)
+    {
+        q.mult = (int32_t)((uint32_t)arm_nn_conv_s16_reduce_multiplier(multiplier) << (32 - total));
+        q.post = 0;
+    }
+    else
+    {
+        q.mult = arm_nn_conv_s16_quick_mult(multiplier);
+        q.post = total - 16;
+    }
+    return q;
+}
+
+/* The requantised (unclamped) value of the int32 accumulator a. */
+static inline int32_t arm_nn_conv_s16_quick(const int32_t a, const arm_nn_conv_s16_quick_t q)
+{
+    int32_t y;
+    if (q.post == 0)
+    {
+        __asm__("smmulr %0, %1, %2" : "=r"(y) : "r"(a), "r"(q.mult));
+        return y;
+    }
+    __asm__("smmul %0, %1, %2" : "=r"(y) : "r"(a), "r"(q.mult));
+    return (y + (1 << (q.post - 1))) >> q.post;
+}
+
+/* ... clamped to [act_min, act_max]. */
+static inline int16_t arm_nn_conv_s16_quick_clamp(const int32_t a,
+                                                  const arm_nn_conv_s16_quick_t q,
+                                                  const int32_t act_min,
+                                                  const int32_t act_max)
+{
+    const int32_t v = arm_nn_conv_s16_quick(a, q);
+    return (int16_t)(v < act_min ? act_min : (v > act_max ? act_max : v));
+}
+#endif
+
+#if defined(ARM_MATH_MVEI)
+/* Four lanes of the quick requantisation: mult16 = r << 16, neg_post =
+ * 1 + shift (minus the post shift t - 16), clamped. */
+static inline int32x4_t arm_nn_conv_s16_quick_vec(const int32x4_t a,
+                                                  const int32x4_t mult16,
+                                                  const int32x4_t neg_post,
+                                                  const int32x4_t act_min,
+                                                  const int32x4_t act_max)
+{
+    const int32x4_t v = vrshlq_s32(vmulhq_s32(a, mult16), neg_post);
+    return vminq_s32(vmaxq_s32(v, act_min), act_max);
+}
+#endif
+
 /* Columns of one im2col patch: KH * KW * C_IN (the s16 convolution is not
  * grouped, and callers leave filter_dims->c unset). */
 static inline int32_t arm_nn_conv_s16_patch(const cmsis_nn_dims *input_dims, const cmsis_nn_dims *filter_dims)

@@ -303,6 +303,92 @@ pcn_s16_mve_dot_1x4(const int16_t *a, const int8_t *b0, const int32_t b_step, co
     s[3] = s3;
 }
 
+/* Three int16 columns interleaved by vectors (a "triple"): entries
+ * 8g .. 8g + 7 of column c at triple[(3 * g + c) * 8]. s[r * 4 + c] =
+ * column c . b_r (c < 3) for the weight rows b_0 = b0 and b_1 = b0 + b_step
+ * over n entries (the columns readable up to n rounded up to 8, the weights
+ * read only up to n: the last partial vector of weights is predicated, zeros
+ * beyond). Three columns and two rows: VMLADAVA accumulates into an even
+ * register, and there are seven of them. */
+static inline void
+pcn_s16_mve_triple_3x2(const int16_t *triple, const int8_t *b0, const int32_t b_step, const int32_t n, int32_t *s)
+{
+    int32_t s00 = 0, s01 = 0, s02 = 0;
+    int32_t s10 = 0, s11 = 0, s12 = 0;
+    const int8_t *b1 = b0 + b_step;
+    int16x8_t w0;
+    int16x8_t w1;
+    #define PCN_S16_TRIPLE_3X2_STEP()                                                                                \
+        do                                                                                                             \
+        {                                                                                                              \
+            const int16x8_t x0 = vldrhq_s16(triple);                                                                   \
+            const int16x8_t x1 = vldrhq_s16(triple + 8);                                                               \
+            const int16x8_t x2 = vldrhq_s16(triple + 16);                                                              \
+            s00 = vmladavaq_s16(s00, x0, w0);                                                                          \
+            s01 = vmladavaq_s16(s01, x1, w0);                                                                          \
+            s02 = vmladavaq_s16(s02, x2, w0);                                                                          \
+            s10 = vmladavaq_s16(s10, x0, w1);                                                                          \
+            s11 = vmladavaq_s16(s11, x1, w1);                                                                          \
+            s12 = vmladavaq_s16(s12, x2, w1);                                                                          \
+            triple += 24;                                                                                              \
+        } while (0)
+    for (int32_t k = n >> 3; k > 0; k--)
+    {
+        w0 = vldrbq_s16(b0);
+        w1 = vldrbq_s16(b1);
+        PCN_S16_TRIPLE_3X2_STEP();
+        b0 += 8;
+        b1 += 8;
+    }
+    if ((n & 7) != 0)
+    {
+        const mve_pred16_t p = vctp16q((uint32_t)(n & 7));
+        w0 = vldrbq_z_s16(b0, p);
+        w1 = vldrbq_z_s16(b1, p);
+        PCN_S16_TRIPLE_3X2_STEP();
+    }
+    #undef PCN_S16_TRIPLE_3X2_STEP
+    s[0] = s00;
+    s[1] = s01;
+    s[2] = s02;
+    s[3] = 0;
+    s[4] = s10;
+    s[5] = s11;
+    s[6] = s12;
+    s[7] = 0;
+}
+
+/* s[c] = column c . b for one weight row (as above). */
+static inline void pcn_s16_mve_triple_3x1(const int16_t *triple, const int8_t *b, const int32_t n, int32_t *s)
+{
+    int32_t s0 = 0, s1 = 0, s2 = 0;
+    int16x8_t w;
+    #define PCN_S16_TRIPLE_3X1_STEP()                                                                                \
+        do                                                                                                             \
+        {                                                                                                              \
+            s0 = vmladavaq_s16(s0, vldrhq_s16(triple), w);                                                             \
+            s1 = vmladavaq_s16(s1, vldrhq_s16(triple + 8), w);                                                         \
+            s2 = vmladavaq_s16(s2, vldrhq_s16(triple + 16), w);                                                        \
+            triple += 24;                                                                                              \
+        } while (0)
+    for (int32_t k = n >> 3; k > 0; k--)
+    {
+        w = vldrbq_s16(b);
+        PCN_S16_TRIPLE_3X1_STEP();
+        b += 8;
+    }
+    if ((n & 7) != 0)
+    {
+        w = vldrbq_z_s16(b, vctp16q((uint32_t)(n & 7)));
+        PCN_S16_TRIPLE_3X1_STEP();
+    }
+    #undef PCN_S16_TRIPLE_3X1_STEP
+    s[0] = s0;
+    s[1] = s1;
+    s[2] = s2;
+    s[3] = 0;
+}
+
 /* a.b over n entries (both read only up to n). */
 static inline int32_t pcn_s16_mve_dot_1x1(const int16_t *a, const int8_t *b, const int32_t n)
 {

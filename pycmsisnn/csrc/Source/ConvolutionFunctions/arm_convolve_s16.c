@@ -11,14 +11,19 @@
  * rounding, as TFLite's kernel does for an int32 bias tensor.
  *
  * Code paths, all giving the same integers:
- * - MVE: im2col of four output pixels at a time into ctx->buf (four int16
- *   columns of KH * KW * C_IN entries, each rounded up to 8), each weight row
- *   read once for the four (pcn_s16_mve_dot_4x1).
+ * - MVE: im2col of three output pixels at a time into ctx->buf (three int16
+ *   columns of KH * KW * C_IN entries, each rounded up to 8, interleaved by
+ *   vectors of 8), two weight rows times the three columns per step
+ *   (pcn_s16_mve_triple_3x2), the three outputs of a channel requantised as
+ *   one vector (arm_nn_conv_s16_quick_vec) and scattered to their pixels.
  * - DSP: im2col of two pixels at a time into ctx->buf as an interleaved pair
  *   of columns (Internal/arm_nn_s16_simd.h), two weight rows times the two
  *   columns per step (pcn_s16_dsp_pair_2x2).
  *   Both need the scratch arm_convolve_s16_get_buffer_size gives (ARG_ERROR
- *   with a NULL ctx->buf) and sum in 32-bit chunks added in 64 bits.
+ *   with a NULL ctx->buf) and sum in 32-bit chunks added in 64 bits; with
+ *   one chunk and a layer where arm_nn_conv_s16_quick_ok holds, the outputs
+ *   take the quick requantisation (one high-word multiply and a rounding
+ *   shift, SMMULR on DSP cores).
  * - Portable C: direct loops, no scratch.
  */
 #include "Internal/arm_nn_conv_s16.h"
@@ -54,41 +59,60 @@ static int16_t conv_s16_output(const int64_t sum,
 #if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
 
     #if defined(ARM_MATH_MVEI)
-        #define CONV_S16_COLUMNS 4
+        #define CONV_S16_COLUMNS 3
+        #define CONV_S16_SUMS 4 /* sums per weight row (a whole vector) */
     #else
         #define CONV_S16_COLUMNS 2
+        #define CONV_S16_SUMS 2
     #endif
-
-/* Entries of one column in the scratch (MVE: rounded up to whole vectors). */
-static inline int32_t conv_s16_stride(const int32_t patch)
-{
-    #if defined(ARM_MATH_MVEI)
-    return (patch + 7) & ~7;
-    #else
-    return patch;
-    #endif
-}
 
 /* Entries j .. j + len - 1 of column col: from src, or zeros when src is NULL. */
 static inline void conv_s16_put(
     int16_t *buf, const int32_t col, int32_t j, const int16_t *src, int32_t len, const int32_t patch)
 {
     #if defined(ARM_MATH_MVEI)
-    int16_t *dst = buf + col * conv_s16_stride(patch) + j;
+    /* triple layout: entries 8g .. 8g + 7 of column col at buf[(3 * g + col) * 8] */
+    (void)patch;
     const int16x8_t zero = vdupq_n_s16(0);
-    for (; len > 0; len -= 8)
+    if ((j & 7) == 0)
     {
-        const mve_pred16_t p = vctp16q((uint32_t)len);
+        /* whole groups, one vector each */
+        int16_t *dst = buf + ((j >> 3) * 3 + col) * 8;
+        const int32_t groups = len >> 3;
+        if (src != NULL)
+        {
+            for (int32_t g = 0; g < groups; g++, dst += 24, src += 8)
+            {
+                vstrhq_s16(dst, vldrhq_s16(src));
+            }
+        }
+        else
+        {
+            for (int32_t g = 0; g < groups; g++, dst += 24)
+            {
+                vstrhq_s16(dst, zero);
+            }
+        }
+        j += groups * 8;
+        len -= groups * 8;
+    }
+    while (len > 0)
+    {
+        const int32_t in_group = j & 7;
+        const int32_t n = PCN_MIN(len, 8 - in_group);
+        const mve_pred16_t p = vctp16q((uint32_t)n);
+        int16_t *dst = buf + ((j >> 3) * 3 + col) * 8 + in_group;
         if (src != NULL)
         {
             vstrhq_p_s16(dst, vldrhq_z_s16(src, p), p);
-            src += 8;
+            src += n;
         }
         else
         {
             vstrhq_p_s16(dst, zero, p);
         }
-        dst += 8;
+        j += n;
+        len -= n;
     }
     #else
     const int32_t whole = patch & ~3;
@@ -178,11 +202,18 @@ static void conv_s16_column(int16_t *buf,
 }
 
     #if defined(ARM_MATH_MVEI)
-/* s[k] = column k . the weight row w, for the four columns; 32-bit sums
- * (patch <= PCN_S16_CHUNK). */
-static inline void conv_s16_dot(const int16_t *buf, const int8_t *w, const int32_t patch, int32_t *s)
+/* s[r * 4 + k] = column k . weight row r (k < 3) of the two rows at w (one
+ * when rows is 1); 32-bit sums (patch <= PCN_S16_CHUNK). */
+static inline void conv_s16_dot(const int16_t *buf, const int8_t *w, const int32_t patch, const int32_t rows, int32_t *s)
 {
-    pcn_s16_mve_dot_4x1(buf, conv_s16_stride(patch), w, patch, s);
+    if (rows == 2)
+    {
+        pcn_s16_mve_triple_3x2(buf, w, patch, patch, s);
+    }
+    else
+    {
+        pcn_s16_mve_triple_3x1(buf, w, patch, s);
+    }
 }
     #else
 /* s[r * 2 + k] = column k . weight row r of the two rows at w (one when
@@ -225,18 +256,25 @@ static inline void conv_s16_dot(const int16_t *buf, const int8_t *w, const int32
 static void conv_s16_dot_long(const int16_t *buf, const int8_t *w, const int32_t patch, const int32_t rows, int64_t *s)
 {
     int32_t k;
-    for (k = 0; k < CONV_S16_COLUMNS * 2; k++)
+    for (k = 0; k < CONV_S16_SUMS * 2; k++)
     {
         s[k] = 0;
     }
     #if defined(ARM_MATH_MVEI)
-    (void)rows;
-    const int32_t stride = conv_s16_stride(patch);
     for (int32_t start = 0; start < patch; start += PCN_S16_CHUNK)
     {
-        int32_t t[4];
-        pcn_s16_mve_dot_4x1(buf + start, stride, w + start, PCN_MIN(PCN_S16_CHUNK, patch - start), t);
-        for (k = 0; k < 4; k++)
+        const int32_t n = PCN_MIN(PCN_S16_CHUNK, patch - start);
+        int32_t t[8];
+        /* start is a multiple of 8: group start / 8 of the triple */
+        if (rows == 2)
+        {
+            pcn_s16_mve_triple_3x2(buf + start * 3, w + start, patch, n, t);
+        }
+        else
+        {
+            pcn_s16_mve_triple_3x1(buf + start * 3, w + start, n, t);
+        }
+        for (k = 0; k < rows * 4; k++)
         {
             s[k] += t[k];
         }
@@ -276,6 +314,61 @@ static void conv_s16_dot_long(const int16_t *buf, const int8_t *w, const int32_t
     #endif
 }
 
+/* Every output channel of one block of columns (cols of them valid) into
+ * out (pixel-major, out_ch apart): 32-bit sums (patch <= PCN_S16_CHUNK), two
+ * weight rows at a time, the quick requantisation (arm_nn_conv_s16_quick_ok
+ * holds). */
+static void conv_s16_block_quick(const int16_t *buf,
+                                 const int8_t *w,
+                                 const int32_t patch,
+                                 const int32_t out_ch,
+                                 const cmsis_nn_per_channel_quant_params *quant_params,
+                                 const int64_t *bias,
+                                 const int32_t act_min,
+                                 const int32_t act_max,
+                                 const int32_t cols,
+                                 int16_t *out)
+{
+    #if defined(ARM_MATH_MVEI)
+    /* column k's output at out + k * out_ch: a narrowing scatter store of
+     * the valid lanes (the fourth lane is never stored) */
+    const uint32x4_t offsets = vmulq_n_u32(vidupq_n_u32(0, 1), (uint32_t)out_ch);
+    const mve_pred16_t valid = vctp32q((uint32_t)cols);
+    const int32x4_t vmin = vdupq_n_s32(act_min);
+    const int32x4_t vmax = vdupq_n_s32(act_max);
+    #endif
+    for (int32_t oc = 0; oc < out_ch;)
+    {
+        const int32_t rows = PCN_MIN(2, out_ch - oc);
+        int32_t s[CONV_S16_SUMS * 2];
+        conv_s16_dot(buf, w, patch, rows, s);
+        for (int32_t r = 0; r < rows; r++)
+        {
+            const int32_t c = oc + r;
+            const int32_t bc = bias != NULL ? (int32_t)bias[c] : 0;
+    #if defined(ARM_MATH_MVEI)
+            const int32x4_t a = vaddq_n_s32(vldrwq_s32(s + r * 4), bc);
+            const int32x4_t v = arm_nn_conv_s16_quick_vec(a,
+                                                          vdupq_n_s32(arm_nn_conv_s16_quick_mult(quant_params->multiplier[c])),
+                                                          vdupq_n_s32(1 + quant_params->shift[c]),
+                                                          vmin,
+                                                          vmax);
+            vstrhq_scatter_shifted_offset_p_s32(out + c, offsets, v, valid);
+    #else
+            const arm_nn_conv_s16_quick_t q =
+                arm_nn_conv_s16_quick_channel(quant_params->multiplier[c], quant_params->shift[c]);
+            out[c] = arm_nn_conv_s16_quick_clamp(s[r * 2] + bc, q, act_min, act_max);
+            if (cols > 1)
+            {
+                out[out_ch + c] = arm_nn_conv_s16_quick_clamp(s[r * 2 + 1] + bc, q, act_min, act_max);
+            }
+    #endif
+        }
+        oc += rows;
+        w += (size_t)rows * patch;
+    }
+}
+
 static void conv_s16_fast(int16_t *buf,
                           const cmsis_nn_conv_params *conv_params,
                           const cmsis_nn_per_channel_quant_params *quant_params,
@@ -298,6 +391,8 @@ static void conv_s16_fast(int16_t *buf,
     /* 32-bit sums and the int64 requantisation inline: the common case */
     const int quick = patch <= PCN_S16_CHUNK && !is_int32_bias;
     const int64_t *bias64 = (const int64_t *)bias;
+    /* ... and the quick requantisation (nearly always) */
+    const int fast_rq = quick && arm_nn_conv_s16_quick_ok(quant_params->shift, out_ch, bias64, out_ch, patch);
 
     for (int32_t p = 0; p < pixels; p += CONV_S16_COLUMNS)
     {
@@ -318,22 +413,19 @@ static void conv_s16_fast(int16_t *buf,
                             yx % output_dims->w);
         }
         int16_t *out = output_data + (size_t)p * out_ch;
+        if (fast_rq)
+        {
+            conv_s16_block_quick(buf, filter_data, patch, out_ch, quant_params, bias64, act_min, act_max, cols, out);
+            continue;
+        }
         const int8_t *w = filter_data;
         for (int32_t oc = 0; oc < out_ch;)
         {
-    #if defined(ARM_MATH_MVEI)
-            const int32_t rows = 1;
-    #else
             const int32_t rows = PCN_MIN(2, out_ch - oc);
-    #endif
             if (quick)
             {
-                int32_t s[CONV_S16_COLUMNS * 2];
-    #if defined(ARM_MATH_MVEI)
-                conv_s16_dot(buf, w, patch, s);
-    #else
+                int32_t s[CONV_S16_SUMS * 2];
                 conv_s16_dot(buf, w, patch, rows, s);
-    #endif
                 for (int32_t r = 0; r < rows; r++)
                 {
                     const int32_t c = oc + r;
@@ -343,20 +435,20 @@ static void conv_s16_fast(int16_t *buf,
                     for (int32_t col = 0; col < cols; col++)
                     {
                         out[(size_t)col * out_ch + c] = arm_nn_conv_s16_requantize_reduced(
-                            s[r * CONV_S16_COLUMNS + col] + bc, reduced, total_shift, act_min, act_max);
+                            s[r * CONV_S16_SUMS + col] + bc, reduced, total_shift, act_min, act_max);
                     }
                 }
             }
             else
             {
-                int64_t s[CONV_S16_COLUMNS * 2];
+                int64_t s[CONV_S16_SUMS * 2];
                 conv_s16_dot_long(buf, w, patch, rows, s);
                 for (int32_t r = 0; r < rows; r++)
                 {
                     for (int32_t col = 0; col < cols; col++)
                     {
                         out[(size_t)col * out_ch + oc + r] = conv_s16_output(
-                            s[r * CONV_S16_COLUMNS + col], bias, is_int32_bias, oc + r, quant_params, act_min, act_max);
+                            s[r * CONV_S16_SUMS + col], bias, is_int32_bias, oc + r, quant_params, act_min, act_max);
                     }
                 }
             }

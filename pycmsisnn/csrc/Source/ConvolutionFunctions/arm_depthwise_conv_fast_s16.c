@@ -41,9 +41,25 @@ static inline int16_t dw_s16_output(const int32_t sum,
                                               act_max);
 }
 
+    #if !defined(ARM_MATH_MVEI)
+/* ... when arm_nn_conv_s16_quick_ok holds for the layer. */
+static inline int16_t dw_s16_output_quick(const int32_t sum,
+                                          const int32_t c,
+                                          const cmsis_nn_per_channel_quant_params *quant_params,
+                                          const int64_t *bias,
+                                          const int32_t act_min,
+                                          const int32_t act_max)
+{
+    const int32_t a = bias != NULL ? sum + (int32_t)bias[c] : sum;
+    return arm_nn_conv_s16_quick_clamp(
+        a, arm_nn_conv_s16_quick_channel(quant_params->multiplier[c], quant_params->shift[c]), act_min, act_max);
+}
+    #endif
+
     #if defined(ARM_MATH_MVEI)
-/* sums[k] for the (up to) eight channels at x / w of predicate p: rows x
- * taps taps, x_row / w_row entries between rows, ch between taps. */
+/* The int32 sums of the (up to) eight channels at x / w of predicate p:
+ * acc[0] the even channels 0, 2, 4, 6, acc[1] the odd ones; rows x taps
+ * taps, x_row / w_row entries between rows, ch between taps. */
 static __attribute__((noinline)) void dw_s16_sums(const int16_t *x,
                                                   const int8_t *w,
                                                   const int32_t rows,
@@ -52,7 +68,7 @@ static __attribute__((noinline)) void dw_s16_sums(const int16_t *x,
                                                   const int32_t w_row,
                                                   const int32_t ch,
                                                   const mve_pred16_t p,
-                                                  int32_t *sums)
+                                                  int32x4_t *acc)
 {
     int32x4_t even = vdupq_n_s32(0);
     int32x4_t odd = vdupq_n_s32(0);
@@ -70,8 +86,34 @@ static __attribute__((noinline)) void dw_s16_sums(const int16_t *x,
             wr += ch;
         }
     }
-    const int32x4x2_t lanes = {{even, odd}};
-    vst2q_s32(sums, lanes); /* interleaved back: channel order */
+    acc[0] = even;
+    acc[1] = odd;
+}
+
+/* The quick requantisation of the four channels c + lanes (every other
+ * channel; p: those present), stored at out + c + lanes. */
+static inline void dw_s16_store_quick(const int32x4_t sums,
+                                      const uint32x4_t lanes,
+                                      const int32_t c,
+                                      const cmsis_nn_per_channel_quant_params *quant_params,
+                                      const int64_t *bias,
+                                      const int32x4_t act_min,
+                                      const int32x4_t act_max,
+                                      const mve_pred16_t p,
+                                      int16_t *out)
+{
+    int32x4_t a = sums;
+    if (bias != NULL)
+    {
+        /* the low words of the int64 biases (they fit: arm_nn_conv_s16_quick_ok) */
+        a = vaddq_s32(a, vldrwq_gather_shifted_offset_z_s32((const int32_t *)(bias + c), vshlq_n_u32(lanes, 1), p));
+    }
+    /* r << 16 from the Q31 multiplier m: (m + 2^15) & ~0xFFFF, the addition
+     * saturating (m >= 0x7FFF0000 gives 0x7FFF << 16) */
+    const int32x4_t m = vldrwq_gather_shifted_offset_z_s32(quant_params->multiplier + c, lanes, p);
+    const int32x4_t mult16 = vandq_s32(vqaddq_n_s32(m, 1 << 15), vdupq_n_s32((int32_t)0xFFFF0000u));
+    const int32x4_t neg_post = vaddq_n_s32(vldrwq_gather_shifted_offset_z_s32(quant_params->shift + c, lanes, p), 1);
+    vstrhq_scatter_shifted_offset_p_s32(out + c, lanes, arm_nn_conv_s16_quick_vec(a, mult16, neg_post, act_min, act_max), p);
 }
     #else
 /* s[k] for the four channels at x / w: rows x taps taps, x_row / w_row
@@ -133,6 +175,13 @@ static void dw_s16_fast_image(const cmsis_nn_dw_conv_params *dw_conv_params,
     const int32_t k_w = filter_dims->w;
     const int32_t act_min = dw_conv_params->activation.min;
     const int32_t act_max = dw_conv_params->activation.max;
+    const int quick = arm_nn_conv_s16_quick_ok(quant_params->shift, ch, bias, ch, k_h * k_w);
+    #if defined(ARM_MATH_MVEI)
+    const int32x4_t vmin = vdupq_n_s32(act_min);
+    const int32x4_t vmax = vdupq_n_s32(act_max);
+    const uint32x4_t even = vidupq_n_u32(0, 2); /* channels 0, 2, 4, 6 of a block */
+    const uint32x4_t odd = vaddq_n_u32(even, 1);
+    #endif
 
     for (int32_t oy = 0; oy < output_dims->h; oy++)
     {
@@ -152,10 +201,20 @@ static void dw_s16_fast_image(const cmsis_nn_dw_conv_params *dw_conv_params,
     #if defined(ARM_MATH_MVEI)
             for (; c < ch; c += 8)
             {
-                const mve_pred16_t p = vctp16q((uint32_t)(ch - c));
+                const int32_t left = ch - c;
+                int32x4_t acc[2];
+                dw_s16_sums(in_first + c, w_first + c, ky1 - ky0, taps_x, in_w * ch, k_w * ch, ch, vctp16q((uint32_t)left), acc);
+                if (quick)
+                {
+                    const uint32x4_t left_v = vdupq_n_u32((uint32_t)left);
+                    dw_s16_store_quick(acc[0], even, c, quant_params, bias, vmin, vmax, vcmphiq_u32(left_v, even), out);
+                    dw_s16_store_quick(acc[1], odd, c, quant_params, bias, vmin, vmax, vcmphiq_u32(left_v, odd), out);
+                    continue;
+                }
                 int32_t sums[8];
-                dw_s16_sums(in_first + c, w_first + c, ky1 - ky0, taps_x, in_w * ch, k_w * ch, ch, p, sums);
-                const int32_t n = PCN_MIN(8, ch - c);
+                const int32x4x2_t lanes = {{acc[0], acc[1]}};
+                vst2q_s32(sums, lanes); /* interleaved back: channel order */
+                const int32_t n = PCN_MIN(8, left);
                 for (int32_t k = 0; k < n; k++)
                 {
                     out[c + k] = dw_s16_output(sums[k], c + k, quant_params, bias, act_min, act_max);
@@ -170,6 +229,14 @@ static void dw_s16_fast_image(const cmsis_nn_dw_conv_params *dw_conv_params,
                 const int32_t s1 = s[1];
                 const int32_t s2 = s[2];
                 const int32_t s3 = s[3];
+                if (quick)
+                {
+                    out[c] = dw_s16_output_quick(s0, c, quant_params, bias, act_min, act_max);
+                    out[c + 1] = dw_s16_output_quick(s1, c + 1, quant_params, bias, act_min, act_max);
+                    out[c + 2] = dw_s16_output_quick(s2, c + 2, quant_params, bias, act_min, act_max);
+                    out[c + 3] = dw_s16_output_quick(s3, c + 3, quant_params, bias, act_min, act_max);
+                    continue;
+                }
                 out[c] = dw_s16_output(s0, c, quant_params, bias, act_min, act_max);
                 out[c + 1] = dw_s16_output(s1, c + 1, quant_params, bias, act_min, act_max);
                 out[c + 2] = dw_s16_output(s2, c + 2, quant_params, bias, act_min, act_max);

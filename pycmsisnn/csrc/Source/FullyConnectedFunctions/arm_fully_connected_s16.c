@@ -24,6 +24,39 @@
 
 #if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
 
+/* t[k] = row . weight row k (rows of depth entries at w, depth <=
+ * PCN_S16_CHUNK: 32-bit sums), k < count (4 or 1). */
+static inline void fc_s16_sums32(const int16_t *row, const int8_t *w, const int32_t depth, const int32_t count, int32_t *t)
+{
+    #if defined(ARM_MATH_MVEI)
+    if (count == 4)
+    {
+        pcn_s16_mve_dot_1x4(row, w, depth, depth, t);
+    }
+    else
+    {
+        t[0] = pcn_s16_mve_dot_1x1(row, w, depth);
+    }
+    #else
+    const int32_t whole = depth & ~3;
+    if (count == 4)
+    {
+        pcn_s16_dsp_row_1x4(row, w, depth, whole, t);
+    }
+    else
+    {
+        t[0] = pcn_s16_dsp_row_1x1(row, w, whole);
+    }
+    for (int32_t r = 0; r < count; r++)
+    {
+        for (int32_t d = whole; d < depth; d++)
+        {
+            t[r] += row[d] * w[(size_t)r * depth + d];
+        }
+    }
+    #endif
+}
+
 /* s[k] = row . weight row k (rows of depth entries at w), k < count (4 or 1). */
 static void fc_s16_sums(const int16_t *row, const int8_t *w, const int32_t depth, const int32_t count, int64_t *s)
 {
@@ -103,6 +136,12 @@ arm_cmsis_nn_status arm_fully_connected_s16(const cmsis_nn_context *ctx,
 
 #if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
     const int32_t reduced = arm_nn_conv_s16_reduce_multiplier(multiplier);
+    #if defined(ARM_MATH_DSP) && defined(__GNUC__)
+    /* one chunk and the quick requantisation: int32 accumulators, SMMULR
+     * (the bias checked output by output: few outputs per bias) */
+    const int quick = depth <= PCN_S16_CHUNK && arm_nn_conv_s16_quick_ok(&shift, 1, NULL, 0, depth);
+    const arm_nn_conv_s16_quick_t q = arm_nn_conv_s16_quick_channel(multiplier, quick ? shift : -2);
+    #endif
     (void)d;
     for (b = 0; b < batches; b++)
     {
@@ -110,6 +149,28 @@ arm_cmsis_nn_status arm_fully_connected_s16(const cmsis_nn_context *ctx,
         for (o = 0; o < out_ch;)
         {
             const int32_t count = out_ch - o >= 4 ? 4 : 1;
+    #if defined(ARM_MATH_DSP) && defined(__GNUC__)
+            if (quick)
+            {
+                int32_t t[4];
+                fc_s16_sums32(row, filter_data + (size_t)o * (size_t)depth, depth, count, t);
+                for (int32_t k = 0; k < count; k++, o++)
+                {
+                    const int64_t b = bias_data != NULL ? bias_data[o] : 0;
+                    int32_t acc;
+                    if ((int32_t)b == b && !__builtin_add_overflow(t[k], (int32_t)b, &acc))
+                    {
+                        *output_data++ = arm_nn_conv_s16_quick_clamp(acc, q, act_min, act_max);
+                    }
+                    else
+                    {
+                        const int32_t v = pcn_requantize_s64(t[k] + b, multiplier, shift);
+                        *output_data++ = (int16_t)PCN_CLAMP(v, act_min, act_max);
+                    }
+                }
+                continue;
+            }
+    #endif
             int64_t s[4];
             fc_s16_sums(row, filter_data + (size_t)o * (size_t)depth, depth, count, s);
             for (int32_t k = 0; k < count; k++, o++)
