@@ -351,7 +351,7 @@ def plan_arena(plan: Plan, core: str = HOST, *, strategy: str | None = None, lib
     fuse = fusion_enabled() if fuse is None else fuse
     fusions = residual_fusions(plan) if fuse and strategy == "greedy" else ()
     bands = in_place_bands(plan, fusions) if fuse and strategy == "greedy" else ()
-    needs = tuple(n + ((ScratchNeed("ring", b.ring_bytes),) if (b := in_place_band_of(bands, k)) else ()) for k, n in enumerate(needs))
+    needs = tuple(n + ((ScratchNeed("ring", band.ring_bytes),) if (band := in_place_band_of(bands, k)) else ()) for k, n in enumerate(needs))
     buffers, aliases, spans = _buffers(plan, needs, alignment, in_place=strategy == "greedy", fusions=fusions, bands=bands)
     placements = _best_greedy(buffers, alignment) if strategy == "greedy" else _linear(buffers, alignment)
     tensors: dict[int, Placement] = {}

@@ -56,6 +56,7 @@ class ConvOptions:
     dilation_w_factor: int = 1
     dilation_h_factor: int = 1
     depth_multiplier: int = 1
+    quantized_bias_type: int = 0  # a TensorType; INT32 (2): a 16x8 conv without bias sums in 32 bits
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class FullyConnectedOptions:
     fused_activation_function: Activation = Activation.NONE
     weights_format: int = 0  # 0: DEFAULT; 1: SHUFFLED4x16INT8
     keep_num_dims: bool = False
+    quantized_bias_type: int = 0  # a TensorType; INT32 (2): a 16x8 layer without bias sums in 32 bits
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,7 @@ def _conv(f: _Fields, dilated: bool, depthwise: bool) -> ConvOptions:
         f.padding(), f.window("stride_w"), f.window("stride_h"), f.activation(),
         f.window("dilation_w_factor") if dilated else 1, f.window("dilation_h_factor") if dilated else 1,
         f.integer("depth_multiplier", 1, 0, MAX_WINDOW) if depthwise else 1,
+        f.integer("quantized_bias_type", 0, *TENSOR_TYPE),
     )
 
 
@@ -176,6 +179,7 @@ def _pool(f: _Fields) -> PoolOptions:
 
 
 I32 = (-(1 << 31), (1 << 31) - 1)
+TENSOR_TYPE = (-128, 127)  # TensorType is a (signed) byte enum
 # opcode: (its options table, whether the table is required, the record builder)
 _RECORDS: dict[str, tuple[str, bool, Callable[[_Fields], Options]]] = {
     "CONV_2D": ("Conv2DOptions", True, lambda f: _conv(f, True, False)),
@@ -184,7 +188,8 @@ _RECORDS: dict[str, tuple[str, bool, Callable[[_Fields], Options]]] = {
     "AVERAGE_POOL_2D": ("Pool2DOptions", True, _pool),
     "MAX_POOL_2D": ("Pool2DOptions", True, _pool),
     "FULLY_CONNECTED": ("FullyConnectedOptions", False, lambda f: FullyConnectedOptions(
-        f.activation(), f.integer("weights_format", 0, 0, 1), f.flag("keep_num_dims"))),
+        f.activation(), f.integer("weights_format", 0, 0, 1), f.flag("keep_num_dims"),
+        f.integer("quantized_bias_type", 0, *TENSOR_TYPE))),
     "ADD": ("AddOptions", False, lambda f: FusedOptions(f.activation())),
     "SUB": ("SubOptions", False, lambda f: FusedOptions(f.activation())),
     "MUL": ("MulOptions", False, lambda f: FusedOptions(f.activation())),

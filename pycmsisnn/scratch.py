@@ -143,12 +143,35 @@ def _empty_context(graph: Graph, call: KernelCall, feature: Feature, library: st
     return (ScratchNeed("ctx", 0),)
 
 
+def _conv_s16(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
+    """arm_convolve_wrapper_s16 and arm_depthwise_conv_wrapper_s16, by their size functions."""
+    from .kernels import convolution_s16 as k
+
+    a = call.args
+    name, struct = ("convolve", "conv_params") if "conv_params" in a else ("depthwise_conv", "dw_conv_params")
+    suffix = {Feature.SCALAR: "", Feature.DSP: "_dsp", Feature.MVE: "_mve"}[feature]
+    fn = getattr(k, f"arm_{name}_wrapper_s16_get_buffer_size{suffix}")
+    return (ScratchNeed("ctx", fn(a[struct], _shape(graph, a["input"]), a["filter"].shape, a["output_shape"])),)
+
+
+def _fully_connected_s16(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
+    from .kernels import s16 as k
+
+    fn = _pick(feature, k.arm_fully_connected_s16_get_buffer_size, k.arm_fully_connected_s16_get_buffer_size_dsp,
+               k.arm_fully_connected_s16_get_buffer_size_mve)
+    return (ScratchNeed("ctx", fn(call.args["filter"].shape)),)
+
+
 SIZERS: dict[str, Callable[[Graph, KernelCall, Feature, str], tuple[ScratchNeed, ...]]] = {
     "arm_convolve_wrapper_s8": _conv,
     "arm_depthwise_conv_wrapper_s8": _depthwise,
     "arm_transpose_conv_wrapper_s8": _transpose_conv,
     "arm_fully_connected_wrapper_s8": _fully_connected,
     "arm_batch_matmul_s8": _batch_matmul,
+    "arm_convolve_wrapper_s16": _conv_s16,
+    "arm_depthwise_conv_wrapper_s16": _conv_s16,
+    "arm_fully_connected_s16": _fully_connected_s16,
+    "arm_batch_matmul_s16": _empty_context,  # Arm's takes ctx and reads nothing from it
     "arm_avgpool_s8": _avgpool,
     "arm_max_pool_s8": _empty_context,
     "arm_minimum_s8": _empty_context,

@@ -65,7 +65,12 @@ class TargetModel:
 
     def variant(self, layer: int) -> str:
         """The C kernel the layer's wrapper reaches on this core's build."""
-        reached = self.plan.calls[layer].reached
+        call = self.plan.calls[layer]
+        reached = call.reached
         if self.core.feature is Feature.MVE and reached == "arm_depthwise_conv_3x3_s8":
             return "arm_depthwise_conv_s8_opt"  # MVE builds have no 3x3 special case
+        if call.kernel == "arm_depthwise_conv_wrapper_s16" and self.core.feature is not Feature.SCALAR:
+            from .kernels.convolution_s16 import arm_depthwise_conv_wrapper_s16_variant
+
+            return arm_depthwise_conv_wrapper_s16_variant(call.args["dw_conv_params"], simd=True)
         return reached

@@ -24,6 +24,7 @@ C_TYPES = {
     np.dtype(np.int8): "int8_t",
     np.dtype(np.int16): "int16_t",
     np.dtype(np.int32): "int32_t",
+    np.dtype(np.int64): "int64_t",
     np.dtype(np.uint32): "uint32_t",
     np.dtype(np.float32): "float",
 }
@@ -42,6 +43,16 @@ def c_int(value: Any) -> str:
     if not INT32_MIN <= v < 2**32:
         raise ValueError(f"{v} does not fit 32 bits")
     return str(v) if v < 2**31 else f"{v}u"
+
+
+def c_int64(value: Any) -> str:
+    """An integer literal valid in C for any int64 (suffixed LL outside int32)."""
+    v = int(value)
+    if v == -(2**63):
+        return "INT64_MIN"
+    if not -(2**63) < v < 2**63:
+        raise ValueError(f"{v} does not fit 64 bits")
+    return str(v) if INT32_MIN < v < 2**31 else f"{v}LL"
 
 
 def c_float(value: Any) -> str:
@@ -79,6 +90,8 @@ def array_body(values: np.ndarray) -> str:
     flat = values.reshape(-1)
     if flat.dtype == np.float32:
         items = [c_float(v) for v in flat]
+    elif flat.dtype == np.int64:
+        items = [c_int64(v) for v in flat.tolist()]
     else:
         items = [c_int(v) for v in flat.tolist()]
     lines = [", ".join(items[i : i + VALUES_PER_LINE]) for i in range(0, len(items), VALUES_PER_LINE)]

@@ -22,11 +22,12 @@ from ..kernels.fully_connected import arm_vector_sum_s8
 from ..lower import KernelCall, TensorArg
 from ..params import AddParams, BmmParams, ConvParams, DwConvParams, FcParams, MulParams, PerChannelQuant, PerTensorQuant, PoolParams, SoftmaxParams, TransposeConvParams
 from .cwriter import Layer, c_int
-from .structs import declare, declare_context, declare_dims, declare_quant_params, declare_transpose_params, dims, init
+from .structs import declare, declare_bias_data, declare_context, declare_dims, declare_quant_params, declare_transpose_params, dims, init
 
 Emitter = Callable[[Layer, KernelCall], None]
 NNFUNCTIONS, ACTIVATIONS, TENSOR_OPS = "arm_nnfunctions.h", "pycmsisnn_activations.h", "pycmsisnn_tensor_ops.h"
 ACTIVATIONS_S16, TENSOR_OPS_S16 = "pycmsisnn_activations_s16.h", "pycmsisnn_tensor_ops_s16.h"
+CONV_FC_S16 = "pycmsisnn_conv_fc_s16.h"
 
 
 def _nhwc(shape: Sequence[int], fill: int = 1) -> tuple[int, int, int, int]:
@@ -41,13 +42,26 @@ def _left_aligned(shape: Sequence[int]) -> tuple[int, int, int, int]:
     return s + (1,) * (4 - len(s))  # type: ignore[return-value]
 
 
-def _bias(layer: Layer, bias: Any, channels: int) -> str:
+def _bias(layer: Layer, bias: Any, channels: int, dtype: type = np.int32) -> str:
+    """A pointer to the bias constant (``dtype``, ``channels`` entries), or NULL."""
     if bias is None:
         return "NULL"
     b = np.asarray(bias)
-    if b.dtype != np.int32 or b.shape != (channels,):
-        raise layer.refuse(f"bias must be int32[{channels}], got {b.dtype.name}{list(b.shape)}")
+    if b.dtype != np.dtype(dtype) or b.shape != (channels,):
+        raise layer.refuse(f"bias must be {np.dtype(dtype).name}[{channels}], got {b.dtype.name}{list(b.shape)}")
     return layer.input(b, "bias")
+
+
+def _bias_s64(layer: Layer, bias: Any, channels: int) -> str:
+    return _bias(layer, bias, channels, np.int64)
+
+
+def _bias_data(layer: Layer, bias: Any, channels: int) -> str:
+    """``&bias_data``: the ``cmsis_nn_bias_data`` of an int64 or int32 bias
+    (``is_int32_bias`` set for int32; data NULL without a bias)."""
+    is_int32 = bias is not None and np.asarray(bias).dtype == np.int32
+    data = _bias(layer, bias, channels, np.int32 if is_int32 else np.int64)
+    return declare_bias_data(layer, "bias_data", data, is_int32)
 
 
 def _per_channel(layer: Layer, q: Any, channels: int) -> str:
@@ -64,12 +78,28 @@ def _rank4(layer: Layer, value: Any, role: str) -> tuple[int, ...]:
 
 
 # ------------------------------------------------------------- convolutions
+# Every convolution kernel takes (input_dims, input, filter_dims, filter,
+# bias_dims, bias, output_dims, output) after its parameter structs.
+
+BiasArg = Callable[[Layer, Any, int], str]
+
+
+def _conv_operands(layer: Layer, call: KernelCall, out_c: int, bias: BiasArg, bias_shape: Sequence[int] | None = None) -> list[str]:
+    a = call.args
+    w = np.asarray(a["filter"])
+    return [
+        declare_dims(layer, "input_dims", _rank4(layer, a["input"], "input")), layer.input(a["input"], "input"),
+        declare_dims(layer, "filter_dims", w.shape), layer.input(w, "filter"),
+        declare_dims(layer, "bias_dims", bias_shape or (1, 1, 1, out_c)), bias(layer, a["bias"], out_c),
+        declare_dims(layer, "output_dims", a["output_shape"]), layer.output(),
+    ]
 
 
 @dataclass(frozen=True)
 class ConvArguments:
     """The C expressions of an ``arm_convolve_wrapper_s8`` or
-    ``arm_depthwise_conv_wrapper_s8`` call but its input and output dims."""
+    ``arm_depthwise_conv_wrapper_s8`` call (or their ``_s16`` twins) but its
+    input and output dims."""
 
     ctx: str
     params: str
@@ -80,8 +110,9 @@ class ConvArguments:
     bias: str
 
 
-def conv_arguments(layer: Layer, call: KernelCall) -> ConvArguments:
-    """Declare the convolution's context, parameter structs, filter and bias."""
+def conv_arguments(layer: Layer, call: KernelCall, bias: BiasArg = _bias) -> ConvArguments:
+    """Declare the convolution's context, parameter structs, filter and bias
+    (written by ``bias``: an int32 pointer for s8, ``cmsis_nn_bias_data`` for s16)."""
     a = call.args
     w = np.asarray(a["filter"])
     out_c = int(w.shape[0])
@@ -89,22 +120,28 @@ def conv_arguments(layer: Layer, call: KernelCall) -> ConvArguments:
         ctx=declare_context(layer, "ctx"), params=declare(layer, "conv_params", a["conv_params"], ConvParams),
         quant=_per_channel(layer, a["quant_params"], out_c),
         filter_dims=declare_dims(layer, "filter_dims", w.shape), filter=layer.input(w, "filter"),
-        bias_dims=declare_dims(layer, "bias_dims", (1, 1, 1, out_c)), bias=_bias(layer, a["bias"], out_c),
+        bias_dims=declare_dims(layer, "bias_dims", (1, 1, 1, out_c)), bias=bias(layer, a["bias"], out_c),
     )
 
 
-def conv(layer: Layer, call: KernelCall) -> None:
-    a = call.args
-    x_shape = _rank4(layer, a["input"], "input")
-    c = conv_arguments(layer, call)
-    layer.returns("arm_convolve_wrapper_s8", [
-        c.ctx, c.params, c.quant, declare_dims(layer, "input_dims", x_shape), layer.input(a["input"], "input"),
-        c.filter_dims, c.filter, c.bias_dims, c.bias, declare_dims(layer, "output_dims", a["output_shape"]), layer.output(),
-    ])
+def _conv(function: str, bias: BiasArg) -> Emitter:
+    """arm_convolve_wrapper_s8 (int32 bias) or _s16 (``cmsis_nn_bias_data``)."""
+
+    def emit(layer: Layer, call: KernelCall) -> None:
+        a = call.args
+        x_shape = _rank4(layer, a["input"], "input")
+        c = conv_arguments(layer, call, bias)
+        layer.returns(function, [
+            c.ctx, c.params, c.quant, declare_dims(layer, "input_dims", x_shape), layer.input(a["input"], "input"),
+            c.filter_dims, c.filter, c.bias_dims, c.bias, declare_dims(layer, "output_dims", a["output_shape"]), layer.output(),
+        ])
+
+    return emit
 
 
-def depthwise_arguments(layer: Layer, call: KernelCall) -> ConvArguments:
-    """Declare the depthwise convolution's context, parameter structs, filter and bias."""
+def depthwise_arguments(layer: Layer, call: KernelCall, bias: BiasArg = _bias) -> ConvArguments:
+    """Declare the depthwise convolution's context, parameter structs, filter
+    and bias (written by ``bias``: int32 for s8, int64 for s16)."""
     a = call.args
     w = np.asarray(a["filter"])
     out_c = int(w.shape[3])
@@ -113,67 +150,113 @@ def depthwise_arguments(layer: Layer, call: KernelCall) -> ConvArguments:
         ctx=declare_context(layer, "ctx"), params=declare(layer, "dw_conv_params", a["dw_conv_params"], DwConvParams),
         quant=_per_channel(layer, a["quant_params"], out_c),
         filter_dims=declare_dims(layer, "filter_dims", w.shape), filter=layer.input(w, "filter"),
-        bias_dims=declare_dims(layer, "bias_dims", bias_shape), bias=_bias(layer, a["bias"], out_c),
+        bias_dims=declare_dims(layer, "bias_dims", bias_shape), bias=bias(layer, a["bias"], out_c),
     )
 
 
-def depthwise(layer: Layer, call: KernelCall) -> None:
-    a = call.args
-    x_shape = _rank4(layer, a["input"], "input")
-    c = depthwise_arguments(layer, call)
-    layer.returns("arm_depthwise_conv_wrapper_s8", [
-        c.ctx, c.params, c.quant, declare_dims(layer, "input_dims", x_shape), layer.input(a["input"], "input"),
-        c.filter_dims, c.filter, c.bias_dims, c.bias, declare_dims(layer, "output_dims", a["output_shape"]), layer.output(),
-    ])
+def _depthwise(function: str, bias: BiasArg) -> Emitter:
+    """arm_depthwise_conv_wrapper_s8 (int32 bias) or _s16 (int64 bias)."""
+
+    def emit(layer: Layer, call: KernelCall) -> None:
+        a = call.args
+        x_shape = _rank4(layer, a["input"], "input")
+        c = depthwise_arguments(layer, call, bias)
+        layer.returns(function, [
+            c.ctx, c.params, c.quant, declare_dims(layer, "input_dims", x_shape), layer.input(a["input"], "input"),
+            c.filter_dims, c.filter, c.bias_dims, c.bias, declare_dims(layer, "output_dims", a["output_shape"]), layer.output(),
+        ])
+
+    return emit
 
 
 def transpose_conv(layer: Layer, call: KernelCall) -> None:
     a = call.args
-    w = np.asarray(a["filter"])
-    x_shape, out_c = _rank4(layer, a["input"], "input"), int(w.shape[0])
+    out_c = int(np.asarray(a["filter"]).shape[0])
     layer.returns("arm_transpose_conv_wrapper_s8", [
         declare_context(layer, "ctx", 0), declare_context(layer, "reverse_conv_ctx", 1),
         declare(layer, "transpose_conv_params", a["transpose_conv_params"], TransposeConvParams),
-        _per_channel(layer, a["quant_params"], out_c),
-        declare_dims(layer, "input_dims", x_shape), layer.input(a["input"], "input"),
-        declare_dims(layer, "filter_dims", w.shape), layer.input(w, "filter"),
-        declare_dims(layer, "bias_dims", (1, 1, 1, out_c)), _bias(layer, a["bias"], out_c),
-        declare_dims(layer, "output_dims", a["output_shape"]), layer.output(),
+        _per_channel(layer, a["quant_params"], out_c), *_conv_operands(layer, call, out_c, _bias),
+    ])
+
+
+def transpose_conv_s16(layer: Layer, call: KernelCall) -> None:
+    """Our pycmsisnn_transpose_conv_s16: no scratch, int64 bias."""
+    a = call.args
+    out_c = int(np.asarray(a["filter"]).shape[0])
+    layer.returns("pycmsisnn_transpose_conv_s16", [
+        declare(layer, "transpose_conv_params", a["transpose_conv_params"], TransposeConvParams),
+        _per_channel(layer, a["quant_params"], out_c), *_conv_operands(layer, call, out_c, _bias_s64),
     ])
 
 
 # ------------------------------------------------------------------ matrices
+# Every fully-connected kernel takes (input_dims, input, filter_dims, filter,
+# bias_dims, bias, output_dims, output) after its parameter structs.
+
+
+class _Fc:
+    """A fully-connected call's validated fc_params and sizes."""
+
+    def __init__(self, layer: Layer, call: KernelCall) -> None:
+        a = call.args
+        self.w = np.asarray(a["filter"])
+        x_shape = layer.shape(a["input"])
+        if len(x_shape) != 2 or self.w.ndim != 2 or self.w.shape[1] != x_shape[1]:
+            raise layer.refuse(f"input {list(x_shape)} and filter {list(self.w.shape)} are not [batches, depth] and [C_OUT, depth]")
+        self.batches, self.depth = x_shape
+        self.out_c = int(self.w.shape[0])
+        if not isinstance(a["fc_params"], FcParams):
+            raise layer.refuse("fc_params must be an FcParams")
+        self.params: FcParams = a["fc_params"]
+
+    def operands(self, layer: Layer, call: KernelCall, bias: BiasArg) -> list[str]:
+        b, d, c = self.batches, self.depth, self.out_c
+        return [
+            declare_dims(layer, "input_dims", (b, 1, 1, d)), layer.input(call.args["input"], "input"),
+            declare_dims(layer, "filter_dims", (d, 1, 1, c)), layer.input(self.w, "filter"),
+            declare_dims(layer, "bias_dims", (1, 1, 1, c)), bias(layer, call.args["bias"], c),
+            declare_dims(layer, "output_dims", (b, 1, 1, c)), layer.output(),
+        ]
 
 
 def fully_connected(layer: Layer, call: KernelCall) -> None:
     a = call.args
-    w = np.asarray(a["filter"])
-    x_shape = layer.shape(a["input"])
-    if len(x_shape) != 2 or w.ndim != 2 or w.shape[1] != x_shape[1]:
-        raise layer.refuse(f"input {list(x_shape)} and filter {list(w.shape)} are not [batches, depth] and [C_OUT, depth]")
-    batches, depth = x_shape
-    out_c = int(w.shape[0])
-    fc = a["fc_params"]
-    if not isinstance(fc, FcParams):
-        raise layer.refuse("fc_params must be an FcParams")
+    fc = _Fc(layer, call)
     if layer.unit.feature is Feature.MVE:
         # Arm's MVE kernels read per-row kernel sums (bias and input offset
         # folded in) from ctx; ours ignore ctx. Computed here, kept in flash.
-        sums = arm_vector_sum_s8(w, fc.input_offset, fc.filter_offset, a["bias"])
+        sums = arm_vector_sum_s8(fc.w, fc.params.input_offset, fc.params.filter_offset, a["bias"])
         ctx = layer.declare("cmsis_nn_context", "ctx", init([("buf", f"(void *){layer.constant(sums, 'kernel_sums')}"), ("size", c_int(sums.nbytes))]))
     else:
         ctx = declare_context(layer, "ctx")
     q = a["quant_params"]
-    if isinstance(q, PerChannelQuant) and len(q.multiplier) != out_c:
-        raise layer.refuse(f"quant_params has {len(q.multiplier)} channels, the filter {out_c}")
+    if isinstance(q, PerChannelQuant) and len(q.multiplier) != fc.out_c:
+        raise layer.refuse(f"quant_params has {len(q.multiplier)} channels, the filter {fc.out_c}")
     if not isinstance(q, (PerChannelQuant, PerTensorQuant)):
         raise layer.refuse(f"quant_params must be per tensor or per channel, got {type(q).__name__}")
     layer.returns("arm_fully_connected_wrapper_s8", [
-        ctx, declare(layer, "fc_params", fc), declare_quant_params(layer, "quant_params", q),
-        declare_dims(layer, "input_dims", (batches, 1, 1, depth)), layer.input(a["input"], "input"),
-        declare_dims(layer, "filter_dims", (depth, 1, 1, out_c)), layer.input(w, "filter"),
-        declare_dims(layer, "bias_dims", (1, 1, 1, out_c)), _bias(layer, a["bias"], out_c),
-        declare_dims(layer, "output_dims", (batches, 1, 1, out_c)), layer.output(),
+        ctx, declare(layer, "fc_params", fc.params), declare_quant_params(layer, "quant_params", q), *fc.operands(layer, call, _bias),
+    ])
+
+
+def fully_connected_s16(layer: Layer, call: KernelCall) -> None:
+    """arm_fully_connected_s16: per tensor, int64 bias; no kernel sums (Arm's needs none on any build)."""
+    fc = _Fc(layer, call)
+    q = call.args["quant_params"]
+    if not isinstance(q, PerTensorQuant):
+        raise layer.refuse(f"quant_params must be a PerTensorQuant, got {type(q).__name__}")
+    layer.returns("arm_fully_connected_s16", [
+        declare_context(layer, "ctx"), declare(layer, "fc_params", fc.params), declare(layer, "quant_params", q),
+        *fc.operands(layer, call, _bias_s64),
+    ])
+
+
+def fully_connected_per_channel_s16(layer: Layer, call: KernelCall) -> None:
+    """Our pycmsisnn_fully_connected_per_channel_s16: no scratch, the bias as ``cmsis_nn_bias_data``."""
+    fc = _Fc(layer, call)
+    layer.returns("pycmsisnn_fully_connected_per_channel_s16", [
+        declare(layer, "fc_params", fc.params), _per_channel(layer, call.args["quant_params"], fc.out_c),
+        *fc.operands(layer, call, _bias_data),
     ])
 
 
@@ -198,22 +281,27 @@ def _operand(layer: Layer, value: Any, transpose: bool, role: str) -> tuple[str,
     return layer.input(value, role), layer.shape(value)
 
 
-def batch_matmul(layer: Layer, call: KernelCall) -> None:
-    a = call.args
-    bp = a["bmm_params"]
-    if not isinstance(bp, BmmParams) or not isinstance(a["quant_params"], PerTensorQuant):
-        raise layer.refuse("bmm_params must be a BmmParams and quant_params a PerTensorQuant")
-    lhs, lhs_shape = _operand(layer, a["lhs"], bool(bp.adj_x), "lhs")
-    rhs, rhs_shape = _operand(layer, a["rhs"], not bool(bp.adj_y), "rhs")
-    ln, lh, m, k = _nhwc(lhs_shape)
-    rn, rh, n, rk = _nhwc(rhs_shape)
-    if rk != k:
-        raise layer.refuse(f"depths differ: lhs {k}, rhs {rk}")
-    layer.returns("arm_batch_matmul_s8", [
-        declare_context(layer, "ctx"), declare(layer, "bmm_params", bp), declare(layer, "quant_params", a["quant_params"]),
-        declare_dims(layer, "lhs_dims", (ln, lh, m, k)), lhs, declare_dims(layer, "rhs_dims", (rn, rh, n, k)), rhs,
-        declare_dims(layer, "output_dims", (max(ln, rn), max(lh, rh), m, n)), layer.output(),
-    ])
+def _batch_matmul(function: str) -> Emitter:
+    """arm_batch_matmul_s8 or _s16: the same arguments, int8 or int16 operands."""
+
+    def emit(layer: Layer, call: KernelCall) -> None:
+        a = call.args
+        bp = a["bmm_params"]
+        if not isinstance(bp, BmmParams) or not isinstance(a["quant_params"], PerTensorQuant):
+            raise layer.refuse("bmm_params must be a BmmParams and quant_params a PerTensorQuant")
+        lhs, lhs_shape = _operand(layer, a["lhs"], bool(bp.adj_x), "lhs")
+        rhs, rhs_shape = _operand(layer, a["rhs"], not bool(bp.adj_y), "rhs")
+        ln, lh, m, k = _nhwc(lhs_shape)
+        rn, rh, n, rk = _nhwc(rhs_shape)
+        if rk != k:
+            raise layer.refuse(f"depths differ: lhs {k}, rhs {rk}")
+        layer.returns(function, [
+            declare_context(layer, "ctx"), declare(layer, "bmm_params", bp), declare(layer, "quant_params", a["quant_params"]),
+            declare_dims(layer, "lhs_dims", (ln, lh, m, k)), lhs, declare_dims(layer, "rhs_dims", (rn, rh, n, k)), rhs,
+            declare_dims(layer, "output_dims", (max(ln, rn), max(lh, rh), m, n)), layer.output(),
+        ])
+
+    return emit
 
 
 # ------------------------------------------------------------------ pooling
@@ -523,11 +611,17 @@ def activation_s16(layer: Layer, call: KernelCall) -> None:
 
 
 EMITTERS: dict[str, tuple[Emitter, str]] = {
-    "arm_convolve_wrapper_s8": (conv, NNFUNCTIONS),
-    "arm_depthwise_conv_wrapper_s8": (depthwise, NNFUNCTIONS),
+    "arm_convolve_wrapper_s8": (_conv("arm_convolve_wrapper_s8", _bias), NNFUNCTIONS),
+    "arm_convolve_wrapper_s16": (_conv("arm_convolve_wrapper_s16", _bias_data), NNFUNCTIONS),
+    "arm_depthwise_conv_wrapper_s8": (_depthwise("arm_depthwise_conv_wrapper_s8", _bias), NNFUNCTIONS),
+    "arm_depthwise_conv_wrapper_s16": (_depthwise("arm_depthwise_conv_wrapper_s16", _bias_s64), NNFUNCTIONS),
     "arm_transpose_conv_wrapper_s8": (transpose_conv, NNFUNCTIONS),
+    "pycmsisnn_transpose_conv_s16": (transpose_conv_s16, CONV_FC_S16),
     "arm_fully_connected_wrapper_s8": (fully_connected, NNFUNCTIONS),
-    "arm_batch_matmul_s8": (batch_matmul, NNFUNCTIONS),
+    "arm_fully_connected_s16": (fully_connected_s16, NNFUNCTIONS),
+    "pycmsisnn_fully_connected_per_channel_s16": (fully_connected_per_channel_s16, CONV_FC_S16),
+    "arm_batch_matmul_s8": (_batch_matmul("arm_batch_matmul_s8"), NNFUNCTIONS),
+    "arm_batch_matmul_s16": (_batch_matmul("arm_batch_matmul_s16"), NNFUNCTIONS),
     "arm_avgpool_s8": (_pool("arm_avgpool_s8"), NNFUNCTIONS),
     "arm_max_pool_s8": (_pool("arm_max_pool_s8"), NNFUNCTIONS),
     "arm_softmax_s8": (_softmax("arm_softmax_s8"), NNFUNCTIONS),
@@ -567,8 +661,6 @@ EMITTERS: dict[str, tuple[Emitter, str]] = {
     "pycmsisnn_requantize_s16_s8": (_element_map("pycmsisnn_requantize_s16_s8"), TENSOR_OPS_S16),
     "pycmsisnn_quantize_f32_s16": (_element_map("pycmsisnn_quantize_f32_s16"), TENSOR_OPS_S16),
     "pycmsisnn_dequantize_s16": (_element_map("pycmsisnn_dequantize_s16"), TENSOR_OPS_S16),
-
-
     "arm_elementwise_add_s16": (elementwise_add, NNFUNCTIONS),
     "arm_elementwise_mul_s16": (elementwise_mul, NNFUNCTIONS),
     "arm_avgpool_s16": (_pool("arm_avgpool_s16"), NNFUNCTIONS),

@@ -151,6 +151,13 @@ def declare_transpose_params(layer: Layer, name: str, permutations: Sequence[int
     return layer.declare("cmsis_nn_transpose_params", name, transpose_params(permutations, layer))
 
 
+def declare_bias_data(layer: Layer, name: str, data: str, is_int32: bool) -> str:
+    """The ``cmsis_nn_bias_data`` of the s16 convolution (and our per-channel
+    s16 fully connected): ``data`` points to an int64 bias, or an int32 one
+    with ``is_int32_bias``, or is NULL; returns ``&name``."""
+    return layer.declare("cmsis_nn_bias_data", name, init([("data", data), ("is_int32_bias", c_bool(is_int32))]))
+
+
 def declare_quant_params(layer: Layer, name: str, q: PerTensorQuant | PerChannelQuant) -> str:
     """The ``cmsis_nn_quant_params`` of the fully-connected wrapper."""
     return layer.declare("cmsis_nn_quant_params", name, quant_params(q, layer))

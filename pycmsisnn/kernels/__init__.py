@@ -4,7 +4,8 @@ Each wrapper validates every argument before any C runs (``ArgError``, a
 ``ValueError``, naming the kernel, the argument and the reason), sizes and
 allocates scratch with the kernel's own buffer-size function, and turns a
 non-success status into an exception. Family modules:
-``convolution``, ``convolution_s16`` (int16 16x8 conv and depthwise), ``depthwise``,
+``convolution``, ``convolution_s16`` (int16 16x8 conv and depthwise), ``conv_fc_s16``
+(our int16 transpose conv and per-channel fully connected), ``depthwise``,
 ``transpose_conv``, ``fully_connected``, ``pooling``, ``softmax``, ``elementwise``,
 ``activation``, ``data_movement``, ``s16`` (the int16 16x8 kernels other than
 convolution), ``s4`` (int4 weights packed two per byte, with ``pack_int4``), ``s16_ops``
@@ -20,6 +21,7 @@ from typing import Any, Callable
 FAMILIES = (
     "convolution",
     "convolution_s16",
+    "conv_fc_s16",
     "depthwise",
     "transpose_conv",
     "fully_connected",

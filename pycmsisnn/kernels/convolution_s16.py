@@ -48,6 +48,7 @@ from ._window import check_window_axis
 
 __all__ = [
     "arm_convolve_wrapper_s16",
+    "arm_convolve_wrapper_s16_variant",
     "arm_convolve_s16",
     "arm_convolve_wrapper_s16_get_buffer_size",
     "arm_convolve_wrapper_s16_get_buffer_size_dsp",
@@ -218,6 +219,13 @@ class _Conv:
             ptr(out, "int16_t"),
             output=out,
         )
+
+
+def arm_convolve_wrapper_s16_variant(conv_params: ConvParams) -> str:
+    """The C kernel arm_convolve_wrapper_s16 calls: arm_convolve_s16 on every
+    build (CMSIS-NN's only s16 convolution kernel)."""
+    _check_conv_params("arm_convolve_wrapper_s16_variant", conv_params)
+    return "arm_convolve_s16"
 
 
 def arm_convolve_wrapper_s16(

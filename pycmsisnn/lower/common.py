@@ -75,7 +75,10 @@ def derivation_reason(derive: Callable[..., object], *args: object) -> str | Non
 
 
 def activation_of(op: Operator, out: Tensor) -> Activation:
-    """The clamp of the op's fused activation in the output's quantised domain."""
+    """The clamp of the op's fused activation in the output's quantised domain
+    (an int16 output's: ``activation_of_s16``)."""
+    if is_int16(out):
+        return activation_of_s16(op, out)
     assert out.quant is not None
     return quant.activation_range(int(activation_code(op.options)), out.quant.scale, out.quant.zero_point)
 

@@ -5,8 +5,9 @@ along H and W, TRANSPOSE, MEAN over channels, two outputs, float32 I/O
 weights (the s4 wrappers, with `test_s4`), a 16x8 network of data movement
 with float I/O and the same network inside an int8 model (int8 <-> int16
 QUANTIZE), and the 16x8 elementwise, pooling, softmax and activation kernels.
-Every emitter in ``pycmsisnn.codegen.kernels.EMITTERS`` is exercised here or
-in ``test_models``."""
+Every emitter in ``pycmsisnn.codegen.kernels.EMITTERS`` is exercised here, in
+``test_models`` or (the 16x8 convolutions and matrices) in
+``tests/lower/test_s16_conv_fc.py``."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,6 +31,7 @@ from .host import build_host_model, output_specs
 from ..support import mlperf_tiny
 from .test_models import GENERATED, generated_model
 from .test_s4 import int4_network
+from ..lower.test_s16_conv_fc import codegen_models as s16_conv_fc_models
 from ..lower.test_s16_data import float_io_network, mixed_network
 
 
@@ -130,6 +132,8 @@ def test_every_emitter_is_exercised() -> None:
         covered |= {c.kernel for c in load(mlperf_tiny.built(arch)).plan.calls}
     for prefix, blocks, seed in GENERATED:
         covered |= {c.kernel for c in load(generated_model(prefix, blocks, seed)).plan.calls}
+    for data in s16_conv_fc_models():  # the 16x8 conv, FC, batch matmul and transpose conv, in C there
+        covered |= {c.kernel for c in load(data).plan.calls}
     assert covered == set(EMITTERS), f"not exercised: {sorted(set(EMITTERS) - covered)}"
 
 
