@@ -113,8 +113,22 @@ def strided_slice(x: Any, rng: np.random.Generator) -> Any:
     return L.Lambda(lambda t: t[:, 1:, ::2, :])(x)
 
 
+def activation_16x8(x: Any, rng: np.random.Generator) -> Any:
+    """The activations TensorFlow Lite Micro runs in 16x8 (no HARD_SWISH)."""
+    L = tf().keras.layers
+    kind = str(rng.choice(["sigmoid", "tanh", "leaky", "relu6", "relu"]))
+    if kind == "leaky":
+        return L.LeakyReLU(negative_slope=float(rng.choice([0.1, 0.3])))(x)
+    if kind.startswith("relu"):
+        return L.ReLU(max_value=6.0 if kind == "relu6" else None)(x)
+    return L.Activation(kind)(x)
+
+
 BLOCKS: list[Block] = [conv, conv, depthwise, residual, multiply, pool, minmax, transpose_conv]
 BLOCKS_V2: list[Block] = BLOCKS + [activation, activation, concat_branches, pad, squeeze_excite, strided_slice]
+# 16x8 networks: every block of the v2 set whose operators TensorFlow Lite Micro runs in 16x8.
+BLOCKS_16X8: list[Block] = [conv, conv, depthwise, residual, multiply, pool, transpose_conv, activation_16x8, activation_16x8,
+                            concat_branches, pad, squeeze_excite, strided_slice]
 
 
 def head(x: Any, rng: np.random.Generator) -> Any:
@@ -150,6 +164,7 @@ def network(seed: int, blocks: list[Block] = BLOCKS) -> tuple[Callable[[list], A
 
 SEEDS = list(range(32))
 SEEDS_V2 = list(range(100, 124))
+SEEDS_16X8 = list(range(200, 224))
 
 
 def _check_exact(data: bytes, seed: int) -> None:
@@ -175,3 +190,16 @@ def test_generated_network_with_all_operators_exact(seed: int) -> None:
     """Adds activations, concatenation, padding, MEAN + broadcast MUL attention and slicing."""
     make, shape = network(seed, BLOCKS_V2)
     _check_exact(build_model(f"generated-network-v2-{seed}", make, [shape], seed=seed, input_range=(-2.0, 3.0)), seed)
+
+
+def generated_16x8_model(seed: int) -> bytes:
+    """A generated network converted to TFLite's 16x8 scheme (int16 activations and I/O)."""
+    make, shape = network(seed, BLOCKS_16X8)
+    return build_model(f"generated-network-16x8-{seed}", make, [shape], seed=seed, input_range=(-2.0, 3.0), int16x8=True)
+
+
+@pytest.mark.parametrize("seed", SEEDS_16X8)
+def test_generated_16x8_network_exact(seed: int) -> None:
+    """int16 activations, int8 weights, int64 biases through every 16x8 operator."""
+    data = generated_16x8_model(seed)
+    _check_exact(data, seed)

@@ -18,7 +18,7 @@ from pycmsisnn.model_source import model_bytes
 from pycmsisnn.targets import toolchain
 from pycmsisnn.verify import verify_target
 
-from ..models.test_generated import BLOCKS_V2, SEEDS, SEEDS_V2, network
+from ..models.test_generated import BLOCKS_V2, SEEDS, SEEDS_16X8, SEEDS_V2, generated_16x8_model, network
 from ..support import mlperf_tiny
 from ..support.mlperf_tiny import MlperfModel
 from ..support.tflite_build import build_model
@@ -73,6 +73,12 @@ def test_generated_network_on_a_core(index: int) -> None:
         make, shape = network(seed, BLOCKS_V2)
         data = build_model(f"generated-network-v2-{seed}", make, [shape], seed=seed, input_range=(-2.0, 3.0))
     _exact_on(data, [core], samples=2)
+
+
+@pytest.mark.parametrize("index", range(len(CORES)))
+def test_generated_16x8_network_on_a_core(index: int) -> None:
+    """A 16x8 network (int16 activations) on each of the six cores."""
+    _exact_on(generated_16x8_model(SEEDS_16X8[index]), [CORES[index]], samples=2)
 
 
 def test_bench_counts_every_layer_and_is_repeatable() -> None:
