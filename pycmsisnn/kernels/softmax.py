@@ -21,7 +21,7 @@ import numpy as np
 from ..params import SoftmaxParams
 from ._base import INT32_MAX, check_array, check_int, fail, invoke, lib, ptr
 
-__all__ = ["arm_softmax_s8", "arm_softmax_s8_s16"]
+__all__ = ["arm_softmax_s8", "arm_softmax_s8_s16", "arm_softmax_u8"]
 
 _SHIFT_MAX = 30  # 1 << shift must stay an int32
 _MAX_DIFF = 255  # largest |x - row max| of int8 data
@@ -42,11 +42,11 @@ def _check_params(kernel: str, params: Any) -> SoftmaxParams:
     return params
 
 
-def _check_input(kernel: str, input: Any) -> tuple[np.ndarray, int, int]:
-    """The int8 input (any rank >= 1) with its row count and row size."""
+def _check_input(kernel: str, input: Any, dtype: type = np.int8) -> tuple[np.ndarray, int, int]:
+    """The int8 (or ``dtype``) input (any rank >= 1) with its row count and row size."""
     if isinstance(input, np.ndarray) and input.ndim < 1:
         raise fail(kernel, "input", "must have at least 1 dimension (softmax runs over the last)")
-    x = check_array(kernel, "input", input, np.int8)
+    x = check_array(kernel, "input", input, dtype)
     row_size = int(x.shape[-1])
     num_rows = int(x.size // row_size)
     if x.size > INT32_MAX:
@@ -62,6 +62,17 @@ def arm_softmax_s8(input: np.ndarray, params: SoftmaxParams) -> np.ndarray:
     p = _check_params(kernel, params)
     out = np.empty(x.shape, dtype=np.int8)
     return invoke(kernel, lib.arm_softmax_s8, ptr(x, "int8_t"), rows, size, int(p.mult), int(p.shift), int(p.diff_min), ptr(out, "int8_t"), output=out)
+
+
+def arm_softmax_u8(input: np.ndarray, params: SoftmaxParams) -> np.ndarray:  # noqa: A002
+    """TFLite's legacy uint8 softmax over the last axis of ``input``; returns a
+    new uint8 array of the same shape (scale 1/256, zero point 0)."""
+    kernel = "arm_softmax_u8"
+    x, rows, size = _check_input(kernel, input, np.uint8)
+    p = _check_params(kernel, params)
+    out = np.empty(x.shape, dtype=np.uint8)
+    lib.arm_softmax_u8(ptr(x, "uint8_t"), rows, size, int(p.mult), int(p.shift), int(p.diff_min), ptr(out, "uint8_t"))
+    return out
 
 
 def arm_softmax_s8_s16(input: np.ndarray, params: SoftmaxParams) -> np.ndarray:

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from pycmsisnn import quant
-from pycmsisnn.kernels.softmax import arm_softmax_s8, arm_softmax_s8_s16
+from pycmsisnn.kernels.softmax import arm_softmax_s8, arm_softmax_s8_s16, arm_softmax_u8
 from pycmsisnn.params import SoftmaxParams
 from tests.support.model_view import schema, single_op
 from tests.support.tflite_build import build_model, tf
@@ -170,6 +170,34 @@ def test_softmax_s8_matches_tflm(cfg: SoftmaxConfig) -> None:
 @pytest.mark.parametrize("cfg", CONFIGS_S16, ids=[c.id for c in CONFIGS_S16])
 def test_softmax_s8_s16_matches_tflm(cfg: SoftmaxConfig) -> None:
     _run(cfg)
+
+
+def _uint8_io(m) -> None:  # noqa: ANN001
+    """The legacy uint8 scheme: the same model with uint8 input (zero point + 128) and output (1/256, zero point 0)."""
+    s = schema()
+    sg = m.subgraphs[0]
+    x, y = sg.tensors[sg.inputs[0]], sg.tensors[sg.outputs[0]]
+    x.type, y.type = s.TensorType.UINT8, s.TensorType.UINT8
+    x.quantization.zeroPoint = [int(x.quantization.zeroPoint[0]) + 128]
+    y.quantization.zeroPoint = [0]
+
+
+@pytest.mark.parametrize("cfg", CONFIGS_S8[:12], ids=[c.id for c in CONFIGS_S8[:12]])
+def test_softmax_u8_matches_tflite(cfg: SoftmaxConfig) -> None:
+    """TensorFlow Lite Micro has no uint8 softmax: TensorFlow Lite's reference
+    kernel on the model in uint8 is the ground truth; and a uint8 row gives
+    the int8 kernel's output of the row less 128, plus 128."""
+    from tests.kernels.test_activations_extra import run_tflite_reference
+
+    model = _rewrite(_model(cfg), _uint8_io)
+    op = single_op(model, "SOFTMAX")
+    assert op.inputs[0] is not None
+    params = quant.softmax_params(op.inputs[0].scale, op.options.beta)
+    x = (_inputs(cfg).astype(np.int16) + 128).astype(np.uint8)
+    got = arm_softmax_u8(x, params)
+    assert got.dtype == np.uint8
+    np.testing.assert_array_equal(got, run_tflite_reference(model, x))
+    np.testing.assert_array_equal(got, (arm_softmax_s8((x.astype(np.int16) - 128).astype(np.int8), params).astype(np.int16) + 128).astype(np.uint8))
 
 
 def test_softmax_rows_are_independent() -> None:

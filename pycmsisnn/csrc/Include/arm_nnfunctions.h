@@ -649,6 +649,16 @@ void arm_softmax_s8_s16(const int8_t *input,
                         const int32_t diff_min,
                         int16_t *output);
 
+/* TFLite's legacy uint8 softmax: uint8 rows, output scale 1/256 zero point 0;
+ * rows where x - max < diff_min give 0. */
+void arm_softmax_u8(const uint8_t *input,
+                    const int32_t num_rows,
+                    const int32_t row_size,
+                    const int32_t mult,
+                    const int32_t shift,
+                    const int32_t diff_min,
+                    uint8_t *output);
+
 /* ---------------------------------------------------------------- Elementwise */
 
 arm_cmsis_nn_status arm_elementwise_add_s8(const int8_t *input_1_vect,

@@ -76,11 +76,44 @@ static inline int32_t pcn_sm_scale_diff(const int32_t diff, const int32_t mult, 
     return pcn_sm_mul(arm_nn_shift_left_wrap(diff, s), mult);
 }
 
+/* The sum of exponentials (Q12, saturating) with the term of one element
+ * whose difference to the row maximum is diff; elements below diff_min add nothing. */
+static inline int32_t pcn_softmax_add_exp(const int32_t sum,
+                                          const int32_t diff,
+                                          const int32_t mult,
+                                          const int32_t shift,
+                                          const int32_t diff_min)
+{
+    if (diff < diff_min)
+    {
+        return sum;
+    }
+    /* Q0 -> Q12 before accumulating */
+    return pcn_sm_add(sum, arm_nn_divide_by_power_of_two(pcn_exp_on_negative_q5(pcn_sm_scale_diff(diff, mult, shift)),
+                                                         PCN_SOFTMAX_SUM_INT_BITS));
+}
+
+/* From a row's sum of exponentials: the Q0 reciprocal of the sum (its
+ * mantissa in [1/2, 1)) and the rounding shift that takes reciprocal * exp
+ * to an output of out_bits bits (8 or 16). Returns 0 when the sum is zero
+ * (no element counted). */
+static inline int32_t pcn_softmax_reciprocal(const int32_t sum, const int32_t out_bits, int32_t *reciprocal, int32_t *out_shift)
+{
+    int32_t headroom;
+    if (sum == 0)
+    {
+        return 0;
+    }
+    /* sum = 2^(bits over one) * (1 + m) with m in [0, 1): take 1 / (1 + m) */
+    headroom = pcn_sm_clz((uint32_t)sum);
+    *reciprocal = pcn_sm_one_over_one_plus_x((int32_t)(((uint32_t)sum << headroom) - 0x80000000U));
+    *out_shift = PCN_CLAMP(PCN_SOFTMAX_SUM_INT_BITS - headroom + 31 - out_bits, 0, 31);
+    return 1;
+}
+
 /*
- * Per-row constants of the softmax: the row maximum, the Q0 reciprocal of the
- * sum of exponentials (its mantissa in [1/2, 1)) and the rounding shift that
- * takes reciprocal * exp to an output of out_bits bits (8 or 16).
- * Returns 0 when no element of the row is counted (the sum is zero).
+ * Per-row constants of the softmax of an int8 row: the row maximum, and
+ * pcn_softmax_reciprocal's. Returns 0 when no element of the row is counted.
  */
 static inline int32_t pcn_softmax_row_setup(const int8_t *row,
                                             const int32_t row_size,
@@ -94,7 +127,6 @@ static inline int32_t pcn_softmax_row_setup(const int8_t *row,
 {
     int32_t max = NN_Q7_MIN;
     int32_t sum = 0;
-    int32_t headroom;
     int32_t c;
 
     for (c = 0; c < row_size; c++)
@@ -103,26 +135,10 @@ static inline int32_t pcn_softmax_row_setup(const int8_t *row,
     }
     for (c = 0; c < row_size; c++)
     {
-        const int32_t diff = (int32_t)row[c] - max;
-        if (diff >= diff_min)
-        {
-            const int32_t e = pcn_exp_on_negative_q5(pcn_sm_scale_diff(diff, mult, shift));
-            /* Q0 -> Q12 before accumulating */
-            sum = pcn_sm_add(sum, arm_nn_divide_by_power_of_two(e, PCN_SOFTMAX_SUM_INT_BITS));
-        }
+        sum = pcn_softmax_add_exp(sum, (int32_t)row[c] - max, mult, shift, diff_min);
     }
     *row_max = max;
-    if (sum == 0)
-    {
-        return 0;
-    }
-
-    /* sum = 2^(bits over one) * (1 + m) with m in [0, 1): take 1 / (1 + m) */
-    headroom = pcn_sm_clz((uint32_t)sum);
-    *reciprocal = pcn_sm_one_over_one_plus_x(
-        (int32_t)(((uint32_t)sum << headroom) - 0x80000000U));
-    *out_shift = PCN_CLAMP(PCN_SOFTMAX_SUM_INT_BITS - headroom + 31 - out_bits, 0, 31);
-    return 1;
+    return pcn_softmax_reciprocal(sum, out_bits, reciprocal, out_shift);
 }
 
 /* Unclamped output (before adding the output minimum) of one counted element. */
