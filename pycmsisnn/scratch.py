@@ -189,7 +189,7 @@ SIZERS: dict[str, Callable[[Graph, KernelCall, Feature, str], tuple[ScratchNeed,
 KERNELS_WITHOUT_SCRATCH = frozenset({
     "arm_convolve_1x1_s8", "arm_convolve_1x1_s8_fast", "arm_depthwise_conv_s8", "arm_depthwise_conv_3x3_s8",
     "arm_depthwise_conv_s8_opt", "arm_fully_connected_s8", "arm_fully_connected_per_channel_s8", "arm_avgpool_s8",
-    "arm_batch_matmul_s8",
+    "arm_batch_matmul_s8", "arm_avgpool_s16",
 })
 
 

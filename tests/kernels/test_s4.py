@@ -457,11 +457,12 @@ def test_c_kernels_return_arg_error() -> None:
 
 def test_buffer_sizes() -> None:
     p = ConvParams(0, 0, Tile(1, 1), Tile(1, 1), Tile(1, 1))
-    # The generic kernel promises two int16 columns of ceil4(KH * KW * C_IN).
-    assert s4.arm_convolve_s4_get_buffer_size((1, 5, 5, 5), (3, 3, 3, 5)) == 2 * 48 * 2
-    assert s4.arm_convolve_wrapper_s4_get_buffer_size(p, (1, 5, 5, 5), (3, 3, 3, 5), (1, 5, 5, 3)) == 192
-    assert s4.arm_convolve_wrapper_s4_get_buffer_size_dsp(p, (1, 5, 5, 5), (3, 3, 3, 5), (1, 5, 5, 3)) == 192
-    assert s4.arm_convolve_wrapper_s4_get_buffer_size_mve(p, (1, 5, 5, 5), (3, 3, 3, 5), (1, 5, 5, 3)) == 192
+    # The generic kernel promises Arm's sizes: two int16 columns of KH * KW * C_IN
+    # (portable and DSP), four int8 columns of that rounded up to 16 (MVE).
+    assert s4.arm_convolve_s4_get_buffer_size((1, 5, 5, 5), (3, 3, 3, 5)) == 2 * 45 * 2
+    assert s4.arm_convolve_wrapper_s4_get_buffer_size(p, (1, 5, 5, 5), (3, 3, 3, 5), (1, 5, 5, 3)) == 180
+    assert s4.arm_convolve_wrapper_s4_get_buffer_size_dsp(p, (1, 5, 5, 5), (3, 3, 3, 5), (1, 5, 5, 3)) == 180
+    assert s4.arm_convolve_wrapper_s4_get_buffer_size_mve(p, (1, 5, 5, 5), (3, 3, 3, 5), (1, 5, 5, 3)) == 4 * 48
     p1 = ConvParams(0, 0, Tile(1, 1), Tile(0, 0), Tile(1, 1))
     assert s4.arm_convolve_wrapper_s4_get_buffer_size(p1, (1, 5, 5, 5), (3, 1, 1, 5), (1, 5, 5, 3)) == 0
     assert s4.arm_convolve_1x1_s4_fast_get_buffer_size((1, 5, 5, 5)) == 0
@@ -470,6 +471,6 @@ def test_buffer_sizes() -> None:
     assert s4.arm_depthwise_conv_s4_opt_get_buffer_size((1, 5, 5, 6), (1, 3, 3, 6)) == 6 * 9 * 2
     assert s4.arm_depthwise_conv_wrapper_s4_get_buffer_size(dp, (1, 5, 5, 6), (1, 3, 3, 6), (1, 5, 5, 6)) == 108
     assert s4.arm_depthwise_conv_wrapper_s4_get_buffer_size_dsp(dp, (1, 5, 5, 6), (1, 3, 3, 6), (1, 5, 5, 6)) == 108
-    assert s4.arm_depthwise_conv_wrapper_s4_get_buffer_size_mve(dp, (1, 5, 5, 6), (1, 3, 3, 6), (1, 5, 5, 6)) == 108
+    assert s4.arm_depthwise_conv_wrapper_s4_get_buffer_size_mve(dp, (1, 5, 5, 6), (1, 3, 3, 6), (1, 5, 5, 6)) == 4 * 124 * 9
     dp2 = DwConvParams(0, 0, 2, Tile(1, 1), Tile(1, 1), Tile(1, 1))
     assert s4.arm_depthwise_conv_wrapper_s4_get_buffer_size(dp2, (1, 5, 5, 3), (1, 3, 3, 6), (1, 5, 5, 6)) == 0

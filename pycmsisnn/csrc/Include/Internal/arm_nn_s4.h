@@ -112,15 +112,31 @@ static inline int arm_nn_conv_s4_is_1_x_n(const cmsis_nn_conv_params *conv_param
         (conv_params->stride.w * input_dims->c) % 4 == 0;
 }
 
-/* Scratch promised by the s4 im2col-style kernels (generic, even, 1xN):
- * two int16 columns of KH * KW * C_IN entries, each rounded up to a multiple
- * of 4 (the s8 DSP layout). The portable kernels use none of it; the DSP and
- * MVE paths of arm_nn_conv_s4 gather two or four int8 columns there. */
-static inline int32_t arm_nn_conv_s4_col_buffer_size(const cmsis_nn_dims *input_dims, const cmsis_nn_dims *filter_dims)
+/* Scratch promised by the s4 im2col-style kernels (generic, even, 1xN), as
+ * Arm's buffer-size functions give it (measured; code sized for either
+ * library must fit both): portable and DSP builds two int16 columns of
+ * KH * KW * C_IN entries, MVE builds four int8 columns of that many rounded
+ * up to 16. The portable kernels use none of it; the DSP and MVE paths of
+ * arm_nn_conv_s4 gather columns there when the layer fits
+ * (arm_nn_conv_s4_col_buffer_size: the build's own size). */
+static inline int32_t arm_nn_conv_s4_col_buffer_size_dsp(const cmsis_nn_dims *input_dims, const cmsis_nn_dims *filter_dims)
+{
+    return 2 * filter_dims->w * filter_dims->h * input_dims->c * (int32_t)sizeof(int16_t);
+}
+
+static inline int32_t arm_nn_conv_s4_col_buffer_size_mve(const cmsis_nn_dims *input_dims, const cmsis_nn_dims *filter_dims)
 {
     const int32_t cols = filter_dims->w * filter_dims->h * input_dims->c;
-    const int32_t padded = (cols + 3) / 4 * 4;
-    return 2 * padded * (int32_t)sizeof(int16_t);
+    return 4 * ((cols + 15) / 16 * 16) * (int32_t)sizeof(int8_t);
+}
+
+static inline int32_t arm_nn_conv_s4_col_buffer_size(const cmsis_nn_dims *input_dims, const cmsis_nn_dims *filter_dims)
+{
+#if defined(ARM_MATH_MVEI)
+    return arm_nn_conv_s4_col_buffer_size_mve(input_dims, filter_dims);
+#else
+    return arm_nn_conv_s4_col_buffer_size_dsp(input_dims, filter_dims);
+#endif
 }
 
 /* The depthwise wrapper's optimised path: ch_mult 1, batch 1, no dilation. */

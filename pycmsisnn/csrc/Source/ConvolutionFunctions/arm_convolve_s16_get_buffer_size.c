@@ -1,7 +1,8 @@
 /* pycmsisnn: arm_convolve_s16_get_buffer_size, the scratch arm_convolve_s16
  * may use in the build at hand: in DSP and MVE builds what CMSIS-NN's kernels
  * of those builds need (so that plans made for either library fit both), in
- * the portable build nothing (the portable kernel uses no scratch). */
+ * the portable build what the DSP build needs, as Arm's portable build asks
+ * (the portable kernel uses none of it). */
 #include "Internal/arm_nn_conv_s16.h"
 #include "arm_nnfunctions.h"
 
@@ -12,8 +13,6 @@ int32_t arm_convolve_s16_get_buffer_size(const cmsis_nn_dims *input_dims, const 
 #elif defined(ARM_MATH_DSP)
     return arm_nn_conv_s16_buffer_size_dsp(input_dims, filter_dims);
 #else
-    (void)input_dims;
-    (void)filter_dims;
-    return 0;
+    return arm_nn_conv_s16_buffer_size_dsp(input_dims, filter_dims);
 #endif
 }

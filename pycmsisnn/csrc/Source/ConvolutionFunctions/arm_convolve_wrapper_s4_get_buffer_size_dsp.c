@@ -14,5 +14,5 @@ int32_t arm_convolve_wrapper_s4_get_buffer_size_dsp(const cmsis_nn_conv_params *
     {
         return arm_nn_conv_s4_is_1x1_fast(conv_params) ? arm_convolve_1x1_s4_fast_get_buffer_size(input_dims) : 0;
     }
-    return arm_nn_conv_s4_col_buffer_size(input_dims, filter_dims);
+    return arm_nn_conv_s4_col_buffer_size_dsp(input_dims, filter_dims);
 }

@@ -28,7 +28,8 @@ arm_cmsis_nn_status arm_depthwise_conv_s4_opt(const cmsis_nn_context *ctx,
         return ARM_CMSIS_NN_ARG_ERROR;
     }
 #if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
-    if (ctx != NULL && ctx->buf != NULL && arm_nn_dw_s8_simd_takes(dw_conv_params))
+    if (ctx != NULL && ctx->buf != NULL && ctx->size >= filter_dims->h * filter_dims->w * output_dims->c &&
+        arm_nn_dw_s8_simd_takes(dw_conv_params))
     {
         int8_t *weights = (int8_t *)ctx->buf;
         pcn_s4_unpack(filter_data, filter_dims->h * filter_dims->w * output_dims->c, weights);

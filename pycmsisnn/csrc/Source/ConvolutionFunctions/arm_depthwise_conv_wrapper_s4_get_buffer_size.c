@@ -8,5 +8,9 @@ int32_t arm_depthwise_conv_wrapper_s4_get_buffer_size(const cmsis_nn_dw_conv_par
                                                       const cmsis_nn_dims *filter_dims,
                                                       const cmsis_nn_dims *output_dims)
 {
+#if defined(ARM_MATH_MVEI)
+    return arm_depthwise_conv_wrapper_s4_get_buffer_size_mve(dw_conv_params, input_dims, filter_dims, output_dims);
+#else
     return arm_depthwise_conv_wrapper_s4_get_buffer_size_dsp(dw_conv_params, input_dims, filter_dims, output_dims);
+#endif
 }

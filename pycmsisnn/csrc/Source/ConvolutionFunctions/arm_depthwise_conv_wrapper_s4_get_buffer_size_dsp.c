@@ -9,8 +9,7 @@ int32_t arm_depthwise_conv_wrapper_s4_get_buffer_size_dsp(const cmsis_nn_dw_conv
                                                           const cmsis_nn_dims *filter_dims,
                                                           const cmsis_nn_dims *output_dims)
 {
-    (void)output_dims;
-    if (!arm_nn_dw_s4_takes_opt(dw_conv_params, input_dims))
+    if (!arm_nn_dw_s4_takes_opt(dw_conv_params, input_dims) || input_dims->c != output_dims->c)
     {
         return 0;
     }

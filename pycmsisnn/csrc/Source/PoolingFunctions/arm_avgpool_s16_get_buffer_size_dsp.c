@@ -9,6 +9,5 @@
 int32_t arm_avgpool_s16_get_buffer_size_dsp(const int dim_dst_width, const int ch_src)
 {
     (void)dim_dst_width;
-    (void)ch_src;
-    return 0;
+    return ch_src * (int32_t)sizeof(int32_t);
 }
