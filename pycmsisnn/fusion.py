@@ -32,12 +32,20 @@ add's.
 
 Convolutions over their own input (``InPlaceBand``). A stride-1 convolution
 or depthwise convolution whose output has its input's shape, and whose input
-dies with it, writes its output over its input: output row r is computed into
-a ring of ``pad_top + 1`` rows and copied over input row r once output row
-r + pad_top is computed, the last one to read input row r (output row r reads
-input rows from r - pad_top on, whatever the filter's height and dilation).
-The rows left in the ring are copied at the end. Depthwise-separable networks
-(KWS) then hold one activation and a few rows instead of two activations.
+dies with it, writes its output over its input, in chunks of ``band_rows``
+output rows (at least ``pad_top``) computed alternately into two chunk
+buffers: once chunk j is computed, chunk j - 1 is copied over its input rows,
+which nothing reads any more (output row r reads input rows from r - pad_top
+on, whatever the filter's height and dilation, and chunk j + 1 starts at
+(j + 1) * band_rows - pad_top >= j * band_rows). Without top padding each
+chunk is copied at once, through one buffer. The last chunk is copied at the
+end. Each chunk is one kernel call, whose per-call work (kernel sums,
+set-up) is what this costs; chunks take up to half the tensor's size, or
+the fewest rows where the core's RAM cannot hold that. The planner keeps a band only where the layer's live bytes without it exceed the
+arena with all of them: where it lowers the peak (``PYCMSISNN_IN_PLACE=all``
+keeps every one, for tests). Depthwise-separable
+networks (KWS) then hold one activation and a few rows instead of two
+activations.
 
 The host runtime runs every layer whole. ``PYCMSISNN_NO_FUSION=1`` (or
 ``plan_arena(..., fuse=False)``) switches both off.
@@ -50,6 +58,8 @@ from dataclasses import dataclass
 from .lower import Plan, TensorArg
 
 NO_FUSION_ENV = "PYCMSISNN_NO_FUSION"
+# "all": every possible in-place band, whether or not it lowers the arena (tests, debugging).
+IN_PLACE_ENV = "PYCMSISNN_IN_PLACE"
 # Output rows per band: one row keeps the band buffer smallest; each band
 # costs one more call of the two kernels (a few hundred instructions).
 BAND_ROWS = 1
@@ -77,10 +87,12 @@ class InPlaceBand:
     output: int
     pad_top: int
     row_bytes: int
+    band_rows: int  # output rows per kernel call (>= pad_top)
 
     @property
     def ring_rows(self) -> int:
-        return self.pad_top + 1
+        """Rows of the chunk buffers: one chunk without top padding, two with."""
+        return self.band_rows * (2 if self.pad_top else 1)
 
     @property
     def ring_bytes(self) -> int:
@@ -88,6 +100,10 @@ class InPlaceBand:
 
 
 IN_PLACE_BAND_KERNELS = {"arm_convolve_wrapper_s8": "conv_params", "arm_depthwise_conv_wrapper_s8": "dw_conv_params"}
+
+
+def every_band_wanted() -> bool:
+    return os.environ.get(IN_PLACE_ENV, "") == "all"
 
 
 def fusion_enabled() -> bool:
@@ -152,7 +168,7 @@ def fused_conv_of(fusions: tuple[ResidualFusion, ...], call: int) -> ResidualFus
 
 
 
-def _in_place(plan: Plan, k: int, readers: dict[int, list[int]]) -> InPlaceBand | None:
+def _in_place(plan: Plan, k: int, readers: dict[int, list[int]], small: bool) -> InPlaceBand | None:
     call, graph = plan.calls[k], plan.graph
     params_name = IN_PLACE_BAND_KERNELS.get(call.kernel)
     x = _tensor_arg(call.args.get("input"))
@@ -165,14 +181,19 @@ def _in_place(plan: Plan, k: int, readers: dict[int, list[int]]) -> InPlaceBand 
         return None
     if (p.stride.h, p.stride.w) != (1, 1) or p.padding.h < 0 or x in graph.inputs or x in graph.outputs or readers.get(x) != [k]:
         return None
-    return InPlaceBand(k, x, y, int(p.padding.h), int(xt.shape[2] * xt.shape[3]))
+    pad_top, rows, row_bytes = int(p.padding.h), int(xt.shape[1]), int(xt.shape[2] * xt.shape[3])
+    per_chunk = 2 if pad_top else 1
+    band_rows = min(rows, max(1, pad_top, 1 if small else (rows // 2) // per_chunk))
+    return InPlaceBand(k, x, y, pad_top, row_bytes, band_rows)
 
 
-def in_place_bands(plan: Plan, fusions: tuple[ResidualFusion, ...]) -> tuple[InPlaceBand, ...]:
-    """Every convolution of ``plan`` (not already fused with an ADD) that can write over its input."""
+def in_place_bands(plan: Plan, fusions: tuple[ResidualFusion, ...], small: bool = False) -> tuple[InPlaceBand, ...]:
+    """Every convolution of ``plan`` (not already fused with an ADD) that can
+    write over its input, in chunks of up to half its rows (``small``: the
+    fewest rows, for RAM that cannot hold more)."""
     taken = {f.conv for f in fusions}
     readers = _readers(plan)
-    found = (_in_place(plan, k, readers) for k in range(len(plan.calls)) if k not in taken)
+    found = (_in_place(plan, k, readers, small) for k in range(len(plan.calls)) if k not in taken)
     return tuple(b for b in found if b is not None)
 
 

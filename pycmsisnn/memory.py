@@ -39,9 +39,10 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
 from .lower import Plan, TensorArg
-from .cores import HOST, alignment_of
-from .fusion import (InPlaceBand, ResidualFusion, fused_add_of, fused_conv_of, fusion_enabled, in_place_band_of, in_place_bands,
-                     residual_fusions)
+from .cores import HOST, alignment_of, get_core
+from .footprint import arena_home
+from .fusion import (InPlaceBand, ResidualFusion, every_band_wanted, fused_add_of, fused_conv_of, fusion_enabled, in_place_band_of,
+                     in_place_bands, residual_fusions)
 from .scratch import ScratchNeed, call_scratch
 
 # Kernels whose output is a view of the input: they share one buffer, no copy.
@@ -341,7 +342,8 @@ def plan_arena(plan: Plan, core: str = HOST, *, strategy: str | None = None, lib
     ``strategy`` is "greedy" (with in-place reuse) or "linear" (no reuse, no
     in-place); None takes ``default_strategy()``. ``library`` ("pycmsisnn" or
     "official") selects whose scratch requirements apply. ``fuse`` fuses
-    residual ADDs into their convolutions (greedy only; None: unless
+    residual ADDs into their convolutions and writes convolutions over their
+    inputs where that lowers the arena (greedy only; None: unless
     ``PYCMSISNN_NO_FUSION`` is set)."""
     strategy = strategy or default_strategy()
     if strategy not in STRATEGIES:
@@ -349,8 +351,39 @@ def plan_arena(plan: Plan, core: str = HOST, *, strategy: str | None = None, lib
     alignment = alignment_of(core)
     needs = tuple(call_scratch(plan.graph, c, core, library) for c in plan.calls)
     fuse = fusion_enabled() if fuse is None else fuse
-    fusions = residual_fusions(plan) if fuse and strategy == "greedy" else ()
-    bands = in_place_bands(plan, fusions) if fuse and strategy == "greedy" else ()
+    if not (fuse and strategy == "greedy"):
+        return _place(plan, core, strategy, alignment, needs, (), ())
+    fusions = residual_fusions(plan)
+    best = _banded(plan, core, strategy, alignment, needs, fusions, small=False)
+    if core != HOST and arena_home(plan, best.arena_bytes, get_core(core)) is not get_core(core).ram:
+        # the core's RAM cannot hold the arena with large chunks: the smallest ones
+        best = min((best, _banded(plan, core, strategy, alignment, needs, fusions, small=True)), key=lambda a: a.arena_bytes)
+    return best
+
+
+def _banded(
+    plan: Plan, core: str, strategy: str, alignment: int, needs: tuple[tuple[ScratchNeed, ...], ...],
+    fusions: tuple[ResidualFusion, ...], small: bool,
+) -> ArenaPlan:
+    """The plan with the in-place bands that lower its arena."""
+    candidates = in_place_bands(plan, fusions, small)
+    without = _place(plan, core, strategy, alignment, needs, fusions, ())
+    if not candidates:
+        return without
+    # A band costs instructions (one kernel call per chunk): keep those of the
+    # layers whose live bytes without bands exceed the arena with all of them.
+    every = _place(plan, core, strategy, alignment, needs, fusions, candidates)
+    if every_band_wanted():
+        return every
+    kept = tuple(b for b in candidates if without.live_bytes(b.call) > every.arena_bytes)
+    chosen = _place(plan, core, strategy, alignment, needs, fusions, kept)
+    return min((chosen, every, without), key=lambda a: (a.arena_bytes, len(a.bands)))
+
+
+def _place(
+    plan: Plan, core: str, strategy: str, alignment: int, needs: tuple[tuple[ScratchNeed, ...], ...],
+    fusions: tuple[ResidualFusion, ...], bands: tuple[InPlaceBand, ...],
+) -> ArenaPlan:
     needs = tuple(n + ((ScratchNeed("ring", band.ring_bytes),) if (band := in_place_band_of(bands, k)) else ()) for k, n in enumerate(needs))
     buffers, aliases, spans = _buffers(plan, needs, alignment, in_place=strategy == "greedy", fusions=fusions, bands=bands)
     placements = _best_greedy(buffers, alignment) if strategy == "greedy" else _linear(buffers, alignment)

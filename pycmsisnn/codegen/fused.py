@@ -6,8 +6,9 @@ the band (its first input row, and the top padding left above it), into the
 band buffer, then ``arm_elementwise_add_s8`` of the band and the skip
 tensor's rows, written over those rows. The ADD's own layer is empty.
 
-A convolution over its own input: the same call per output row into a ring
-of rows, each row copied over the input once no later row reads it.
+A convolution over its own input: the same call per chunk of output rows
+into a chunk buffer, each chunk copied over the input once no later chunk
+reads it.
 """
 from __future__ import annotations
 
@@ -88,7 +89,7 @@ def _window(in_h: int, stride_h: int, pad_h: int) -> list[str]:
 
 
 def in_place_conv(layer: Layer, band: InPlaceBand) -> None:
-    """A convolution or depthwise convolution written over its own input, one output row at a time."""
+    """A convolution or depthwise convolution written over its own input, ``band.band_rows`` output rows at a time."""
     layer.unit.includes.add(NNFUNCTIONS)
     call = layer.call
     a = call.args
@@ -100,34 +101,39 @@ def in_place_conv(layer: Layer, band: InPlaceBand) -> None:
     _, in_h, in_w, in_c = layer.shape(a["input"])
     _, out_h, out_w, out_c = (int(d) for d in a["output_shape"])
     ring, _ = layer.scratch(len(layer.arena.scratch[layer.index]) - 1)
-    data, row, rows = layer.arena_pointer(band.input), band.row_bytes, band.ring_rows
+    data, row, rows = layer.arena_pointer(band.input), band.row_bytes, band.band_rows
+    chunk = f"{ring} + (chunk % 2) * {rows * row}" if band.pad_top else ring
     conv_args = [
         args.ctx, "&band_params", args.quant, "&input_dims", f"{data} + first * {in_w * in_c}",
-        args.filter_dims, args.filter, args.bias_dims, args.bias, "&output_dims", f"{ring} + (row % {rows}) * {row}",
+        args.filter_dims, args.filter, args.bias_dims, args.bias, "&output_dims", chunk,
     ]
-    flush = f"memcpy({data} + done * {row}, {ring} + (done % {rows}) * {row}, {row});"
+    last = (out_h - 1) // rows
+    if band.pad_top:
+        note = (f"/* Chunks of {rows} output rows, alternately in two buffers: once chunk j is computed, chunk j - 1 goes over"
+                f" its input rows (no later chunk reads them: {rows} >= the top padding {band.pad_top}). */")
+        flush = ["    if (chunk > 0)", "    {",
+                 f"        memcpy({data} + (row - {rows}) * {row}, {ring} + ((chunk - 1) % 2) * {rows * row}, {rows * row});", "    }"]
+        tail = [f"memcpy({data} + {last * rows * row}, {ring} + {(last % 2) * rows * row}, {(out_h - last * rows) * row});"]
+    else:
+        note = f"/* Chunks of {rows} output rows, each copied over its input rows at once (no top padding: no later chunk reads them). */"
+        flush = [f"    memcpy({data} + row * {row}, {ring}, (size_t)output_dims.h * {row});"]
+        tail = []
     layer.lines += [
         f"{ctype} band_params = {args.params.lstrip('&')};",
         f"cmsis_nn_dims input_dims = {{.n = 1, .h = {in_h}, .w = {in_w}, .c = {in_c}}};",
-        f"const cmsis_nn_dims output_dims = {{.n = 1, .h = 1, .w = {out_w}, .c = {out_c}}};",
-        f"/* Output row r goes over input row r once row r + {band.pad_top} is computed: no later row reads input row r. */",
-        f"for (int32_t row = 0; row < {out_h}; row++)",
+        f"cmsis_nn_dims output_dims = {{.n = 1, .h = {rows}, .w = {out_w}, .c = {out_c}}};",
+        note,
+        f"for (int32_t row = 0, chunk = 0; row < {out_h}; row += {rows}, chunk++)",
         "{",
         *_window(in_h, 1, params.padding.h),
+        f"    output_dims.h = {out_h} - row < {rows} ? {out_h} - row : {rows};",
         f"    const arm_cmsis_nn_status status = {call.kernel}({', '.join(conv_args)});",
         "    if (status != ARM_CMSIS_NN_SUCCESS)",
         "    {",
         "        return status;",
         "    }",
-        f"    const int32_t done = row - {band.pad_top};",
-        "    if (done >= 0)",
-        "    {",
-        f"        {flush}",
-        "    }",
+        *flush,
         "}",
-        f"for (int32_t done = {max(out_h - band.pad_top, 0)}; done < {out_h}; done++)",
-        "{",
-        f"    {flush}",
-        "}",
+        *tail,
         "return ARM_CMSIS_NN_SUCCESS;",
     ]

@@ -91,7 +91,7 @@ def test_bench_counts_every_layer_and_is_repeatable() -> None:
     assert {"arm_convolve_s8", "arm_depthwise_conv_3x3_s8", "arm_convolve_1x1_s8_fast", "arm_fully_connected_s8"} <= kinds
     conv = [r for r in first.layers if r.kernel == "arm_convolve_1x1_s8_fast"]
     assert conv and all(0 < (r.macs_per_instruction or 0) < 2 for r in conv)
-    assert first.flash_bytes > 24_000 and first.arena_bytes == 8652  # its convolutions write over their inputs
+    assert first.flash_bytes > 24_000 and first.arena_bytes == 11840  # its convolutions write over their inputs
 
 
 def _large_arena_model() -> bytes:
