@@ -13,10 +13,12 @@ The cases hit every block and tail of those paths:
   shifts negative (the usual loop), input shifts 0 (equal scales), a positive
   output shift (the output left shift), a narrowed clamp and a saturating
   one, multipliers at both ends of their range, a multiplier of INT32_MIN (the
-  portable fallback);
+  portable fallback), and every int16 value once with multipliers of 2^30
+  (every rounding meets ties);
 - MUL: lengths 1, 5, 8, 15, 33 and 1003 (MVE: vectors of 8 and a predicated
   tail of 1-7), output shifts -14, -25, 0 and +2, narrowed and saturating
-  clamps, extreme inputs (-32768 * -32768);
+  clamps, extreme inputs (-32768 * -32768), and every int16 value once with
+  a multiplier of 2^30 (ties);
 - average pooling: 1-35 channels (MVE 16-channel blocks and 4-channel tails;
   DSP 8-channel blocks and 1-7 leftovers), KWS's 25x5 and ResNet's 8x8
   windows over 64 channels, padding clipping windows on every side, stride
@@ -86,6 +88,7 @@ EW_CASES = [
     Ew("add-n21-saturating", "add", 21, -12),
     Ew("add-n19-mult-extremes", "add", 19, -16, (-1, 0), ((1 << 31) - 1, 1 << 30, (1 << 31) - 1)),
     Ew("add-n11-mult-int32-min", "add", 11, -17, (-1, -1), (INT32_MIN, 1 << 30, 0)),
+    Ew("add-all-int16-ties", "add", 65536, -16, (-1, -2), (1 << 30, 1 << 30, 1 << 30)),
     Ew("mul-n1", "mul", 1, -14),
     Ew("mul-n5", "mul", 5, -14),
     Ew("mul-n8", "mul", 8, -15),
@@ -94,6 +97,7 @@ EW_CASES = [
     Ew("mul-n1003-narrow-clamp", "mul", 1003, -15, act=(-2000, 7000)),
     Ew("mul-n17-shift-positive", "mul", 17, 2, x_range=60),
     Ew("mul-n23-saturating", "mul", 23, -13),
+    Ew("mul-all-int16-ties", "mul", 65536, -15, mults=(0, 0, 1 << 30)),
 ]
 
 POOL_CASES = [
@@ -114,7 +118,10 @@ def _ew_data(case: Ew, seed: int) -> tuple[np.ndarray, np.ndarray, tuple[int, in
     rng = np.random.default_rng(seed)
     x1 = rng.integers(-case.x_range, case.x_range, size=case.n).astype(np.int16)
     x2 = rng.integers(-case.x_range, case.x_range, size=case.n).astype(np.int16)
-    if case.n >= 4:  # the int16 ends
+    if case.n == 65536:  # every int16 value against every other, shuffled
+        x1 = np.arange(-32768, 32768).astype(np.int16)
+        x2 = rng.permutation(x1)
+    elif case.n >= 4:  # the int16 ends
         x1[:2], x2[:2] = (-32768, 32767), (-32768, -32768)
     mults = tuple(m or int(rng.integers(1 << 30, 1 << 31)) for m in case.mults)
     return x1, x2, mults  # type: ignore[return-value]
