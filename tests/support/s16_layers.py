@@ -106,7 +106,11 @@ def _dims(shape: tuple[int, ...]) -> str:
 
 
 def _header(layer: Layer) -> str:
-    ins, outs = layer.input_shape(), layer.output_shape()
+    return header(layer.input_shape(), layer.output_shape())
+
+
+def header(ins: tuple[int, ...], outs: tuple[int, ...]) -> str:
+    """NAME.h of a one-layer project with one int16 input and one int16 output."""
     return (
         "#ifndef LAYER_H\n#define LAYER_H\n#include \"arm_nn_types.h\"\n"
         f"#define {NAME}_INPUT_COUNT 1\n#define {NAME}_OUTPUT_COUNT 1\n"

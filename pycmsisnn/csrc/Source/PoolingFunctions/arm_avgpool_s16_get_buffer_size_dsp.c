@@ -1,8 +1,9 @@
 /*
  * pycmsisnn: arm_avgpool_s16_get_buffer_size_dsp.
  *
- * Scratch, in bytes, that arm_avgpool_s16 needs on a DSP build:
- * none, each running sum stays in a register.
+ * Scratch, in bytes, that arm_avgpool_s16 is given on a DSP build: Arm's
+ * 4 x ch_src (one int32 sum per channel). Our DSP path uses none: it keeps
+ * eight channels' sums in registers.
  */
 #include "arm_nnfunctions.h"
 
