@@ -19,6 +19,16 @@ from .cwriter import Layer, c_int
 from .kernels import NNFUNCTIONS, conv_arguments, depthwise_arguments
 
 
+def _window(in_h: int, stride_h: int, pad_h: int) -> list[str]:
+    """C setting ``band_params`` and ``input_dims`` to the input window of output row ``row``."""
+    return [
+        f"    const int32_t top = row * {stride_h} - {pad_h};",
+        "    const int32_t first = top < 0 ? 0 : top;",
+        "    band_params.padding.h = first - top;",
+        f"    input_dims.h = {in_h} - first;",
+    ]
+
+
 def fused_add(layer: Layer, fusion: ResidualFusion) -> None:
     """The ADD's layer: nothing to run, its sum was written by the convolution's layer."""
     layer.lines.append(f"/* computed by layer {fusion.conv}: the convolution adds each band of its output into tensor {fusion.skip} */")
@@ -58,10 +68,7 @@ def fused_conv_add(layer: Layer, add: KernelCall, fusion: ResidualFusion) -> Non
         f"for (int32_t row = 0; row < {out_h}; row += {fusion.band_rows})",
         "{",
         f"    const int32_t rows = {out_h} - row < {fusion.band_rows} ? {out_h} - row : {fusion.band_rows};",
-        f"    const int32_t top = row * {conv.stride.h} - {conv.padding.h};",
-        "    const int32_t first = top < 0 ? 0 : top;",
-        "    band_params.padding.h = first - top;",
-        f"    input_dims.h = {in_h} - first;",
+        *_window(in_h, conv.stride.h, conv.padding.h),
         "    output_dims.h = rows;",
         f"    arm_cmsis_nn_status status = arm_convolve_wrapper_s8({', '.join(conv_args)});",
         "    if (status != ARM_CMSIS_NN_SUCCESS)",
@@ -75,16 +82,6 @@ def fused_conv_add(layer: Layer, add: KernelCall, fusion: ResidualFusion) -> Non
         "    }",
         "}",
         "return ARM_CMSIS_NN_SUCCESS;",
-    ]
-
-
-def _window(in_h: int, stride_h: int, pad_h: int) -> list[str]:
-    """C setting ``band_params`` and ``input_dims`` to the input window of output row ``row``."""
-    return [
-        f"    const int32_t top = row * {stride_h} - {pad_h};",
-        "    const int32_t first = top < 0 ? 0 : top;",
-        "    band_params.padding.h = first - top;",
-        f"    input_dims.h = {in_h} - first;",
     ]
 
 
