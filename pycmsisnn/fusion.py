@@ -4,10 +4,9 @@ written over their own input.
 
 Residual ADDs fused into the convolution that produces one of their inputs.
 
-In a residual block ``z = x + conv(y)`` three activations of the same size
-are alive while the convolution runs: ``x``, the convolution's output and
-(when the add reads it in place) nothing else, but ``x`` and the output are
-both whole tensors. Fused, generated code computes the convolution one band
+In a residual block ``z = x + conv(y)`` three activations are alive while
+the convolution runs: ``x``, the convolution's input ``y`` and its output,
+the last two of ``x``'s size. Fused, generated code computes the convolution one band
 of output rows at a time into a small band buffer and adds each band into
 ``x`` at once, in place: the sum overwrites ``x`` row by row and the
 convolution's output never exists whole. Each band is the same CMSIS-NN call
@@ -41,11 +40,11 @@ on, whatever the filter's height and dilation, and chunk j + 1 starts at
 chunk is copied at once, through one buffer. The last chunk is copied at the
 end. Each chunk is one kernel call, whose per-call work (kernel sums,
 set-up) is what this costs; chunks take up to half the tensor's size, or
-the fewest rows where the core's RAM cannot hold that. The planner keeps a band only where the layer's live bytes without it exceed the
-arena with all of them: where it lowers the peak (``PYCMSISNN_IN_PLACE=all``
-keeps every one, for tests). Depthwise-separable
-networks (KWS) then hold one activation and a few rows instead of two
-activations.
+the fewest rows where the core's RAM cannot hold that. The planner keeps a
+band only where the layer's live bytes without it exceed the arena with all
+of them: where it lowers the peak (``PYCMSISNN_IN_PLACE=all`` keeps every
+one, for tests). Depthwise-separable networks (KWS) then hold one activation
+and a few rows instead of two activations.
 
 The host runtime runs every layer whole. ``PYCMSISNN_NO_FUSION=1`` (or
 ``plan_arena(..., fuse=False)``) switches both off.
