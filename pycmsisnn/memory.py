@@ -24,8 +24,8 @@ for the target core, see ``pycmsisnn.scratch``) in one arena:
   inputs (``pycmsisnn.fusion``): the convolution's output gets a band buffer
   of one output row instead of a whole tensor, and the sum is written over
   the ADD's other input; a stride-1 convolution whose output has its dying
-  input's shape writes over it through a ring of a few output rows (the ring
-  is the call's last scratch buffer, role "ring");
+  input's shape writes over it in chunks of rows, where that lowers the arena
+  (the chunk buffers are the call's last scratch buffer, role "ring");
 * or linearly, one buffer after another without reuse (``strategy="linear"``
   or the environment variable ``PYCMSISNN_NO_MEMORY_PLANNER=1``), for debugging
   (no in-place reuse and no fusion either).
@@ -217,8 +217,8 @@ def _share_buffers(
         if fused is not None:  # the sum is written over the skip tensor, band by band
             join(fused.skip, out)
             continue
-        band = next((b for b in bands if b.call == k), None)
-        if band is not None:  # the output is written over the input, row by row
+        band = in_place_band_of(bands, k)
+        if band is not None:  # the output is written over the input, chunk by chunk
             join(band.input, out)
             continue
         if call.kernel in ALIAS_KERNELS:
