@@ -22,6 +22,7 @@ depthwise buffer is 20% of the arena).
 """
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import Callable
 
@@ -48,26 +49,39 @@ def _shape(graph: Graph, value: object) -> tuple[int, ...]:
     return tuple(value.shape) if value.shape is not None else tuple(graph.tensor(value.index).shape)
 
 
-def _pick(feature: Feature, portable: Callable[..., int], dsp: Callable[..., int], mve: Callable[..., int]) -> Callable[..., int]:
-    return {Feature.SCALAR: portable, Feature.DSP: dsp, Feature.MVE: mve}[feature]
+_SUFFIX = {Feature.SCALAR: "", Feature.DSP: "_dsp", Feature.MVE: "_mve"}
 
 
-def _conv(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
-    from .kernels import convolution as k
-
-    fn = _pick(feature, k.arm_convolve_wrapper_s8_get_buffer_size, k.arm_convolve_wrapper_s8_get_buffer_size_dsp,
-               k.arm_convolve_wrapper_s8_get_buffer_size_mve)
-    a = call.args
-    return (ScratchNeed("ctx", fn(a["conv_params"], _shape(graph, a["input"]), a["filter"].shape, a["output_shape"])),)
+def _size_function(module: str, function: str, feature: Feature) -> Callable[..., int]:
+    """The wrapper of ``function``'s buffer-size function for ``feature``'s build,
+    in ``pycmsisnn.kernels.<module>``."""
+    return getattr(importlib.import_module(f"{__package__}.kernels.{module}"), f"{function}_get_buffer_size{_SUFFIX[feature]}")
 
 
-def _depthwise(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
-    from .kernels import depthwise as k
+Sizer = Callable[[Graph, KernelCall, Feature, str], "tuple[ScratchNeed, ...]"]
 
-    fn = _pick(feature, k.arm_depthwise_conv_wrapper_s8_get_buffer_size, k.arm_depthwise_conv_wrapper_s8_get_buffer_size_dsp,
-               k.arm_depthwise_conv_wrapper_s8_get_buffer_size_mve)
-    a = call.args
-    return (ScratchNeed("ctx", fn(a["dw_conv_params"], _shape(graph, a["input"]), a["filter"].shape, a["output_shape"])),)
+
+def _conv_layer(module: str, function: str, struct: str) -> Sizer:
+    """The sizer of a conv or depthwise wrapper: its size function on the call's
+    parameter struct and shapes (int4 calls carry the logical filter shape)."""
+
+    def sizer(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
+        a = call.args
+        filter_shape = tuple(a["filter_shape"]) if "filter_shape" in a else a["filter"].shape
+        fn = _size_function(module, function, feature)
+        return (ScratchNeed("ctx", fn(a[struct], _shape(graph, a["input"]), filter_shape, a["output_shape"])),)
+
+    return sizer
+
+
+def _avgpool_layer(module: str, function: str) -> Sizer:
+    """The sizer of an average pool: its size function on the output width and channels."""
+
+    def sizer(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
+        out = call.args["output_shape"]
+        return (ScratchNeed("ctx", _size_function(module, function, feature)(int(out[2]), int(out[3]))),)
+
+    return sizer
 
 
 def _transpose_conv(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
@@ -96,90 +110,37 @@ def _fully_connected(graph: Graph, call: KernelCall, feature: Feature, library: 
 
 
 def _batch_matmul(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
-    from .kernels import fully_connected as k
-
     out = graph.tensor(call.outputs[0]).shape
-    fn = _pick(feature, k.arm_fully_connected_s8_get_buffer_size, k.arm_fully_connected_s8_get_buffer_size_dsp,
-               k.arm_fully_connected_s8_get_buffer_size_mve)
     # As the wrapper: the output's channel count stands in for the filter's (C_OUT, depth).
-    return (ScratchNeed("ctx", fn((int(out[-1]), 1))),)
-
-
-def _avgpool(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
-    from .kernels import pooling as k
-
-    fn = _pick(feature, k.arm_avgpool_s8_get_buffer_size, k.arm_avgpool_s8_get_buffer_size_dsp, k.arm_avgpool_s8_get_buffer_size_mve)
-    out = call.args["output_shape"]
-    return (ScratchNeed("ctx", fn(int(out[2]), int(out[3]))),)
-
-
-def _conv_s4(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
-    from .kernels import s4 as k
-
-    fn = _pick(feature, k.arm_convolve_wrapper_s4_get_buffer_size, k.arm_convolve_wrapper_s4_get_buffer_size_dsp,
-               k.arm_convolve_wrapper_s4_get_buffer_size_mve)
-    a = call.args
-    return (ScratchNeed("ctx", fn(a["conv_params"], _shape(graph, a["input"]), a["filter_shape"], a["output_shape"])),)
-
-
-def _depthwise_s4(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
-    from .kernels import s4 as k
-
-    fn = _pick(feature, k.arm_depthwise_conv_wrapper_s4_get_buffer_size, k.arm_depthwise_conv_wrapper_s4_get_buffer_size_dsp,
-               k.arm_depthwise_conv_wrapper_s4_get_buffer_size_mve)
-    a = call.args
-    return (ScratchNeed("ctx", fn(a["dw_conv_params"], _shape(graph, a["input"]), a["filter_shape"], a["output_shape"])),)
-
-
-def _avgpool_s16(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
-    from .kernels import s16 as k
-
-    fn = _pick(feature, k.arm_avgpool_s16_get_buffer_size, k.arm_avgpool_s16_get_buffer_size_dsp, k.arm_avgpool_s16_get_buffer_size_mve)
-    out = call.args["output_shape"]
-    return (ScratchNeed("ctx", fn(int(out[2]), int(out[3]))),)
+    return (ScratchNeed("ctx", _size_function("fully_connected", "arm_fully_connected_s8", feature)((int(out[-1]), 1))),)
 
 
 def _empty_context(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
     return (ScratchNeed("ctx", 0),)
 
 
-def _conv_s16(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
-    """arm_convolve_wrapper_s16 and arm_depthwise_conv_wrapper_s16, by their size functions."""
-    from .kernels import convolution_s16 as k
-
-    a = call.args
-    name, struct = ("convolve", "conv_params") if "conv_params" in a else ("depthwise_conv", "dw_conv_params")
-    suffix = {Feature.SCALAR: "", Feature.DSP: "_dsp", Feature.MVE: "_mve"}[feature]
-    fn = getattr(k, f"arm_{name}_wrapper_s16_get_buffer_size{suffix}")
-    return (ScratchNeed("ctx", fn(a[struct], _shape(graph, a["input"]), a["filter"].shape, a["output_shape"])),)
-
-
 def _fully_connected_s16(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
-    from .kernels import s16 as k
-
-    fn = _pick(feature, k.arm_fully_connected_s16_get_buffer_size, k.arm_fully_connected_s16_get_buffer_size_dsp,
-               k.arm_fully_connected_s16_get_buffer_size_mve)
-    return (ScratchNeed("ctx", fn(call.args["filter"].shape)),)
+    return (ScratchNeed("ctx", _size_function("s16", "arm_fully_connected_s16", feature)(call.args["filter"].shape)),)
 
 
-SIZERS: dict[str, Callable[[Graph, KernelCall, Feature, str], tuple[ScratchNeed, ...]]] = {
-    "arm_convolve_wrapper_s8": _conv,
-    "arm_depthwise_conv_wrapper_s8": _depthwise,
+SIZERS: dict[str, Sizer] = {
+    "arm_convolve_wrapper_s8": _conv_layer("convolution", "arm_convolve_wrapper_s8", "conv_params"),
+    "arm_depthwise_conv_wrapper_s8": _conv_layer("depthwise", "arm_depthwise_conv_wrapper_s8", "dw_conv_params"),
     "arm_transpose_conv_wrapper_s8": _transpose_conv,
     "arm_fully_connected_wrapper_s8": _fully_connected,
     "arm_batch_matmul_s8": _batch_matmul,
-    "arm_convolve_wrapper_s16": _conv_s16,
-    "arm_depthwise_conv_wrapper_s16": _conv_s16,
+    "arm_convolve_wrapper_s16": _conv_layer("convolution_s16", "arm_convolve_wrapper_s16", "conv_params"),
+    "arm_depthwise_conv_wrapper_s16": _conv_layer("convolution_s16", "arm_depthwise_conv_wrapper_s16", "dw_conv_params"),
     "arm_fully_connected_s16": _fully_connected_s16,
     "arm_batch_matmul_s16": _empty_context,  # Arm's takes ctx and reads nothing from it
-    "arm_avgpool_s8": _avgpool,
+    "arm_avgpool_s8": _avgpool_layer("pooling", "arm_avgpool_s8"),
     "arm_max_pool_s8": _empty_context,
     "arm_minimum_s8": _empty_context,
     "arm_maximum_s8": _empty_context,
-    "arm_convolve_wrapper_s4": _conv_s4,
-    "arm_depthwise_conv_wrapper_s4": _depthwise_s4,
+    "arm_convolve_wrapper_s4": _conv_layer("s4", "arm_convolve_wrapper_s4", "conv_params"),
+    "arm_depthwise_conv_wrapper_s4": _conv_layer("s4", "arm_depthwise_conv_wrapper_s4", "dw_conv_params"),
     "arm_fully_connected_s4": _empty_context,
-    "arm_avgpool_s16": _avgpool_s16,
+    "arm_avgpool_s16": _avgpool_layer("s16", "arm_avgpool_s16"),
     "arm_max_pool_s16": _empty_context,
 }
 
