@@ -202,6 +202,7 @@ _RECORDS: dict[str, tuple[str, bool, Callable[[_Fields], Options]]] = {
         f.integer("begin_mask", 0, *I32), f.integer("end_mask", 0, *I32), f.integer("ellipsis_mask", 0, *I32),
         f.integer("new_axis_mask", 0, *I32), f.integer("shrink_axis_mask", 0, *I32), f.flag("offset"))),
     "MEAN": ("ReducerOptions", False, lambda f: ReducerOptions(f.flag("keep_dims"))),
+    "L2_NORMALIZATION": ("L2NormOptions", False, lambda f: FusedOptions(f.activation())),
 }
 
 

@@ -239,3 +239,34 @@ class SigmoidTanhS16Params:
 
     input_multiplier: int  # 1..65535
     input_left_shift: int  # 0..31, a right shift despite TFLite's name
+
+
+@dataclass(frozen=True)
+class PreluParams:
+    """pycmsisnn_prelu_params: identity multiplier for offset inputs >= 0,
+    alpha multiplier (times the offset alpha) for negative ones."""
+
+    input_offset: int  # minus the input zero point
+    alpha_offset: int  # minus the alpha zero point
+    output_offset: int  # the output zero point
+    identity_multiplier: int  # Q31 of s_in / s_out
+    identity_shift: int
+    alpha_multiplier: int  # Q31 of s_in * s_alpha / s_out
+    alpha_shift: int
+
+
+@dataclass(frozen=True)
+class SquaredDifferenceParams:
+    """pycmsisnn_squared_difference_params: ADD's input rescaling (left shift
+    7 for int8, 0 for int16), the squared difference rescaled to the output."""
+
+    input_1_offset: int
+    input_1_mult: int
+    input_1_shift: int  # -31..0
+    input_2_offset: int
+    input_2_mult: int
+    input_2_shift: int  # -31..0
+    left_shift: int
+    output_offset: int
+    output_mult: int
+    output_shift: int

@@ -29,11 +29,13 @@ from .params import (
     MulParams,
     PerChannelQuant,
     PerTensorQuant,
+    PreluParams,
     ReluParams,
     RequantizeParams,
     SigmoidTanhParams,
     SigmoidTanhS16Params,
     SoftmaxParams,
+    SquaredDifferenceParams,
     Tile,
 )
 
@@ -781,3 +783,96 @@ def leaky_relu_params_s16(input_scale: float, input_zero_point: int, output_scal
     _check_requant_shift_s16(p.identity_shift, f"LEAKY_RELU scale {input_scale:.9g}/{output_scale:.9g}")
     _check_requant_shift_s16(p.alpha_shift, f"LEAKY_RELU alpha {alpha:.9g} with scales {input_scale:.9g}/{output_scale:.9g}")
     return p
+
+
+# ------------------------------------------------ ABS, RSQRT, PRELU, SQUARED_DIFFERENCE, ELU
+# TensorFlow Lite Micro's derivations, found by running it on every int8
+# value (and every int16 value for the unary int16 operators) at many scales:
+# real multipliers in double from the float32 scales.
+
+
+def _positive_scales(**scales: float) -> dict[str, float]:
+    out = {}
+    for name, value in scales.items():
+        v = _f32(value)
+        if not (math.isfinite(v) and v > 0.0):
+            raise QuantError(f"{name.replace('_', ' ')} {value} must be positive and finite")
+        out[name] = v
+    return out
+
+
+def _zero_point_in(zero_point: int, bits: int, what: str) -> int:
+    lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    if not lo <= int(zero_point) <= hi:
+        raise QuantError(f"{what} zero point {zero_point} is outside [{lo}, {hi}]")
+    return int(zero_point)
+
+
+def _shift_within(shift: int, lo: int, hi: int, what: str) -> int:
+    if not lo <= shift <= hi:
+        raise QuantError(f"{what}: exponent {shift} is outside [{lo}, {hi}]")
+    return shift
+
+
+def abs_params(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int, bits: int = 8) -> RequantizeParams:
+    """ABS (int8, or int16 with ``bits`` 16): |x - zp_in| requantised by s_in / s_out."""
+    s = _positive_scales(input_scale=input_scale, output_scale=output_scale)
+    mult, shift = quantize_multiplier(s["input_scale"] / s["output_scale"])
+    _shift_within(shift, -31, 31, f"ABS scale {input_scale:.9g}/{output_scale:.9g}")
+    return RequantizeParams(-_zero_point_in(input_zero_point, bits, "input"), _zero_point_in(output_zero_point, bits, "output"), mult, shift)
+
+
+def rsqrt_params(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int, bits: int = 8) -> RequantizeParams:
+    """RSQRT: the multiplier of 1 / (sqrt(s_in) * s_out), applied with its
+    exponent lowered by 20 to the fixed-point 2^20 / sqrt(x - zp_in)."""
+    s = _positive_scales(input_scale=input_scale, output_scale=output_scale)
+    mult, shift = quantize_multiplier(1.0 / (math.sqrt(s["input_scale"]) * s["output_scale"]))
+    _shift_within(shift, -11, 50, f"RSQRT scales {input_scale:.9g}, {output_scale:.9g}")
+    return RequantizeParams(-_zero_point_in(input_zero_point, bits, "input"), _zero_point_in(output_zero_point, bits, "output"), mult, shift)
+
+
+def prelu_params(input_scale: float, input_zero_point: int, alpha_scale: float, alpha_zero_point: int,
+                 output_scale: float, output_zero_point: int, bits: int = 8) -> PreluParams:
+    """PRELU (input and output int8, or int16 with ``bits`` 16; alpha int8):
+    s_in / s_out for x >= zp_in, s_in * s_alpha / s_out for the others."""
+    s = _positive_scales(input_scale=input_scale, alpha_scale=alpha_scale, output_scale=output_scale)
+    m1, s1 = quantize_multiplier(s["input_scale"] / s["output_scale"])
+    m2, s2 = quantize_multiplier(s["input_scale"] * s["alpha_scale"] / s["output_scale"])
+    _shift_within(s1, -31, 31, "PRELU identity multiplier")
+    _shift_within(s2, -31, 31, "PRELU alpha multiplier")
+    return PreluParams(-_zero_point_in(input_zero_point, bits, "input"), -_zero_point_in(alpha_zero_point, 8, "alpha"),
+                       _zero_point_in(output_zero_point, bits, "output"), m1, s1, m2, s2)
+
+
+def squared_difference_params(scale_1: float, zero_point_1: int, scale_2: float, zero_point_2: int,
+                              output_scale: float, output_zero_point: int, bits: int = 8) -> SquaredDifferenceParams:
+    """SQUARED_DIFFERENCE: ADD's input rescaling onto twice the larger input
+    scale after a left shift (7 for int8, 0 for int16), the square of the
+    difference rescaled by (2 max(s1, s2))^2 / (2^(2 left_shift) s_out)."""
+    s = _positive_scales(input_1_scale=scale_1, input_2_scale=scale_2, output_scale=output_scale)
+    left_shift = 7 if bits == 8 else 0
+    twice_max = 2.0 * max(s["input_1_scale"], s["input_2_scale"])
+    m1, s1 = quantize_multiplier(s["input_1_scale"] / twice_max)
+    m2, s2 = quantize_multiplier(s["input_2_scale"] / twice_max)
+    mo, so = quantize_multiplier(twice_max * twice_max / ((1 << (2 * left_shift)) * s["output_scale"]))
+    _shift_within(so, -31, 31, f"SQUARED_DIFFERENCE output multiplier of scales {scale_1:.9g}, {scale_2:.9g}, {output_scale:.9g}")
+    if min(s1, s2) < -31:
+        raise QuantError(f"SQUARED_DIFFERENCE input scales {scale_1:.9g}, {scale_2:.9g} differ by more than 2^31")
+    return SquaredDifferenceParams(-_zero_point_in(zero_point_1, bits, "input 1"), m1, s1, -_zero_point_in(zero_point_2, bits, "input 2"),
+                                   m2, s2, left_shift, _zero_point_in(output_zero_point, bits, "output"), mo, so)
+
+
+def elu_table(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int) -> np.ndarray:
+    """ELU int8 as TensorFlow Lite Micro tabulates it in float32: for each q,
+    d = s_in * (q - zp_in); e = expm1(d) if d < 0 else d; round(e * (1 / s_out))
+    (halves away from zero) + zp_out, clamped. Indexed by q + 128."""
+    s = _positive_scales(input_scale=input_scale, output_scale=output_scale)
+    zi, zo = _zero_point_in(input_zero_point, 8, "input"), _zero_point_in(output_zero_point, 8, "output")
+    inverse = np.float32(1.0) / np.float32(s["output_scale"])
+    table = np.empty(256, dtype=np.int8)
+    for i, q in enumerate(range(-128, 128)):
+        d = np.float32(s["input_scale"]) * np.float32(q - zi)
+        e = np.float32(math.expm1(float(d))) if d < 0 else d
+        r = round_half_away(float(np.float32(e * inverse)))
+        table[i] = min(max(r + zo, INT8_MIN), INT8_MAX)
+    return table

@@ -20,7 +20,8 @@ from ..cores import Feature
 from ..kernels.data_movement import CONCAT_AXIS_FUNCTIONS
 from ..kernels.fully_connected import arm_vector_sum_s8
 from ..lower import KernelCall, TensorArg
-from ..params import AddParams, BmmParams, ConvParams, DwConvParams, FcParams, MulParams, PerChannelQuant, PerTensorQuant, PoolParams, SoftmaxParams, TransposeConvParams
+from ..params import (AddParams, BmmParams, ConvParams, DwConvParams, FcParams, MulParams, PerChannelQuant, PerTensorQuant, PoolParams, PreluParams,
+                      SoftmaxParams, SquaredDifferenceParams, TransposeConvParams)
 from .cwriter import Layer, c_int
 from .structs import declare, declare_bias_data, declare_context, declare_dims, declare_quant_params, declare_transpose_params, dims, init
 
@@ -610,6 +611,42 @@ def activation_s16(layer: Layer, call: KernelCall) -> None:
     ])
 
 
+# ------------------------------------------------------------- math ops (pycmsisnn_math_ops.h)
+MATH_OPS = "pycmsisnn_math_ops.h"
+
+
+def _min_max_s16(function: str) -> Emitter:
+    """pycmsisnn_minimum_s16 / _maximum_s16: (dims, input) x 2, (dims, output)."""
+
+    def emit(layer: Layer, call: KernelCall) -> None:
+        a = call.args
+        s1, s2 = layer.shape(a["input_1"]), layer.shape(a["input_2"])
+        layer.returns(function, [
+            declare_dims(layer, "input_1_dims", _nhwc(s1)), layer.input(a["input_1"], "input_1"),
+            declare_dims(layer, "input_2_dims", _nhwc(s2)), layer.input(a["input_2"], "input_2"),
+            declare_dims(layer, "output_dims", _nhwc(_broadcast_shape(layer, s1, s2))), layer.output(),
+        ])
+
+    return emit
+
+
+def lut_s8(layer: Layer, call: KernelCall) -> None:
+    a = call.args
+    table = np.asarray(a["table"])
+    if table.dtype != np.int8 or table.shape != (256,):
+        raise layer.refuse("table must be int8[256]")
+    layer.returns("pycmsisnn_lut_s8", [layer.input(table, "table"), layer.input(a["input"], "input"), layer.output(), c_int(layer.size(a["input"]))])
+
+
+def l2_normalization_s8(layer: Layer, call: KernelCall) -> None:
+    a = call.args
+    shape = layer.shape(a["input"])
+    depth = int(shape[-1])
+    layer.returns("pycmsisnn_l2_normalization_s8", [
+        c_int(a["input_offset"]), layer.input(a["input"], "input"), layer.output(), c_int(layer.size(a["input"]) // depth), c_int(depth),
+    ])
+
+
 EMITTERS: dict[str, tuple[Emitter, str]] = {
     "arm_convolve_wrapper_s8": (_conv("arm_convolve_wrapper_s8", _bias), NNFUNCTIONS),
     "arm_convolve_wrapper_s16": (_conv("arm_convolve_wrapper_s16", _bias_data), NNFUNCTIONS),
@@ -674,6 +711,18 @@ EMITTERS: dict[str, tuple[Emitter, str]] = {
     "pycmsisnn_tanh_s16": (_element_map("pycmsisnn_tanh_s16"), ACTIVATIONS_S16),
     "pycmsisnn_relu_s16": (_element_map("pycmsisnn_relu_s16"), ACTIVATIONS_S16),
     "pycmsisnn_leaky_relu_s16": (_element_map("pycmsisnn_leaky_relu_s16"), ACTIVATIONS_S16),
+    "pycmsisnn_abs_s8": (_element_map("pycmsisnn_abs_s8"), MATH_OPS),
+    "pycmsisnn_abs_s16": (_element_map("pycmsisnn_abs_s16"), MATH_OPS),
+    "pycmsisnn_rsqrt_s8": (_element_map("pycmsisnn_rsqrt_s8"), MATH_OPS),
+    "pycmsisnn_rsqrt_s16": (_element_map("pycmsisnn_rsqrt_s16"), MATH_OPS),
+    "pycmsisnn_l2_normalization_s8": (l2_normalization_s8, MATH_OPS),
+    "pycmsisnn_lut_s8": (lut_s8, MATH_OPS),
+    "pycmsisnn_prelu_s8": (_broadcast("pycmsisnn_prelu_s8", PreluParams), MATH_OPS),
+    "pycmsisnn_prelu_s16": (_broadcast("pycmsisnn_prelu_s16", PreluParams), MATH_OPS),
+    "pycmsisnn_squared_difference_s8": (_broadcast("pycmsisnn_squared_difference_s8", SquaredDifferenceParams), MATH_OPS),
+    "pycmsisnn_squared_difference_s16": (_broadcast("pycmsisnn_squared_difference_s16", SquaredDifferenceParams), MATH_OPS),
+    "pycmsisnn_minimum_s16": (_min_max_s16("pycmsisnn_minimum_s16"), MATH_OPS),
+    "pycmsisnn_maximum_s16": (_min_max_s16("pycmsisnn_maximum_s16"), MATH_OPS),
 }
 
 

@@ -25,6 +25,8 @@ from ..params import (
     FcParams,
     HardSwishParams,
     LeakyReluParams,
+    PreluParams,
+    SquaredDifferenceParams,
     MeanParams,
     MulParams,
     PerChannelQuant,
@@ -238,6 +240,17 @@ def sigmoid_tanh_s16_params(p: SigmoidTanhS16Params, layer: Layer) -> str:
     return init([("input_multiplier", c_int(p.input_multiplier)), ("input_left_shift", c_int(p.input_left_shift))])
 
 
+def prelu_params(p: PreluParams, layer: Layer) -> str:
+    return init([(f, c_int(getattr(p, f))) for f in (
+        "input_offset", "alpha_offset", "output_offset", "identity_multiplier", "identity_shift", "alpha_multiplier", "alpha_shift")])
+
+
+def squared_difference_params(p: SquaredDifferenceParams, layer: Layer) -> str:
+    return init([(f, c_int(getattr(p, f))) for f in (
+        "input_1_offset", "input_1_mult", "input_1_shift", "input_2_offset", "input_2_mult", "input_2_shift", "left_shift",
+        "output_offset", "output_mult", "output_shift")])
+
+
 # Parameter class -> (C struct type, initializer writer).
 STRUCTS: dict[type, tuple[str, Callable[[Any, Layer], str]]] = {
     ConvParams: ("cmsis_nn_conv_params", conv_params),
@@ -258,6 +271,8 @@ STRUCTS: dict[type, tuple[str, Callable[[Any, Layer], str]]] = {
     AddParams: ("pycmsisnn_add_params", add_params),
     MulParams: ("pycmsisnn_mul_params", mul_params),
     SigmoidTanhS16Params: ("pycmsisnn_sigmoid_tanh_s16_params", sigmoid_tanh_s16_params),
+    PreluParams: ("pycmsisnn_prelu_params", prelu_params),
+    SquaredDifferenceParams: ("pycmsisnn_squared_difference_params", squared_difference_params),
 }
 
 

@@ -67,9 +67,14 @@ def lower_mul(graph: Graph, op: Operator) -> KernelCall:
 
 
 def _min_max_check(graph: Graph, op: Operator) -> str | None:
-    reason = binary_reason(graph, op)
+    reason = binary_reason(graph, op, s16=True)
     if reason:
         return reason
+    a, b = tensor(graph, op, 0, "input 0"), tensor(graph, op, 1, "input 1")
+    if is_int16(a):
+        reason = broadcast_reason(a.shape, b.shape, output(graph, op).shape)
+        if reason:
+            return reason
     qs = {(t.quant.scale, t.quant.zero_point) for t in (tensor(graph, op, 0, "input 0"), tensor(graph, op, 1, "input 1"), output(graph, op)) if t.quant}
     return None if len(qs) == 1 else "inputs and output must share one quantisation"
 
@@ -77,4 +82,6 @@ def _min_max_check(graph: Graph, op: Operator) -> str | None:
 @rule("MINIMUM", "MAXIMUM", check=_min_max_check)
 def lower_min_max(graph: Graph, op: Operator) -> KernelCall:
     kernel = "arm_minimum_s8" if op.opcode == "MINIMUM" else "arm_maximum_s8"
+    if is_int16(tensor(graph, op, 0, "input 0")):  # int16: our broadcasting kernels
+        kernel = "pycmsisnn_minimum_s16" if op.opcode == "MINIMUM" else "pycmsisnn_maximum_s16"
     return KernelCall(op=op, kernel=kernel, args={"input_1": _arg(graph, op.inputs[0]), "input_2": _arg(graph, op.inputs[1])}, outputs=(op.outputs[0],))

@@ -1,0 +1,161 @@
+"""ABS, RSQRT, L2_NORMALIZATION, ELU, PRELU and SQUARED_DIFFERENCE to our
+kernels of ``pycmsisnn_math_ops.h``, in the schemes TensorFlow Lite Micro
+runs them (found by running it on single-operator models):
+
+* ABS, RSQRT: int8, and int16 with zero point 0 (TFLM refuses an int16 RSQRT
+  with another). ``quant.abs_params``: |x - zp_in| requantised by s_in / s_out;
+  ``quant.rsqrt_params``: a fixed-point 1 / sqrt (five Newton steps) scaled by
+  1 / (sqrt(s_in) s_out). RSQRT of an input below the zero point has no value:
+  TFLM fails there, and so does our kernel (an error at run time).
+* L2_NORMALIZATION: int8 only; the output is 128 x / |x| (the converter gives
+  it scale 1/128, zero point 0; TFLM ignores the output's quantisation).
+* ELU: int8 only, by the 256-entry table TFLM computes in float32
+  (``quant.elu_table``), to ``pycmsisnn_lut_s8``.
+* PRELU: int8 input and output, or int16 ones (zero point 0); alpha int8,
+  broadcast against the input (``quant.prelu_params``).
+* SQUARED_DIFFERENCE: int8, or int16 with zero points 0, any broadcast of rank
+  <= 4 (``quant.squared_difference_params``: ADD's rescaling, left shift 7 or 0).
+
+TensorFlow Lite Micro runs SQRT, EXP, LOG and NEG in float32 only, and HARD_SWISH,
+ELU, LOG_SOFTMAX and L2_NORMALIZATION not in int16: those have no rule here.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import quant
+from ..ir import Graph, Operator, Tensor
+from ..operator_options import Activation, activation_code
+from .broadcast import binary_reason, broadcast_reason
+from .common import (derivation_reason, dtype_reason, first_reason, is_int16, output, per_tensor_reason, same_size_reason, tensor,
+                     zero_point_s16_reason)
+from .plan import KernelCall, TensorArg
+from .registry import rule
+
+
+def _arg(graph: Graph, index: int) -> object:
+    t = graph.tensor(index)
+    return t.data if t.is_constant else TensorArg(index)
+
+
+def _unary_reason(graph: Graph, op: Operator, s16: bool) -> str | None:
+    x, y = tensor(graph, op, 0, "input"), output(graph, op)
+    return first_reason(
+        dtype_reason(x, "input", [np.int8, np.int16] if s16 else [np.int8]),
+        dtype_reason(y, "output", [np.int16] if is_int16(x) else [np.int8]),
+        per_tensor_reason(x, "input"),
+        per_tensor_reason(y, "output"),
+        zero_point_s16_reason(x, "input"),
+        zero_point_s16_reason(y, "output"),
+        same_size_reason(x, y),
+    )
+
+
+def _quant(t: Tensor) -> tuple[float, int]:
+    assert t.quant is not None
+    return t.quant.scale, t.quant.zero_point
+
+
+def _bits(t: Tensor) -> int:
+    return 16 if is_int16(t) else 8
+
+
+def _unary_params(graph: Graph, op: Operator) -> object:
+    x, y = tensor(graph, op, 0, "input"), output(graph, op)
+    derive = quant.abs_params if op.opcode == "ABS" else quant.rsqrt_params
+    return derive(*_quant(x), *_quant(y), _bits(x))
+
+
+def _abs_rsqrt_check(graph: Graph, op: Operator) -> str | None:
+    return _unary_reason(graph, op, s16=True) or derivation_reason(_unary_params, graph, op)
+
+
+@rule("ABS", "RSQRT", check=_abs_rsqrt_check)
+def lower_abs_rsqrt(graph: Graph, op: Operator) -> KernelCall:
+    x, y = tensor(graph, op, 0, "input"), output(graph, op)
+    kernel = f"pycmsisnn_{op.opcode.lower()}_{'s16' if is_int16(x) else 's8'}"
+    return KernelCall(op=op, kernel=kernel, args={"input": TensorArg(x.index), "params": _unary_params(graph, op)}, outputs=(y.index,))
+
+
+def _elu_check(graph: Graph, op: Operator) -> str | None:
+    x, y = tensor(graph, op, 0, "input"), output(graph, op)
+    if is_int16(x):
+        return "TensorFlow Lite Micro runs ELU in int8 and float32 only, not int16"
+    return _unary_reason(graph, op, s16=False) or derivation_reason(quant.elu_table, *_quant(x), *_quant(y))
+
+
+@rule("ELU", check=_elu_check)
+def lower_elu(graph: Graph, op: Operator) -> KernelCall:
+    x, y = tensor(graph, op, 0, "input"), output(graph, op)
+    return KernelCall(op=op, kernel="pycmsisnn_lut_s8", args={"input": TensorArg(x.index), "table": quant.elu_table(*_quant(x), *_quant(y))},
+                      outputs=(y.index,))
+
+
+def _l2_check(graph: Graph, op: Operator) -> str | None:
+    x, y = tensor(graph, op, 0, "input"), output(graph, op)
+    if is_int16(x):
+        return "TensorFlow Lite Micro runs L2_NORMALIZATION in int8 and float32 only, not int16"
+    if activation_code(op.options) != Activation.NONE:
+        return f"fused activation {activation_code(op.options).name} is not supported"
+    if x.shape != y.shape:
+        return f"input shape {list(x.shape)} differs from output shape {list(y.shape)}"
+    if not x.shape or int(x.shape[-1]) > 32767:
+        return f"the innermost dimension of {list(x.shape)} must be 1..32767"
+    return _unary_reason(graph, op, s16=False)
+
+
+@rule("L2_NORMALIZATION", check=_l2_check)
+def lower_l2_normalization(graph: Graph, op: Operator) -> KernelCall:
+    x, y = tensor(graph, op, 0, "input"), output(graph, op)
+    return KernelCall(op=op, kernel="pycmsisnn_l2_normalization_s8", args={"input": TensorArg(x.index), "input_offset": -_quant(x)[1]},
+                      outputs=(y.index,))
+
+
+def _prelu_params(graph: Graph, op: Operator) -> object:
+    x, a, y = tensor(graph, op, 0, "input"), tensor(graph, op, 1, "alpha"), output(graph, op)
+    return quant.prelu_params(*_quant(x), *_quant(a), *_quant(y), _bits(x))
+
+
+def _prelu_check(graph: Graph, op: Operator) -> str | None:
+    x, a, y = tensor(graph, op, 0, "input"), tensor(graph, op, 1, "alpha"), output(graph, op)
+    return first_reason(
+        dtype_reason(x, "input", [np.int8, np.int16]),
+        dtype_reason(a, "alpha", [np.int8]),
+        dtype_reason(y, "output", [np.int16] if is_int16(x) else [np.int8]),
+        *(per_tensor_reason(t, role) for t, role in ((x, "input"), (a, "alpha"), (y, "output"))),
+        zero_point_s16_reason(x, "input"),
+        zero_point_s16_reason(y, "output"),
+        broadcast_reason(x.shape, a.shape, y.shape),
+        derivation_reason(_prelu_params, graph, op),
+    )
+
+
+@rule("PRELU", check=_prelu_check)
+def lower_prelu(graph: Graph, op: Operator) -> KernelCall:
+    x, a, y = tensor(graph, op, 0, "input"), tensor(graph, op, 1, "alpha"), output(graph, op)
+    return KernelCall(op=op, kernel="pycmsisnn_prelu_s16" if is_int16(x) else "pycmsisnn_prelu_s8",
+                      args={"input_1": _arg(graph, x.index), "input_2": _arg(graph, a.index), "params": _prelu_params(graph, op)},
+                      outputs=(y.index,))
+
+
+def _sqd_params(graph: Graph, op: Operator) -> object:
+    a, b, y = tensor(graph, op, 0, "input 0"), tensor(graph, op, 1, "input 1"), output(graph, op)
+    return quant.squared_difference_params(*_quant(a), *_quant(b), *_quant(y), _bits(a))
+
+
+def _sqd_check(graph: Graph, op: Operator) -> str | None:
+    a, b, y = tensor(graph, op, 0, "input 0"), tensor(graph, op, 1, "input 1"), output(graph, op)
+    return first_reason(
+        binary_reason(graph, op, s16=True),
+        *(per_tensor_reason(t, role) for t, role in ((a, "input 0"), (b, "input 1"), (y, "output"))),
+        broadcast_reason(a.shape, b.shape, y.shape),
+        derivation_reason(_sqd_params, graph, op),
+    )
+
+
+@rule("SQUARED_DIFFERENCE", check=_sqd_check)
+def lower_squared_difference(graph: Graph, op: Operator) -> KernelCall:
+    a, b, y = tensor(graph, op, 0, "input 0"), tensor(graph, op, 1, "input 1"), output(graph, op)
+    return KernelCall(op=op, kernel="pycmsisnn_squared_difference_s16" if is_int16(a) else "pycmsisnn_squared_difference_s8",
+                      args={"input_1": _arg(graph, a.index), "input_2": _arg(graph, b.index), "params": _sqd_params(graph, op)},
+                      outputs=(y.index,))
