@@ -40,7 +40,7 @@ def _requant(kernel: str, params: Any, dtype: type, shift_lo: int, shift_hi: int
 
 def _unary(kernel: str, fn: Callable[..., int], input: Any, c_params: Any, dtype: type) -> np.ndarray:
     x = _elements(kernel, "input", input, dtype)
-    out = np.empty(x.shape, dtype=dtype)
+    out: np.ndarray = np.empty(x.shape, dtype=dtype)
     call(kernel, fn(c_params, ptr(x, _C[np.dtype(dtype)]), ptr(out, _C[np.dtype(dtype)]), int(x.size)))
     return out
 
@@ -108,7 +108,7 @@ def _pair(kernel: str, a: Any, b: Any, dtype_a: type, dtype_b: type, names: tupl
 
 def _run_pair(kernel: str, fn: Callable[..., int], c_params: Any, x: np.ndarray, y: np.ndarray, shape: tuple[int, ...],
               out_dtype: type) -> np.ndarray:
-    out = np.empty(shape, dtype=out_dtype)
+    out: np.ndarray = np.empty(shape, dtype=out_dtype)
     args = [dims(_nhwc(x.shape)), ptr(x, _C[x.dtype]), dims(_nhwc(y.shape)), ptr(y, _C[y.dtype]), dims(_nhwc(shape)), ptr(out, _C[np.dtype(out_dtype)])]
     call(kernel, fn(*([c_params] if c_params is not None else []), *args))
     return out

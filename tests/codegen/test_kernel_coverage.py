@@ -27,6 +27,7 @@ from ..kernels.test_softmax import SoftmaxConfig
 from ..kernels.test_softmax import _model as softmax_model
 from ..kernels.test_s16 import _activation_model as activation_s16_model
 from ..support.tflite_build import build_model, random_bias_initializer, tf
+from .test_math_ops import math_ops_models
 from .host import build_host_model, output_specs
 from ..support import mlperf_tiny
 from .test_models import GENERATED, generated_model
@@ -133,6 +134,8 @@ def test_every_emitter_is_exercised() -> None:
     for prefix, blocks, seed in GENERATED:
         covered |= {c.kernel for c in load(generated_model(prefix, blocks, seed)).plan.calls}
     for data in s16_conv_fc_models():  # the 16x8 conv, FC, batch matmul and transpose conv, in C there
+        covered |= {c.kernel for c in load(data).plan.calls}
+    for data in math_ops_models():  # pycmsisnn_math_ops.h, in C in test_math_ops
         covered |= {c.kernel for c in load(data).plan.calls}
     assert covered == set(EMITTERS), f"not exercised: {sorted(set(EMITTERS) - covered)}"
 
