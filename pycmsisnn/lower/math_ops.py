@@ -70,10 +70,15 @@ def _abs_rsqrt_check(graph: Graph, op: Operator) -> str | None:
     return _unary_reason(graph, op, s16=True) or derivation_reason(_unary_params, graph, op)
 
 
+_ABS_KERNELS = ("pycmsisnn_abs_s8", "pycmsisnn_abs_s16")
+_RSQRT_KERNELS = ("pycmsisnn_rsqrt_s8", "pycmsisnn_rsqrt_s16")
+
+
 @rule("ABS", "RSQRT", check=_abs_rsqrt_check)
 def lower_abs_rsqrt(graph: Graph, op: Operator) -> KernelCall:
     x, y = tensor(graph, op, 0, "input"), output(graph, op)
-    kernel = f"pycmsisnn_{op.opcode.lower()}_{'s16' if is_int16(x) else 's8'}"
+    kernels = _ABS_KERNELS if op.opcode == "ABS" else _RSQRT_KERNELS
+    kernel = kernels[1] if is_int16(x) else kernels[0]
     return KernelCall(op=op, kernel=kernel, args={"input": TensorArg(x.index), "params": _unary_params(graph, op)}, outputs=(y.index,))
 
 
