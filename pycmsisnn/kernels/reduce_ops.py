@@ -180,7 +180,7 @@ def _select(k: str, fn: Any, dtype: type, condition: Any, input_1: Any, input_2:
     b = check_array(k, "input_2", input_2, dtype, _RANKS)
     shape = _broadcast(k, c, a, b)
     ctype = _CTYPES[np.dtype(dtype)]
-    out = np.empty(shape, dtype=dtype)
+    out: np.ndarray = np.empty(shape, dtype=dtype)
     invoke(k, fn, dims(_nhwc(c.shape)), ptr(c, "bool"), dims(_nhwc(a.shape)), ptr(a, ctype),
            dims(_nhwc(b.shape)), ptr(b, ctype), dims(_nhwc(shape)), ptr(out, ctype), output=out)
     return out

@@ -45,8 +45,12 @@ MAX_RANK = 4
 
 
 def _operand(graph: Graph, index: int) -> object:
+    """A constant as an array, an activation as a TensorArg; a scalar (rank 0) as shape (1,)."""
     t = graph.tensor(index)
-    return np.asarray(t.data, dtype=t.dtype).reshape(t.shape) if t.is_constant else TensorArg(index)
+    shape = tuple(t.shape) or (1,)
+    if t.is_constant:
+        return np.asarray(t.data, dtype=t.dtype).reshape(shape)
+    return TensorArg(index, shape if not t.shape else None)
 
 
 def broadcast_shapes_reason(shapes: Sequence[Sequence[int]], output_shape: Sequence[int]) -> str | None:
@@ -125,8 +129,9 @@ def _select_check(graph: Graph, op: Operator) -> str | None:
                           per_tensor_reason(y, "output"))
     if reason:
         return reason
-    assert a.quant and b.quant and y.quant
+    assert y.quant
     for t, role in ((a, "input 1"), (b, "input 2")):
+        assert t.quant
         if (t.quant.scales, t.quant.zero_points) != (y.quant.scales, y.quant.zero_points):
             return f"{role} '{t.name}' is quantised unlike the output (TensorFlow Lite Micro copies values without requantising)"
     return broadcast_shapes_reason([c.shape, a.shape, b.shape], y.shape)
