@@ -116,8 +116,14 @@ class ReducerOptions:
     keep_dims: bool = False
 
 
+@dataclass(frozen=True)
+class CumsumOptions:
+    exclusive: bool = False
+    reverse: bool = False
+
+
 Options = (NoOptions | FusedOptions | ConvOptions | PoolOptions | FullyConnectedOptions | ConcatenationOptions
-           | SoftmaxOptions | LeakyReluOptions | BatchMatMulOptions | StridedSliceOptions | ReducerOptions)
+           | SoftmaxOptions | LeakyReluOptions | BatchMatMulOptions | StridedSliceOptions | ReducerOptions | CumsumOptions)
 R = TypeVar("R")
 
 
@@ -203,6 +209,10 @@ _RECORDS: dict[str, tuple[str, bool, Callable[[_Fields], Options]]] = {
         f.integer("new_axis_mask", 0, *I32), f.integer("shrink_axis_mask", 0, *I32), f.flag("offset"))),
     "MEAN": ("ReducerOptions", False, lambda f: ReducerOptions(f.flag("keep_dims"))),
     "L2_NORMALIZATION": ("L2NormOptions", False, lambda f: FusedOptions(f.activation())),
+    "SUM": ("ReducerOptions", False, lambda f: ReducerOptions(f.flag("keep_dims"))),
+    "REDUCE_MAX": ("ReducerOptions", False, lambda f: ReducerOptions(f.flag("keep_dims"))),
+    "REDUCE_MIN": ("ReducerOptions", False, lambda f: ReducerOptions(f.flag("keep_dims"))),
+    "CUMSUM": ("CumsumOptions", False, lambda f: CumsumOptions(f.flag("exclusive"), f.flag("reverse"))),
 }
 
 
@@ -235,7 +245,7 @@ def options_as(op_options: object, cls: type[R]) -> R:
 
 
 __all__ = [
-    "Activation", "activation_code", "BatchMatMulOptions", "ConcatenationOptions", "ConvOptions", "FullyConnectedOptions", "FusedOptions",
+    "Activation", "activation_code", "BatchMatMulOptions", "ConcatenationOptions", "ConvOptions", "CumsumOptions", "FullyConnectedOptions", "FusedOptions",
     "LeakyReluOptions", "NoOptions", "Options", "OptionsError", "Padding", "PoolOptions", "ReducerOptions",
     "SoftmaxOptions", "StridedSliceOptions", "options_as", "typed_options",
 ]

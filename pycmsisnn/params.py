@@ -270,3 +270,32 @@ class SquaredDifferenceParams:
     output_offset: int
     output_mult: int
     output_shift: int
+# ---- reduction, comparison and selection kernels (pycmsisnn_reduce_ops.h)
+
+
+@dataclass(frozen=True)
+class CompareParams:
+    """pycmsisnn_compare_params: each input of a comparison offset, scaled up
+    by 2^left_shift and requantised by the multiplier of its own scale."""
+
+    input_1_offset: int  # minus the zero point of input 1
+    input_1_mult: int  # Q31 multiplier of input 1's scale
+    input_1_shift: int  # its exponent (<= 0)
+    input_2_offset: int
+    input_2_mult: int
+    input_2_shift: int
+    left_shift: int
+
+
+@dataclass(frozen=True)
+class CumsumParams:
+    """pycmsisnn_cumsum_params: each offset input scaled up by 2^left_shift and
+    requantised (input_mult, input_shift), the running sum requantised to the output."""
+
+    input_offset: int  # minus the input zero point
+    input_mult: int  # Q31
+    input_shift: int  # <= 0
+    left_shift: int
+    output_offset: int  # the output zero point
+    output_mult: int  # Q31
+    output_shift: int  # <= 0

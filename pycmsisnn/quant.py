@@ -23,6 +23,8 @@ from .params import (
     Activation,
     AddParams,
     AffineParams,
+    CompareParams,
+    CumsumParams,
     HardSwishParams,
     LeakyReluParams,
     MeanParams,
@@ -876,3 +878,73 @@ def elu_table(input_scale: float, input_zero_point: int, output_scale: float, ou
         r = round_half_away(float(np.float32(e * inverse)))
         table[i] = min(max(r + zo, INT8_MIN), INT8_MAX)
     return table
+# ---- reductions, comparisons, cumulative sums (pycmsisnn_reduce_ops.h)
+# Found by running TensorFlow Lite Micro as a black box over every pair of
+# int8 values and random scales (tests/lower/test_reduce_ops.py).
+
+COMPARE_LEFT_SHIFT = 8
+INT32_MAX = 2**31 - 1
+
+
+def compare_params(input_1_scale: float, input_1_zero_point: int, input_2_scale: float, input_2_zero_point: int) -> CompareParams:
+    """EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL int8: TFLite
+    Micro offsets each input, shifts it left by 8 and requantises it by the
+    multiplier of its own scale (QuantizeMultiplierSmallerThanOneExp of the
+    scale itself, not of a ratio), then compares the two. A scale of 1 or more
+    has no such multiplier (TFLite Micro aborts): refused."""
+    multipliers = []
+    for which, scale in (("input 1", input_1_scale), ("input 2", input_2_scale)):
+        s = _f32(scale)
+        if not 0.0 < s < 1.0:
+            raise QuantError(f"{which} scale {s:g} is not below 1 (TFLite Micro's comparison needs a multiplier smaller than one)")
+        multipliers.append(quantize_multiplier_smaller_than_one(s))
+    (m1, sh1), (m2, sh2) = multipliers
+    return CompareParams(
+        input_1_offset=input_offset(input_1_zero_point), input_1_mult=m1, input_1_shift=sh1,
+        input_2_offset=input_offset(input_2_zero_point), input_2_mult=m2, input_2_shift=sh2,
+        left_shift=COMPARE_LEFT_SHIFT,
+    )
+
+
+def sum_params(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int, int16: bool = False) -> MeanParams:
+    """SUM int8 (int16 with ``int16``): TFLite Micro's MEAN recipe over a count
+    of one, i.e. the offset sum requantised once by QuantizeMultiplier(s_in / s_out)."""
+    derive = mean_params_s16 if int16 else mean_params
+    return derive(input_scale, input_zero_point, output_scale, output_zero_point, 1)
+
+
+def cumsum_params(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int) -> CumsumParams:
+    """CUMSUM int8: the input side of ``add_params`` with both inputs the
+    CUMSUM input (each offset input shifted left by 20 and halved), and its
+    output multiplier."""
+    p = add_params(input_scale, input_zero_point, input_scale, input_zero_point, output_scale, output_zero_point)
+    return CumsumParams(
+        input_offset=p.input_1_offset, input_mult=p.input_1_mult, input_shift=p.input_1_shift, left_shift=p.left_shift,
+        output_offset=p.out_offset, output_mult=p.out_mult, output_shift=p.out_shift,
+    )
+
+
+def cumsum_bound(params: CumsumParams, extent: int) -> int:
+    """The largest magnitude a CUMSUM running sum over ``extent`` int8 inputs
+    can reach (its start and every scaled input), to compare with INT32_MAX."""
+    def scaled(q: int) -> int:
+        v = (q + params.input_offset) << params.left_shift
+        return abs(_requantize(v, params.input_mult, params.input_shift))
+
+    start = abs(_requantize(params.input_offset << params.left_shift, params.input_mult, params.input_shift))
+    return start + int(extent) * max(scaled(INT8_MIN), scaled(INT8_MAX))
+
+
+def _requantize(value: int, multiplier: int, shift: int) -> int:
+    """TFLite's MultiplyByQuantizedMultiplier of a value that fits 32 bits."""
+    v = value << max(shift, 0)
+    prod = v * multiplier
+    nudge = (1 << 30) if prod >= 0 else 1 - (1 << 30)
+    high = (prod + nudge) // (1 << 31) if prod + nudge >= 0 else -((-(prod + nudge)) // (1 << 31))
+    right = max(-shift, 0)
+    if right == 0:
+        return high
+    mask = (1 << right) - 1
+    remainder = high & mask
+    threshold = (mask >> 1) + (1 if high < 0 else 0)
+    return (high >> right) + (1 if remainder > threshold else 0)

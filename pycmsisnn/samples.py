@@ -50,12 +50,14 @@ class BadSamples(ArgError):
 
 
 def random_inputs(graph: Graph, rng: np.random.Generator) -> list[np.ndarray]:
-    """One random input per model input: full-range integers, or floats over
-    the range the model's first QUANTIZE can represent."""
+    """One random input per model input: full-range integers, random bools,
+    or floats over the range the model's first QUANTIZE can represent."""
     out = []
     for i in graph.inputs:
         t = graph.tensor(i)
-        if np.issubdtype(t.dtype, np.integer):
+        if t.dtype == np.bool_:
+            out.append(rng.integers(0, 2, size=t.shape).astype(np.bool_))
+        elif np.issubdtype(t.dtype, np.integer):
             info = np.iinfo(t.dtype)
             out.append(rng.integers(info.min, info.max + 1, size=t.shape, dtype=t.dtype))
         else:

@@ -27,6 +27,7 @@ C_TYPES = {
     np.dtype(np.int64): "int64_t",
     np.dtype(np.uint32): "uint32_t",
     np.dtype(np.float32): "float",
+    np.dtype(np.bool_): "bool",  # C99 bool: one byte, 0 or 1, as TFLite stores it
 }
 VALUES_PER_LINE = 24
 

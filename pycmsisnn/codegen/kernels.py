@@ -20,15 +20,16 @@ from ..cores import Feature
 from ..kernels.data_movement import CONCAT_AXIS_FUNCTIONS
 from ..kernels.fully_connected import arm_vector_sum_s8
 from ..lower import KernelCall, TensorArg
-from ..params import (AddParams, BmmParams, ConvParams, DwConvParams, FcParams, MulParams, PerChannelQuant, PerTensorQuant, PoolParams, PreluParams,
+from ..params import (AddParams, BmmParams, CompareParams, CumsumParams, ConvParams, DwConvParams, FcParams, MulParams, PerChannelQuant, PerTensorQuant, PoolParams, PreluParams,
                       SoftmaxParams, SquaredDifferenceParams, TransposeConvParams)
-from .cwriter import Layer, c_int
+from .cwriter import Layer, c_bool, c_int
 from .structs import declare, declare_bias_data, declare_context, declare_dims, declare_quant_params, declare_transpose_params, dims, init
 
 Emitter = Callable[[Layer, KernelCall], None]
 NNFUNCTIONS, ACTIVATIONS, TENSOR_OPS = "arm_nnfunctions.h", "pycmsisnn_activations.h", "pycmsisnn_tensor_ops.h"
 ACTIVATIONS_S16, TENSOR_OPS_S16 = "pycmsisnn_activations_s16.h", "pycmsisnn_tensor_ops_s16.h"
 CONV_FC_S16 = "pycmsisnn_conv_fc_s16.h"
+REDUCE_OPS = "pycmsisnn_reduce_ops.h"
 
 
 def _nhwc(shape: Sequence[int], fill: int = 1) -> tuple[int, int, int, int]:
@@ -647,6 +648,82 @@ def l2_normalization_s8(layer: Layer, call: KernelCall) -> None:
     ])
 
 
+# ------------------------------------------------- reductions, comparisons, select
+
+
+def arg_extreme(layer: Layer, call: KernelCall) -> None:
+    """pycmsisnn_arg_max_s8 / pycmsisnn_arg_min_s8."""
+    a = call.args
+    shape = layer.shape(a["input"])
+    axis = int(a["axis"]) % len(shape)
+    layer.returns(call.kernel, [
+        declare_dims(layer, "input_dims", _nhwc(shape)), layer.input(a["input"], "input"), c_int(axis + 4 - len(shape)), layer.output(),
+    ])
+
+
+def reduce_extreme(layer: Layer, call: KernelCall) -> None:
+    """pycmsisnn_reduce_max_s8 / pycmsisnn_reduce_min_s8."""
+    a = call.args
+    shape = layer.shape(a["input"])
+    axes = {int(x) % len(shape) for x in a["axes"]}
+    kept = tuple(1 if i in axes else d for i, d in enumerate(shape))
+    layer.returns(call.kernel, [
+        declare_dims(layer, "input_dims", _nhwc(shape)), layer.input(a["input"], "input"),
+        declare_dims(layer, "output_dims", _nhwc(kept)), layer.output(),
+    ])
+
+
+def _broadcast_all(layer: Layer, shapes: Sequence[Sequence[int]]) -> tuple[int, ...]:
+    out: tuple[int, ...] = tuple(shapes[0])
+    for s in shapes[1:]:
+        out = _broadcast_shape(layer, out, s)
+    return out
+
+
+def compare(layer: Layer, call: KernelCall) -> None:
+    """The six pycmsisnn_<comparison>_s8 kernels (bool output)."""
+    a, p = call.args, call.args["params"]
+    if not isinstance(p, CompareParams):
+        raise layer.refuse("params must be a CompareParams")
+    s1, s2 = layer.shape(a["input_1"]), layer.shape(a["input_2"])
+    params = init([(f, c_int(getattr(p, f))) for f in (
+        "input_1_offset", "input_1_mult", "input_1_shift", "input_2_offset", "input_2_mult", "input_2_shift", "left_shift")])
+    layer.returns(call.kernel, [
+        layer.declare("pycmsisnn_compare_params", "params", params),
+        declare_dims(layer, "input_1_dims", _nhwc(s1)), layer.input(a["input_1"], "input_1"),
+        declare_dims(layer, "input_2_dims", _nhwc(s2)), layer.input(a["input_2"], "input_2"),
+        declare_dims(layer, "output_dims", _nhwc(_broadcast_all(layer, [s1, s2]))), layer.output(),
+    ])
+
+
+def select(layer: Layer, call: KernelCall) -> None:
+    """pycmsisnn_select_s8 / _s16 (SELECT_V2)."""
+    a = call.args
+    shapes = [layer.shape(a[k]) for k in ("condition", "input_1", "input_2")]
+    layer.returns(call.kernel, [
+        declare_dims(layer, "condition_dims", _nhwc(shapes[0])), layer.input(a["condition"], "condition"),
+        declare_dims(layer, "input_1_dims", _nhwc(shapes[1])), layer.input(a["input_1"], "input_1"),
+        declare_dims(layer, "input_2_dims", _nhwc(shapes[2])), layer.input(a["input_2"], "input_2"),
+        declare_dims(layer, "output_dims", _nhwc(_broadcast_all(layer, shapes))), layer.output(),
+    ])
+
+
+def cumsum(layer: Layer, call: KernelCall) -> None:
+    """pycmsisnn_cumsum_s8."""
+    a, p = call.args, call.args["params"]
+    if not isinstance(p, CumsumParams):
+        raise layer.refuse("params must be a CumsumParams")
+    shape = layer.shape(a["input"])
+    params = init([(f, c_int(getattr(p, f))) for f in (
+        "input_offset", "input_mult", "input_shift", "left_shift", "output_offset", "output_mult", "output_shift")])
+    layer.returns(call.kernel, [
+        layer.declare("pycmsisnn_cumsum_params", "params", params),
+        declare_dims(layer, "input_dims", _nhwc(shape)), layer.input(a["input"], "input"),
+        c_int(int(a["axis"]) % len(shape) + 4 - len(shape)), c_bool(a["exclusive"]), c_bool(a["reverse"]), layer.output(),
+    ])
+
+
+
 EMITTERS: dict[str, tuple[Emitter, str]] = {
     "arm_convolve_wrapper_s8": (_conv("arm_convolve_wrapper_s8", _bias), NNFUNCTIONS),
     "arm_convolve_wrapper_s16": (_conv("arm_convolve_wrapper_s16", _bias_data), NNFUNCTIONS),
@@ -723,6 +800,15 @@ EMITTERS: dict[str, tuple[Emitter, str]] = {
     "pycmsisnn_squared_difference_s16": (_broadcast("pycmsisnn_squared_difference_s16", SquaredDifferenceParams), MATH_OPS),
     "pycmsisnn_minimum_s16": (_min_max_s16("pycmsisnn_minimum_s16"), MATH_OPS),
     "pycmsisnn_maximum_s16": (_min_max_s16("pycmsisnn_maximum_s16"), MATH_OPS),
+    "pycmsisnn_arg_max_s8": (arg_extreme, REDUCE_OPS),
+    "pycmsisnn_arg_min_s8": (arg_extreme, REDUCE_OPS),
+    "pycmsisnn_reduce_max_s8": (reduce_extreme, REDUCE_OPS),
+    "pycmsisnn_reduce_min_s8": (reduce_extreme, REDUCE_OPS),
+    **{f"pycmsisnn_{name}_s8": (compare, REDUCE_OPS)
+       for name in ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal")},
+    "pycmsisnn_select_s8": (select, REDUCE_OPS),
+    "pycmsisnn_select_s16": (select, REDUCE_OPS),
+    "pycmsisnn_cumsum_s8": (cumsum, REDUCE_OPS),
 }
 
 

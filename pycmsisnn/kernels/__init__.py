@@ -31,6 +31,7 @@ FAMILIES = (
     "activation",
     "data_movement",
     "tensor_ops",
+    "reduce_ops",
     "activations_extra",
     "legacy_q7",
     "s16",

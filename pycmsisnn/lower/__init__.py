@@ -10,7 +10,7 @@ from ..ir import Graph, Operator
 from ..tflite.reader import ModelError
 from .common import LoweringError
 from .plan import KernelCall, Plan, TensorArg
-from .registry import RULES
+from .registry import NO_KERNEL_NOTES, RULES
 
 # Every other module of this package lowers an operator family and registers its rules on import.
 for _module in pkgutil.iter_modules(__path__):
@@ -47,7 +47,8 @@ def operator_reason(graph: Graph, op: Operator) -> str | None:
         return _custom_reason(op.opcode)
     r = RULES.get(op.opcode)
     if r is None:
-        return "no kernel for this operator"
+        note = NO_KERNEL_NOTES.get(op.opcode)
+        return "no kernel for this operator" + (f" ({note})" if note else "")
     try:
         return r.check(graph, op)
     except LoweringError as exc:

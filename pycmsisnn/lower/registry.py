@@ -24,6 +24,8 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
+# Operators without a rule and why (shown after "no kernel for this operator").
+NO_KERNEL_NOTES: dict[str, str] = {}
 
 
 def rule(*opcodes: str, check: Check) -> Callable[[Lower], Lower]:

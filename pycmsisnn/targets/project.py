@@ -26,6 +26,7 @@ C_TYPES: dict[str, np.dtype] = {
     "int32_t": np.dtype(np.int32),
     "uint8_t": np.dtype(np.uint8),
     "float": np.dtype(np.float32),
+    "bool": np.dtype(np.bool_),
 }
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")

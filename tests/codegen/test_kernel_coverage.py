@@ -34,6 +34,7 @@ from .test_models import GENERATED, generated_model
 from .test_s4 import int4_network
 from ..lower.test_s16_conv_fc import codegen_models as s16_conv_fc_models
 from ..lower.test_s16_data import float_io_network, mixed_network
+from .test_reduce_ops_c import CASES as REDUCE_OPS_CASES
 
 
 def _data_movement(inputs: list) -> object:
@@ -137,6 +138,8 @@ def test_every_emitter_is_exercised() -> None:
         covered |= {c.kernel for c in load(data).plan.calls}
     for data in math_ops_models():  # pycmsisnn_math_ops.h, in C in test_math_ops
         covered |= {c.kernel for c in load(data).plan.calls}
+    for _, make, _, _ in REDUCE_OPS_CASES:  # the reduction, comparison, select and cumsum kernels, in C there
+        covered |= {c.kernel for c in load(make()).plan.calls}
     assert covered == set(EMITTERS), f"not exercised: {sorted(set(EMITTERS) - covered)}"
 
 
