@@ -116,8 +116,18 @@ class ReducerOptions:
     keep_dims: bool = False
 
 
+@dataclass(frozen=True)
+class AxisOptions:
+    """PACK, UNPACK and GATHER: the axis (the count of packed / unpacked
+    values, GATHER's batch dimensions in ``count``)."""
+
+    axis: int = 0
+    count: int = 0
+
+
 Options = (NoOptions | FusedOptions | ConvOptions | PoolOptions | FullyConnectedOptions | ConcatenationOptions
-           | SoftmaxOptions | LeakyReluOptions | BatchMatMulOptions | StridedSliceOptions | ReducerOptions)
+           | SoftmaxOptions | LeakyReluOptions | BatchMatMulOptions | StridedSliceOptions | ReducerOptions
+           | AxisOptions)
 R = TypeVar("R")
 
 
@@ -202,6 +212,10 @@ _RECORDS: dict[str, tuple[str, bool, Callable[[_Fields], Options]]] = {
         f.integer("begin_mask", 0, *I32), f.integer("end_mask", 0, *I32), f.integer("ellipsis_mask", 0, *I32),
         f.integer("new_axis_mask", 0, *I32), f.integer("shrink_axis_mask", 0, *I32), f.flag("offset"))),
     "MEAN": ("ReducerOptions", False, lambda f: ReducerOptions(f.flag("keep_dims"))),
+    # read by constant folding (pycmsisnn.fold)
+    "PACK": ("PackOptions", False, lambda f: AxisOptions(f.integer("axis", 0, *I32), f.integer("values_count", 0, 0, I32[1]))),
+    "UNPACK": ("UnpackOptions", False, lambda f: AxisOptions(f.integer("axis", 0, *I32), f.integer("num", 0, 0, I32[1]))),
+    "GATHER": ("GatherOptions", False, lambda f: AxisOptions(f.integer("axis", 0, *I32), f.integer("batch_dims", 0, *I32))),
 }
 
 
@@ -234,7 +248,7 @@ def options_as(op_options: object, cls: type[R]) -> R:
 
 
 __all__ = [
-    "Activation", "activation_code", "BatchMatMulOptions", "ConcatenationOptions", "ConvOptions", "FullyConnectedOptions", "FusedOptions",
+    "Activation", "activation_code", "AxisOptions", "BatchMatMulOptions", "ConcatenationOptions", "ConvOptions", "FullyConnectedOptions", "FusedOptions",
     "LeakyReluOptions", "NoOptions", "Options", "OptionsError", "Padding", "PoolOptions", "ReducerOptions",
     "SoftmaxOptions", "StridedSliceOptions", "options_as", "typed_options",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+from ..fold import fold, fold_reason
 from ..ir import Graph, Operator
 from ..tflite.reader import ModelError
 from .common import LoweringError
@@ -46,12 +47,14 @@ def operator_reason(graph: Graph, op: Operator) -> str | None:
     if op.opcode.startswith("CUSTOM:"):
         return _custom_reason(op.opcode)
     r = RULES.get(op.opcode)
-    if r is None:
-        return "no kernel for this operator"
-    try:
-        return r.check(graph, op)
-    except LoweringError as exc:
-        return str(exc)
+    reason = "no kernel for this operator"
+    if r is not None:
+        try:
+            reason = r.check(graph, op)
+        except LoweringError as exc:
+            reason = str(exc)
+    # Shape arithmetic left after constant folding: why it did not fold.
+    return (fold_reason(graph, op) or reason) if reason else None
 
 
 def unsupported(graph: Graph) -> list[str]:
@@ -70,8 +73,10 @@ def refusal_reasons(graph: Graph) -> list[str]:
 
 
 def lower(graph: Graph) -> Plan:
-    """The plan of ``graph``; raises ``UnsupportedModelError`` listing every
-    reason at once."""
+    """The plan of ``graph`` after constant folding (``pycmsisnn.fold``; the
+    plan's graph is the folded one); raises ``UnsupportedModelError`` listing
+    every reason at once."""
+    graph = fold(graph)
     reasons = refusal_reasons(graph)
     if reasons:
         raise UnsupportedModelError(reasons)
