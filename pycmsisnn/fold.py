@@ -463,6 +463,8 @@ def fold_reason(graph: Graph, op: Operator) -> str | None:
     kind = _kind(state, op)
     if kind is None:
         return None
+    if kind == "shape" and not folding_enabled():
+        return f"shape arithmetic, evaluated at load time, but constant folding is switched off ({NO_FOLDING_ENV}=1)"
     if kind == "moves":
         slots = _INDEX_SLOTS.get(op.opcode, ())
         if any(i >= 0 and graph.tensor(i).data is None for s, i in enumerate(op.inputs) if s not in slots):
@@ -471,7 +473,7 @@ def fold_reason(graph: Graph, op: Operator) -> str | None:
     if isinstance(result, str):
         return result
     if result is not None and not folding_enabled():
-        return f"shape arithmetic, evaluated at load time, but constant folding is switched off ({NO_FOLDING_ENV})"
+        return f"constant data movement, evaluated at load time, but constant folding is switched off ({NO_FOLDING_ENV}=1)"
     return None
 
 
