@@ -187,11 +187,15 @@ def _clamped(op: Operator, y: np.ndarray) -> np.ndarray:
     return y if high is None else np.asarray(np.minimum(y, high), dtype=object)
 
 
-def _arithmetic(fn: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Evaluate:
+def _arithmetic(fn: Callable[[np.ndarray, np.ndarray], np.ndarray], clamps: bool = True) -> Evaluate:
+    """An int32 binary operator; ``clamps``: it applies its fused activation
+    (TensorFlow Lite Micro's int32 SUB and MUL do, its int32 ADD ignores it)."""
+
     def evaluate(op: Operator, values: Values, ins: Sequence[Tensor]) -> list[np.ndarray]:
         a, b = (np.asarray(v, dtype=object) for v in _given(values))  # exact integers
         try:
-            y = _clamped(op, np.asarray(fn(a, b), dtype=object))
+            y = np.asarray(fn(a, b), dtype=object)
+            y = _clamped(op, y) if clamps else y
         except ValueError as exc:  # shapes that do not broadcast
             raise FoldError(str(exc)) from None
         if y.size and not (_I32[0] <= min(y.reshape(-1)) and max(y.reshape(-1)) <= _I32[1]):
@@ -287,8 +291,8 @@ _COMPARE = {"EQUAL": np.equal, "NOT_EQUAL": np.not_equal, "LESS": np.less, "LESS
 
 # The operators this pass evaluates. ``types`` are those TensorFlow Lite
 # Micro runs each in (found by running it): e.g. it runs ADD and MUL on int32
-# but not int64, SHAPE with an int32 output only, and GATHER's params in int8
-# and int16, not int32 (so GATHER folds as data movement only).
+# but not int64, SHAPE with an int32 output only, and GATHER, TRANSPOSE and
+# EXPAND_DIMS on int8 and int16, not int32 (so they fold as data movement only).
 FOLDERS: dict[str, Folder] = {
     "SHAPE": Folder(_shape, _I, input_types=()),
     "STRIDED_SLICE": Folder(_strided_slice, _IL, ((1, "begin"), (2, "end"), (3, "strides")), moves=True),
@@ -299,7 +303,7 @@ FOLDERS: dict[str, Folder] = {
     "SPLIT_V": Folder(_split_v, _I, ((2, "axis"),), moves=True),
     "CAST": Folder(_cast, ("int32", "bool"), input_types=("int8", "int16", "int32", "bool")),
     "CONCATENATION": Folder(_concatenation, _IL, moves=True),
-    "ADD": Folder(_arithmetic(lambda a, b: a + b), _I),
+    "ADD": Folder(_arithmetic(lambda a, b: a + b, clamps=False), _I),
     "SUB": Folder(_arithmetic(lambda a, b: a - b), _I),
     "MUL": Folder(_arithmetic(lambda a, b: a * b), _I),
     "MAXIMUM": Folder(_arithmetic(np.maximum), _I),
@@ -313,8 +317,8 @@ FOLDERS: dict[str, Folder] = {
     "BROADCAST_ARGS": Folder(_broadcast_args, _I),
     "RESHAPE": Folder(_same, _I, moves=True),
     "SQUEEZE": Folder(_same, _I, moves=True),
-    "EXPAND_DIMS": Folder(_same, _I, ((1, "axis"),), moves=True),
-    "TRANSPOSE": Folder(_transpose, _I, ((1, "perm"),), moves=True),
+    "EXPAND_DIMS": Folder(_same, (), ((1, "axis"),), moves=True),
+    "TRANSPOSE": Folder(_transpose, (), ((1, "perm"),), moves=True),
     "REVERSE_V2": Folder(_reverse, _I, moves=True),
     "FILL": Folder(_fill, _I, ((0, "dims"),), moves=True),
     "BROADCAST_TO": Folder(_broadcast_to, _I, ((1, "shape"),), moves=True),
@@ -356,6 +360,21 @@ def _kind(state: _State, op: Operator) -> str | None:
     return None
 
 
+def _names(types: tuple[str, ...]) -> str:
+    return "/".join(types) if types else "int8/int16 data only"
+
+
+def _computed_slot(state: _State, op: Operator, ops: Sequence[Operator | FoldedOperator]) -> str | None:
+    """Why TensorFlow Lite Micro refuses ``op``: an input it needs constant in
+    the model file is computed (by shape arithmetic, folded or not)."""
+    for slot, role in FOLDERS[op.opcode].file_constant:
+        i = op.inputs[slot] if slot < len(op.inputs) else -1
+        if i >= 0 and (i in state.computed or state.tensors[i].data is None):
+            return (f"its {role} input '{state.tensors[i].name}' is computed{_producer(ops, i)}; TensorFlow Lite Micro "
+                    "needs it constant in the model (convert with a fixed batch size)")
+    return None
+
+
 def _producer(ops: Sequence[Operator | FoldedOperator], index: int) -> str:
     op = next((o for o in ops if index in o.outputs), None)
     return f" by operator {op.index} ({op.opcode})" if op is not None else " (a model input)"
@@ -386,16 +405,14 @@ def _attempt(state: _State, op: Operator, ops: Sequence[Operator | FoldedOperato
             return f"output '{outs[0].name}' depends on input data: input '{t.name}' is computed at run time{_producer(ops, t.index)}"
         allowed = folder.input_types if folder.input_types is not None else folder.types
         if kind == "shape" and slot not in index_slots and _type(t) not in allowed:
-            return f"input '{t.name}' is {_type(t)}; TensorFlow Lite Micro runs {op.opcode} on {'/'.join(allowed)}"
+            return f"input '{t.name}' is {_type(t)}; TensorFlow Lite Micro runs {op.opcode} on {_names(allowed)}"
     if kind == "shape":
         bad = next((t for t in outs if _type(t) not in folder.types), None)
         if bad is not None:
-            return f"output '{bad.name}' is {_type(bad)}; TensorFlow Lite Micro runs {op.opcode} on {'/'.join(folder.types) or 'int8/int16 data only'}"
-    for slot, role in folder.file_constant:
-        t = ins[slot] if slot < len(ins) else None
-        if t is not None and t.index in state.computed:
-            return (f"its {role} input '{t.name}' is computed{_producer(ops, t.index)}; TensorFlow Lite Micro needs it "
-                    "constant in the model (convert with a fixed batch size)")
+            return f"output '{bad.name}' is {_type(bad)}; TensorFlow Lite Micro runs {op.opcode} on {_names(folder.types)}"
+    computed = _computed_slot(state, op, ops)
+    if computed:
+        return computed
     produced = [t for t in outs if t.index in state.graph_outputs]
     if produced:
         return f"output '{produced[0].name}' is a model output; pycmsisnn does not fold model outputs"
@@ -468,7 +485,7 @@ def fold_reason(graph: Graph, op: Operator) -> str | None:
     if kind == "moves":
         slots = _INDEX_SLOTS.get(op.opcode, ())
         if any(i >= 0 and graph.tensor(i).data is None for s, i in enumerate(op.inputs) if s not in slots):
-            return None
+            return _computed_slot(state, op, [*graph.operators, *graph.folded])
     result = _attempt(state, op, [*graph.operators, *graph.folded])
     if isinstance(result, str):
         return result
