@@ -450,7 +450,7 @@ def fold(graph: Graph) -> Graph:
     state = _State(tensors, {i for f in graph.folded for i in f.outputs}, frozenset(graph.outputs))
     ops = list(graph.operators)
     folded = list(graph.folded)
-    everything = [*graph.operators, *graph.folded]
+    everything: list[Operator | FoldedOperator] = [*graph.operators, *graph.folded]
     while True:
         kept = []
         for op in ops:

@@ -47,7 +47,7 @@ def operator_reason(graph: Graph, op: Operator) -> str | None:
     if op.opcode.startswith("CUSTOM:"):
         return _custom_reason(op.opcode)
     r = RULES.get(op.opcode)
-    reason = "no kernel for this operator"
+    reason: str | None = "no kernel for this operator"
     if r is not None:
         try:
             reason = r.check(graph, op)
