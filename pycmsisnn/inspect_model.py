@@ -1,6 +1,7 @@
 """What ``pycmsisnn inspect`` shows of any readable model: inputs, outputs,
 one row per layer (operator, the kernel variant it reaches on the chosen
-core, output shape, MACs, scratch, arena offset; or why it is unsupported),
+core, output shape, MACs, scratch, arena offset; or why it is unsupported;
+or the constants it was folded to at load time, ``pycmsisnn.fold``),
 then memory against the core's board. ``--verbose`` adds every tensor and
 derived parameter of each layer."""
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .cores import DEFAULT_CORE, get_core
+from .fold import describe_folded, fold
 from .footprint import RamFigure, StackSource, arena_home
 from .ir import Graph, Operator
 from .lower import KernelCall, Plan, TensorArg, operator_reason, refusal_reasons
@@ -30,6 +32,7 @@ class LayerRow:
     scratch_bytes: int = 0
     arena_offset: int | None = None  # of the output, when the whole model is planned
     reason: str | None = None  # why the layer is unsupported
+    folded: str | None = None  # the constants the operator was folded to at load time
 
 
 @dataclass
@@ -133,9 +136,11 @@ def board_warnings(plan: Plan, target: str, flash_bytes: int, ram: RamFigure) ->
 
 
 def inspect_graph(graph: Graph, target: str = DEFAULT_CORE) -> Inspection:
-    """Describe ``graph`` on ``target``: each layer that lowers with its
-    kernel, each that does not with its reason; memory when all lower."""
+    """Describe ``graph`` on ``target`` after constant folding: each layer
+    that lowers with its kernel, each that does not with its reason, each
+    folded one with its constants; memory when all lower."""
     target = get_core(target).name
+    graph = fold(graph)
     reasons = refusal_reasons(graph)
     calls: dict[int, KernelCall] = {}
     op_reasons: dict[int, str] = {}
@@ -161,6 +166,10 @@ def inspect_graph(graph: Graph, target: str = DEFAULT_CORE) -> Inspection:
         scratch = sum(p.nbytes for p in result.arena.scratch[k]) if result.arena else call.scratch_bytes
         offset = result.arena.tensors[op.outputs[0]].offset if result.arena and op.outputs[0] in result.arena.tensors else None
         result.layers.append(LayerRow(op.index, op.opcode, call.reached, out, call.macs, scratch, offset))
+    for f in graph.folded:
+        out = graph.tensor(f.outputs[0]).shape if f.outputs else ()
+        result.layers.append(LayerRow(f.index, f.opcode, None, out, folded=describe_folded(graph, f).split(" -> ", 1)[1]))
+    result.layers.sort(key=lambda r: r.layer)
     return result
 
 
@@ -168,6 +177,9 @@ def _table(rows: list[LayerRow], target: str) -> list[str]:
     kernel_head = f"kernel ({target})"
     lines = [f"{'layer':>5}  {'operator':<22} {kernel_head:<34} {'output':<18} {'MACs':>11} {'scratch':>8} {'arena offset':>12}"]
     for r in rows:
+        if r.folded is not None:
+            lines.append(f"{r.layer:>5}  {r.opcode:<22} folded at load time: {r.folded}")
+            continue
         if r.kernel is None:
             lines.append(f"{r.layer:>5}  {r.opcode:<22} unsupported: {r.reason}")
             continue
@@ -179,10 +191,12 @@ def _table(rows: list[LayerRow], target: str) -> list[str]:
 
 def describe(graph: Graph, target: str = DEFAULT_CORE, *, verbose: bool = False) -> str:
     """The text ``inspect`` prints."""
+    graph = fold(graph)
     info = inspect_graph(graph, target)
     counts = ", ".join(f"{k} x{v}" for k, v in graph.op_counts().items())
     lines = ["inputs:"] + [f"  {t}" for t in info.inputs] + ["outputs:"] + [f"  {t}" for t in info.outputs]
-    lines.append(f"operators ({len(graph.operators)}): {counts}")
+    folded = f"; {len(graph.folded)} more folded at load time (shape arithmetic)" if graph.folded else ""
+    lines.append(f"operators ({len(graph.operators)}): {counts}{folded}")
     lines += _table(info.layers, info.target)
     if verbose:
         lines.append("layers in full:")
@@ -190,7 +204,8 @@ def describe(graph: Graph, target: str = DEFAULT_CORE, *, verbose: bool = False)
             call = info.calls.get(op.index)
             lines += describe_call(graph, call) if call else [f"[{op.index}] {op.opcode}: unsupported"] + _tensor_lines(graph, op)
     if info.plan is not None and info.ram is not None:
-        weights = sum(t.nbytes for t in graph.tensors if t.is_constant)
+        used = {i for op in graph.operators for i in op.inputs}  # constants only folded operators read are gone
+        weights = sum(t.nbytes for t in graph.tensors if t.is_constant and t.index in used)
         acts = sum(t.nbytes for t in graph.tensors if not t.is_constant)
         lines.append(f"constants: {weights} B; activations: {acts} B in all, peak live {peak_bytes(info.plan)} B (with scratch, no in-place reuse)")
         lines.append(planned_arena(info.plan))

@@ -114,6 +114,16 @@ class Operator:
     options: Options = field(default_factory=NoOptions)
 
 
+@dataclass(frozen=True)
+class FoldedOperator:
+    """An operator evaluated at load time (``pycmsisnn.fold``): its outputs,
+    tensor indices, are now constants of the graph."""
+
+    index: int
+    opcode: str
+    outputs: tuple[int, ...]
+
+
 @dataclass(frozen=True, eq=False)
 class Graph:
     """A model's single subgraph."""
@@ -127,6 +137,9 @@ class Graph:
     # subgraphs, dynamic shapes, legacy uint8, float only); lowering adds the
     # operators' reasons and refuses with all of them at once.
     refusals: tuple[str, ...] = ()
+    # Operators constant folding evaluated and removed, in model order; the
+    # operators left keep their indices in the file.
+    folded: tuple[FoldedOperator, ...] = ()
 
     def tensor(self, index: int) -> Tensor:
         return self.tensors[index]

@@ -122,8 +122,18 @@ class CumsumOptions:
     reverse: bool = False
 
 
+@dataclass(frozen=True)
+class AxisOptions:
+    """PACK, UNPACK and GATHER: the axis (the count of packed / unpacked
+    values, GATHER's batch dimensions in ``count``)."""
+
+    axis: int = 0
+    count: int = 0
+
+
 Options = (NoOptions | FusedOptions | ConvOptions | PoolOptions | FullyConnectedOptions | ConcatenationOptions
-           | SoftmaxOptions | LeakyReluOptions | BatchMatMulOptions | StridedSliceOptions | ReducerOptions | CumsumOptions)
+           | SoftmaxOptions | LeakyReluOptions | BatchMatMulOptions | StridedSliceOptions | ReducerOptions
+           | CumsumOptions | AxisOptions)
 R = TypeVar("R")
 
 
@@ -213,6 +223,10 @@ _RECORDS: dict[str, tuple[str, bool, Callable[[_Fields], Options]]] = {
     "REDUCE_MAX": ("ReducerOptions", False, lambda f: ReducerOptions(f.flag("keep_dims"))),
     "REDUCE_MIN": ("ReducerOptions", False, lambda f: ReducerOptions(f.flag("keep_dims"))),
     "CUMSUM": ("CumsumOptions", False, lambda f: CumsumOptions(f.flag("exclusive"), f.flag("reverse"))),
+    # read by constant folding (pycmsisnn.fold)
+    "PACK": ("PackOptions", False, lambda f: AxisOptions(f.integer("axis", 0, *I32), f.integer("values_count", 0, 0, I32[1]))),
+    "UNPACK": ("UnpackOptions", False, lambda f: AxisOptions(f.integer("axis", 0, *I32), f.integer("num", 0, 0, I32[1]))),
+    "GATHER": ("GatherOptions", False, lambda f: AxisOptions(f.integer("axis", 0, *I32), f.integer("batch_dims", 0, *I32))),
 }
 
 
@@ -245,7 +259,7 @@ def options_as(op_options: object, cls: type[R]) -> R:
 
 
 __all__ = [
-    "Activation", "activation_code", "BatchMatMulOptions", "ConcatenationOptions", "ConvOptions", "CumsumOptions", "FullyConnectedOptions", "FusedOptions",
+    "Activation", "activation_code", "AxisOptions", "BatchMatMulOptions", "ConcatenationOptions", "ConvOptions", "CumsumOptions", "FullyConnectedOptions", "FusedOptions",
     "LeakyReluOptions", "NoOptions", "Options", "OptionsError", "Padding", "PoolOptions", "ReducerOptions",
     "SoftmaxOptions", "StridedSliceOptions", "options_as", "typed_options",
 ]

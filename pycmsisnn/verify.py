@@ -17,6 +17,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from .lower import KernelCall
 from .progress import Progress
 from .reference import TflmRunner
 from .runtime import Model, RunResult, load
@@ -126,8 +127,7 @@ def _first_diff(name: str, ours: np.ndarray, ref: np.ndarray) -> Mismatch | None
     return Mismatch(name, idx, ours[idx].item(), ref[idx].item(), int(len(diff)))
 
 
-def _layer_parameters(model: Model, op_index: int) -> dict[str, str]:
-    call = model.plan.calls[op_index]
+def _layer_parameters(call: KernelCall) -> dict[str, str]:
     params = {k: repr(v) for k, v in call.args.items() if not isinstance(v, np.ndarray) and type(v).__name__ != "TensorArg"}
     params["kernel"] = call.reached
     return params
@@ -140,7 +140,7 @@ def first_layer_mismatch(model: Model, result: RunResult, tflm: TflmRunner) -> L
             t = model.graph.tensor(index)
             m = _first_diff(t.name, result.tensors[index], tflm.tensor(index))
             if m is not None:
-                return LayerMismatch(call.op.index, call.op.opcode, call.reached, m, _layer_parameters(model, call.op.index))
+                return LayerMismatch(call.op.index, call.op.opcode, call.reached, m, _layer_parameters(call))
     return None
 
 
@@ -217,7 +217,7 @@ def _target_layer_mismatch(model: Model, core: str, x: list[np.ndarray], cmsis_n
         got = np.frombuffer(dump.data, dtype=ours.dtype).reshape(ours.shape)
         m = _first_diff(model.graph.tensor(dump.tensor).name, got, ours)
         if m is not None:
-            return LayerMismatch(call.op.index, call.op.opcode, call.reached, m, _layer_parameters(model, call.op.index))
+            return LayerMismatch(call.op.index, call.op.opcode, call.reached, m, _layer_parameters(call))
     return None
 
 

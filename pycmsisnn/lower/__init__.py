@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+from ..fold import fold, fold_reason
 from ..ir import Graph, Operator
 from ..tflite.reader import ModelError
 from .common import LoweringError
@@ -48,11 +49,14 @@ def operator_reason(graph: Graph, op: Operator) -> str | None:
     r = RULES.get(op.opcode)
     if r is None:
         note = NO_KERNEL_NOTES.get(op.opcode)
-        return "no kernel for this operator" + (f" ({note})" if note else "")
-    try:
-        return r.check(graph, op)
-    except LoweringError as exc:
-        return str(exc)
+        reason: str | None = "no kernel for this operator" + (f" ({note})" if note else "")
+    else:
+        try:
+            reason = r.check(graph, op)
+        except LoweringError as exc:
+            reason = str(exc)
+    # Shape arithmetic left after constant folding: why it did not fold.
+    return (fold_reason(graph, op) or reason) if reason else None
 
 
 def unsupported(graph: Graph) -> list[str]:
@@ -71,8 +75,10 @@ def refusal_reasons(graph: Graph) -> list[str]:
 
 
 def lower(graph: Graph) -> Plan:
-    """The plan of ``graph``; raises ``UnsupportedModelError`` listing every
-    reason at once."""
+    """The plan of ``graph`` after constant folding (``pycmsisnn.fold``; the
+    plan's graph is the folded one); raises ``UnsupportedModelError`` listing
+    every reason at once."""
+    graph = fold(graph)
     reasons = refusal_reasons(graph)
     if reasons:
         raise UnsupportedModelError(reasons)
