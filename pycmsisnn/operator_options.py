@@ -112,12 +112,22 @@ class StridedSliceOptions:
 
 
 @dataclass(frozen=True)
+class SvdfOptions:
+    """SVDF: the rank, the fused activation (TFLite Micro's integer SVDF
+    ignores it) and the hybrid-only flag ``asymmetric_quantize_inputs``."""
+
+    rank: int
+    fused_activation_function: Activation = Activation.NONE
+    asymmetric_quantize_inputs: bool = False
+
+
+@dataclass(frozen=True)
 class ReducerOptions:
     keep_dims: bool = False
 
 
 Options = (NoOptions | FusedOptions | ConvOptions | PoolOptions | FullyConnectedOptions | ConcatenationOptions
-           | SoftmaxOptions | LeakyReluOptions | BatchMatMulOptions | StridedSliceOptions | ReducerOptions)
+           | SoftmaxOptions | LeakyReluOptions | BatchMatMulOptions | StridedSliceOptions | ReducerOptions | SvdfOptions)
 R = TypeVar("R")
 
 
@@ -202,6 +212,8 @@ _RECORDS: dict[str, tuple[str, bool, Callable[[_Fields], Options]]] = {
         f.integer("begin_mask", 0, *I32), f.integer("end_mask", 0, *I32), f.integer("ellipsis_mask", 0, *I32),
         f.integer("new_axis_mask", 0, *I32), f.integer("shrink_axis_mask", 0, *I32), f.flag("offset"))),
     "MEAN": ("ReducerOptions", False, lambda f: ReducerOptions(f.flag("keep_dims"))),
+    "SVDF": ("SVDFOptions", True, lambda f: SvdfOptions(
+        f.integer("rank", 0, 1, I32[1]), f.activation(), f.flag("asymmetric_quantize_inputs"))),
 }
 
 
@@ -236,5 +248,5 @@ def options_as(op_options: object, cls: type[R]) -> R:
 __all__ = [
     "Activation", "activation_code", "BatchMatMulOptions", "ConcatenationOptions", "ConvOptions", "FullyConnectedOptions", "FusedOptions",
     "LeakyReluOptions", "NoOptions", "Options", "OptionsError", "Padding", "PoolOptions", "ReducerOptions",
-    "SoftmaxOptions", "StridedSliceOptions", "options_as", "typed_options",
+    "SoftmaxOptions", "StridedSliceOptions", "SvdfOptions", "options_as", "typed_options",
 ]

@@ -239,3 +239,28 @@ class SigmoidTanhS16Params:
 
     input_multiplier: int  # 1..65535
     input_left_shift: int  # 0..31, a right shift despite TFLite's name
+
+
+@dataclass(frozen=True)
+class SvdfParams:
+    """cmsis_nn_svdf_params. Unlike the other structs, ``input_offset`` is the
+    input zero point itself: Arm's SVDF kernels subtract it from the input
+    (measured against Arm's library; its doc says "negative of the zero
+    value"). ``output_offset`` = +output zp. ``input_activation`` clamps the
+    new state value (the state type's range), ``output_activation`` the output."""
+
+    rank: int
+    input_offset: int
+    output_offset: int
+    input_activation: Activation = field(default_factory=lambda: Activation(-32768, 32767))
+    output_activation: Activation = field(default_factory=Activation)
+
+
+@dataclass(frozen=True)
+class SvdfQuant:
+    """The two requantisations of an integer SVDF: ``input`` (feature product
+    to state: s_in * s_feature / s_state) and ``output`` (time product to
+    output: s_state * s_time / s_out)."""
+
+    input: PerTensorQuant
+    output: PerTensorQuant

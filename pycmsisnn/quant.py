@@ -29,6 +29,7 @@ from .params import (
     MulParams,
     PerChannelQuant,
     PerTensorQuant,
+    SvdfQuant,
     ReluParams,
     RequantizeParams,
     SigmoidTanhParams,
@@ -781,3 +782,17 @@ def leaky_relu_params_s16(input_scale: float, input_zero_point: int, output_scal
     _check_requant_shift_s16(p.identity_shift, f"LEAKY_RELU scale {input_scale:.9g}/{output_scale:.9g}")
     _check_requant_shift_s16(p.alpha_shift, f"LEAKY_RELU alpha {alpha:.9g} with scales {input_scale:.9g}/{output_scale:.9g}")
     return p
+
+
+def svdf_quant(input_scale: float, feature_scale: float, state_scale: float, time_scale: float,
+               output_scale: float) -> SvdfQuant:
+    """The multipliers of TFLite's integer SVDF: the feature product
+    requantised to the state (``s_in * s_feature / s_state``) and the time
+    product (with the bias) to the output (``s_state * s_time / s_out``),
+    float32 scales in double arithmetic as TFLite Micro computes them."""
+    s_state, s_out = _f32(state_scale), _f32(output_scale)
+    if s_state <= 0.0 or s_out <= 0.0:
+        raise QuantError(f"state and output scales must be positive (state {s_state}, output {s_out})")
+    m1, e1 = quantize_multiplier(_f32(input_scale) * _f32(feature_scale) / s_state)
+    m2, e2 = quantize_multiplier(s_state * _f32(time_scale) / s_out)
+    return SvdfQuant(PerTensorQuant(m1, e1), PerTensorQuant(m2, e2))

@@ -22,6 +22,7 @@ from ..kernels.fully_connected import arm_vector_sum_s8
 from ..lower import KernelCall, TensorArg
 from ..params import AddParams, BmmParams, ConvParams, DwConvParams, FcParams, MulParams, PerChannelQuant, PerTensorQuant, PoolParams, SoftmaxParams, TransposeConvParams
 from .cwriter import Layer, c_int
+from .svdf import svdf
 from .structs import declare, declare_bias_data, declare_context, declare_dims, declare_quant_params, declare_transpose_params, dims, init
 
 Emitter = Callable[[Layer, KernelCall], None]
@@ -611,6 +612,8 @@ def activation_s16(layer: Layer, call: KernelCall) -> None:
 
 
 EMITTERS: dict[str, tuple[Emitter, str]] = {
+    "arm_svdf_s8": (svdf, NNFUNCTIONS),
+    "arm_svdf_state_s16_s8": (svdf, NNFUNCTIONS),
     "arm_convolve_wrapper_s8": (_conv("arm_convolve_wrapper_s8", _bias), NNFUNCTIONS),
     "arm_convolve_wrapper_s16": (_conv("arm_convolve_wrapper_s16", _bias_data), NNFUNCTIONS),
     "arm_depthwise_conv_wrapper_s8": (_depthwise("arm_depthwise_conv_wrapper_s8", _bias), NNFUNCTIONS),

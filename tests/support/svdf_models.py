@@ -36,9 +36,9 @@ class SvdfConfig:
     input_scale: float = 0.05
     input_zp: int = -3
     feature_scale: float = 0.01
-    state_scale: float = 0.004
+    state_scale: float | None = None  # None: the typical feature product reaches a quarter of the state range
     time_scale: float = 0.0005
-    output_scale: float = 0.02
+    output_scale: float | None = None  # None: the typical output reaches about 40 quantisation steps
     output_zp: int = 5
     state_init: np.ndarray | None = field(default=None, compare=False)  # the state buffer's data (else none)
 
@@ -111,23 +111,37 @@ class ModelBuilder:
 _ACTIVATIONS = {"NONE": 0, "RELU": 1, "RELU_N1_TO_1": 2, "RELU6": 3, "TANH": 4}
 
 
+def _scales(cfg: SvdfConfig) -> tuple[float, float]:
+    """(state scale, output scale): given, or sized so that typical values use
+    the state's and the output's range without saturating them all."""
+    state_max = 32767 if np.dtype(cfg.state_dtype) == np.int16 else 127
+    feature = 74.0 * 73.0 * np.sqrt(cfg.input_size) * cfg.input_scale * cfg.feature_scale  # typical real feature product
+    state_scale = cfg.state_scale if cfg.state_scale is not None else float(feature / (state_max / 4))
+    time_max = 8000 if state_max > 127 else 127
+    typical = (state_max / 4) * (time_max / 2) * np.sqrt(cfg.memory * cfg.rank) * state_scale * cfg.time_scale
+    output_scale = cfg.output_scale if cfg.output_scale is not None else float(typical / 40)
+    return state_scale, output_scale
+
+
 def _svdf(b: ModelBuilder, cfg: SvdfConfig, x: int, name: str, rng: np.random.Generator) -> int:
     """Append one SVDF operator reading tensor ``x``; returns its output tensor."""
     f = cfg.filters
     state_dtype = np.dtype(cfg.state_dtype)
-    lim = 32767 if state_dtype == np.int16 else 127
+    state_scale, output_scale = _scales(cfg)
+    # int16 time weights kept below 8000 in magnitude: memory x 32767 x 8000 stays inside int32
+    lim = 8000 if state_dtype == np.int16 else 127
     wf = rng.integers(-127, 128, size=(f, cfg.input_size)).astype(np.int8)
     wt = rng.integers(-lim, lim + 1, size=(f, cfg.memory)).astype(state_dtype)
     ins = [x, b.tensor(f"{name}/weights_feature", (f, cfg.input_size), np.int8, cfg.feature_scale, 0, wf),
            b.tensor(f"{name}/weights_time", (f, cfg.memory), state_dtype, cfg.time_scale, 0, wt)]
     if cfg.bias:
         bias = rng.integers(-2000, 2001, size=cfg.units).astype(np.int32)
-        ins.append(b.tensor(f"{name}/bias", (cfg.units,), np.int32, cfg.state_scale * cfg.time_scale, 0, bias))
+        ins.append(b.tensor(f"{name}/bias", (cfg.units,), np.int32, state_scale * cfg.time_scale, 0, bias))
     else:
         ins.append(-1)
-    ins.append(b.tensor(f"{name}/activation_state", (cfg.batch, cfg.memory * f), state_dtype, cfg.state_scale, 0,
+    ins.append(b.tensor(f"{name}/activation_state", (cfg.batch, cfg.memory * f), state_dtype, state_scale, 0,
                         cfg.state_init, variable=True))
-    out = b.tensor(f"{name}/output", (cfg.batch, cfg.units), np.int8, cfg.output_scale, cfg.output_zp)
+    out = b.tensor(f"{name}/output", (cfg.batch, cfg.units), np.int8, output_scale, cfg.output_zp)
     b.op("SVDF", ins, [out], ("SVDFOptions", {"rank": cfg.rank, "fusedActivationFunction": _ACTIVATIONS[cfg.activation]}))
     return out
 
@@ -150,17 +164,16 @@ def kws_model(state_dtype: type = np.int16, seed: int = 7) -> bytes:
     b = ModelBuilder("pycmsisnn test: SVDF keyword spotting")
     x = b.tensor("input_0", (1, 40), np.int8, 0.05, -10)
     l1 = SvdfConfig(batch=1, input_size=40, units=64, rank=1, memory=8, state_dtype=state_dtype, activation="RELU",
-                    input_scale=0.05, input_zp=-10, feature_scale=0.004, state_scale=0.01, time_scale=0.00004,
-                    output_scale=0.03, output_zp=-128)
+                    input_scale=0.05, input_zp=-10, feature_scale=0.004, time_scale=0.00004, output_zp=-128)
     h1 = _svdf(b, l1, x, "svdf_1", rng)
     l2 = SvdfConfig(batch=1, input_size=64, units=32, rank=2, memory=4, state_dtype=state_dtype, activation="NONE",
-                    input_scale=0.03, input_zp=-128, feature_scale=0.003, state_scale=0.02, time_scale=0.00003,
-                    output_scale=0.04, output_zp=3)
+                    input_scale=_scales(l1)[1], input_zp=-128, feature_scale=0.003, time_scale=0.00003, output_zp=3)
     h2 = _svdf(b, l2, h1, "svdf_2", rng)
     w = rng.integers(-127, 128, size=(4, 32)).astype(np.int8)
     fw = b.tensor("fc/weights", (4, 32), np.int8, 0.01, 0, w)
-    fb = b.tensor("fc/bias", (4,), np.int32, 0.04 * 0.01, 0, rng.integers(-500, 500, size=4).astype(np.int32))
-    logits = b.tensor("fc/output", (1, 4), np.int8, 0.1, 2)
+    s2 = _scales(l2)[1]
+    fb = b.tensor("fc/bias", (4,), np.int32, s2 * 0.01, 0, rng.integers(-500, 500, size=4).astype(np.int32))
+    logits = b.tensor("fc/output", (1, 4), np.int8, s2 * 0.01 * 74 * np.sqrt(32) / 30, 2)
     b.op("FULLY_CONNECTED", [h2, fw, fb], [logits], ("FullyConnectedOptions", {"fusedActivationFunction": 0}))
     probs = b.tensor("output", (1, 4), np.int8, 1.0 / 256, -128)
     b.op("SOFTMAX", [logits], [probs], ("SoftmaxOptions", {"beta": 1.0}))
