@@ -36,15 +36,18 @@ class StackSource(str, Enum):
 
 @dataclass(frozen=True)
 class RamFigure:
-    """RAM one inference needs: the arena and the stack."""
+    """RAM one inference needs: the arena and the stack, and a stateful
+    model's persistent state buffer (its variable tensors, kept between
+    inferences, outside the arena)."""
 
     arena_bytes: int
     stack_bytes: int
     stack_source: StackSource
+    state_bytes: int = 0
 
     @property
     def total_bytes(self) -> int:
-        return self.arena_bytes + self.stack_bytes
+        return self.arena_bytes + self.stack_bytes + self.state_bytes
 
     @property
     def measured(self) -> bool:
@@ -52,12 +55,14 @@ class RamFigure:
 
     def describe(self) -> str:
         """"RAM 17,024 B = arena 16,000 B + stack 1,024 B (stack measured under QEMU)"."""
-        return (f"RAM {self.total_bytes:,} B = arena {self.arena_bytes:,} B + stack {self.stack_bytes:,} B "
+        state = f" + state {self.state_bytes:,} B" if self.state_bytes else ""
+        return (f"RAM {self.total_bytes:,} B = arena {self.arena_bytes:,} B{state} + stack {self.stack_bytes:,} B "
                 f"({self.stack_source.value})")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"ram_bytes": self.total_bytes, "arena_bytes": self.arena_bytes, "stack_bytes": self.stack_bytes,
-                "stack_source": self.stack_source.name.lower()}
+        figures = {"ram_bytes": self.total_bytes, "arena_bytes": self.arena_bytes, "stack_bytes": self.stack_bytes,
+                   "stack_source": self.stack_source.name.lower()}
+        return figures | ({"state_bytes": self.state_bytes} if self.state_bytes else {})
 
 
 def arena_home(plan: Plan, arena_bytes: int, core: Core) -> Region | None:

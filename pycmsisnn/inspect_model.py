@@ -114,7 +114,7 @@ def _estimate(plan: Plan, core: str) -> tuple[int, RamFigure]:
 
     _, arena, constants, _ = generate(plan, core, "model")
     code = estimate_code(sorted({c.reached for c in plan.calls}), len(plan.calls))
-    return code + constants, RamFigure(arena.arena_bytes, STACK_ESTIMATE, StackSource.GUESS)
+    return code + constants, RamFigure(arena.arena_bytes, STACK_ESTIMATE, StackSource.GUESS, arena.state_bytes)
 
 
 def board_warnings(plan: Plan, target: str, flash_bytes: int, ram: RamFigure) -> list[str]:

@@ -31,6 +31,12 @@ for the target core, see ``pycmsisnn.scratch``) in one arena:
   (no in-place reuse and no fusion either).
 
 Buffers are aligned to 4 bytes, 16 on MVE cores.
+
+Variable tensors (the persistent state of SVDF and LSTM) are not in the
+arena: they keep their values from one invoke to the next, so no other
+buffer may ever reuse their memory. ``plan_state`` lays them out one after
+another in a separate state buffer (``ArenaPlan.state``, ``state_bytes``),
+which code generation emits as ``NAME_state``.
 """
 from __future__ import annotations
 
@@ -87,6 +93,9 @@ def lifetimes(plan: Plan) -> list[Lifetime]:
             last[i] = k
         for o in call.outputs:
             first.setdefault(o, k)
+    for t in graph.tensors:  # state tensors live in the state buffer, never in the arena
+        if t.is_variable and not t.is_constant:
+            first.pop(t.index, None)
     for o in graph.outputs:
         last[o] = len(calls)
     return [Lifetime(t, graph.tensor(t).nbytes, f, last.get(t, f)) for t, f in sorted(first.items())]
@@ -149,6 +158,8 @@ class ArenaPlan:
     placements: tuple[Placement, ...] = field(default=(), repr=False)  # one per buffer
     fusions: tuple[ResidualFusion, ...] = ()  # residual ADDs computed inside their convolution
     bands: tuple[InPlaceBand, ...] = ()  # convolutions written over their input
+    state: Mapping[int, Placement] = field(default_factory=dict)  # variable tensors in the state buffer
+    state_bytes: int = 0  # the state buffer's size (0: a stateless model)
 
     def offset(self, tensor: int) -> int:
         return self.tensors[tensor].offset
@@ -331,6 +342,18 @@ def live_peak(buffers: Iterable[Buffer]) -> int:
     return max((sum(b.nbytes for b in bs if b.first <= t <= b.last) for t in times), default=0)
 
 
+def plan_state(plan: Plan, alignment: int) -> tuple[dict[int, Placement], int]:
+    """The state buffer: every variable tensor of the graph, in index order,
+    each at an aligned offset; returns the placements and the buffer's size."""
+    placed: dict[int, Placement] = {}
+    offset = 0
+    for t in plan.graph.tensors:
+        if t.is_variable and not t.is_constant:
+            placed[t.index] = Placement(offset, t.nbytes)
+            offset = _align(offset + t.nbytes, alignment)
+    return placed, offset
+
+
 def default_strategy() -> str:
     """"linear" when ``PYCMSISNN_NO_MEMORY_PLANNER`` is set to a true value, else "greedy"."""
     return "linear" if os.environ.get(NO_PLANNER_ENV, "") not in ("", "0") else "greedy"
@@ -399,6 +422,7 @@ def _place(
             scratch[k].append(Placement(placements[i].offset, n.nbytes))
             i += 1
     arena = max((p.end for p in placements), default=0)
+    state, state_bytes = plan_state(plan, alignment)
     return ArenaPlan(
         core=core,
         strategy=strategy,
@@ -413,4 +437,6 @@ def _place(
         placements=tuple(placements),
         fusions=fusions,
         bands=bands,
+        state=state,
+        state_bytes=state_bytes,
     )

@@ -112,6 +112,16 @@ class StridedSliceOptions:
 
 
 @dataclass(frozen=True)
+class SvdfOptions:
+    """SVDF: the rank, the fused activation (TFLite Micro's integer SVDF
+    ignores it) and the hybrid-only flag ``asymmetric_quantize_inputs``."""
+
+    rank: int
+    fused_activation_function: Activation = Activation.NONE
+    asymmetric_quantize_inputs: bool = False
+
+
+@dataclass(frozen=True)
 class ReducerOptions:
     keep_dims: bool = False
 
@@ -133,7 +143,7 @@ class AxisOptions:
 
 Options = (NoOptions | FusedOptions | ConvOptions | PoolOptions | FullyConnectedOptions | ConcatenationOptions
            | SoftmaxOptions | LeakyReluOptions | BatchMatMulOptions | StridedSliceOptions | ReducerOptions
-           | CumsumOptions | AxisOptions)
+           | CumsumOptions | AxisOptions | SvdfOptions)
 R = TypeVar("R")
 
 
@@ -227,6 +237,8 @@ _RECORDS: dict[str, tuple[str, bool, Callable[[_Fields], Options]]] = {
     "PACK": ("PackOptions", False, lambda f: AxisOptions(f.integer("axis", 0, *I32), f.integer("values_count", 0, 0, I32[1]))),
     "UNPACK": ("UnpackOptions", False, lambda f: AxisOptions(f.integer("axis", 0, *I32), f.integer("num", 0, 0, I32[1]))),
     "GATHER": ("GatherOptions", False, lambda f: AxisOptions(f.integer("axis", 0, *I32), f.integer("batch_dims", 0, *I32))),
+    "SVDF": ("SVDFOptions", True, lambda f: SvdfOptions(
+        f.integer("rank", 0, 1, I32[1]), f.activation(), f.flag("asymmetric_quantize_inputs"))),
 }
 
 
@@ -261,5 +273,5 @@ def options_as(op_options: object, cls: type[R]) -> R:
 __all__ = [
     "Activation", "activation_code", "AxisOptions", "BatchMatMulOptions", "ConcatenationOptions", "ConvOptions", "CumsumOptions", "FullyConnectedOptions", "FusedOptions",
     "LeakyReluOptions", "NoOptions", "Options", "OptionsError", "Padding", "PoolOptions", "ReducerOptions",
-    "SoftmaxOptions", "StridedSliceOptions", "options_as", "typed_options",
+    "SoftmaxOptions", "StridedSliceOptions", "SvdfOptions", "options_as", "typed_options",
 ]

@@ -270,6 +270,8 @@ class SquaredDifferenceParams:
     output_offset: int
     output_mult: int
     output_shift: int
+
+
 # ---- reduction, comparison and selection kernels (pycmsisnn_reduce_ops.h)
 
 
@@ -299,3 +301,28 @@ class CumsumParams:
     output_offset: int  # the output zero point
     output_mult: int  # Q31
     output_shift: int  # <= 0
+
+
+@dataclass(frozen=True)
+class SvdfParams:
+    """cmsis_nn_svdf_params. Unlike the other structs, ``input_offset`` is the
+    input zero point itself: Arm's SVDF kernels subtract it from the input
+    (measured against Arm's library; its doc says "negative of the zero
+    value"). ``output_offset`` = +output zp. ``input_activation`` clamps the
+    new state value (the state type's range), ``output_activation`` the output."""
+
+    rank: int
+    input_offset: int
+    output_offset: int
+    input_activation: Activation = field(default_factory=lambda: Activation(-32768, 32767))
+    output_activation: Activation = field(default_factory=Activation)
+
+
+@dataclass(frozen=True)
+class SvdfQuant:
+    """The two requantisations of an integer SVDF: ``input`` (feature product
+    to state: s_in * s_feature / s_state) and ``output`` (time product to
+    output: s_state * s_time / s_out)."""
+
+    input: PerTensorQuant
+    output: PerTensorQuant

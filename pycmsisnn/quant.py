@@ -32,6 +32,7 @@ from .params import (
     PerChannelQuant,
     PerTensorQuant,
     PreluParams,
+    SvdfQuant,
     ReluParams,
     RequantizeParams,
     SigmoidTanhParams,
@@ -948,3 +949,15 @@ def _requantize(value: int, multiplier: int, shift: int) -> int:
     remainder = high & mask
     threshold = (mask >> 1) + (1 if high < 0 else 0)
     return (high >> right) + (1 if remainder > threshold else 0)
+def svdf_quant(input_scale: float, feature_scale: float, state_scale: float, time_scale: float,
+               output_scale: float) -> SvdfQuant:
+    """The multipliers of TFLite's integer SVDF: the feature product
+    requantised to the state (``s_in * s_feature / s_state``) and the time
+    product (with the bias) to the output (``s_state * s_time / s_out``),
+    float32 scales in double arithmetic as TFLite Micro computes them."""
+    s_state, s_out = _f32(state_scale), _f32(output_scale)
+    if s_state <= 0.0 or s_out <= 0.0:
+        raise QuantError(f"state and output scales must be positive (state {s_state}, output {s_out})")
+    m1, e1 = quantize_multiplier(_f32(input_scale) * _f32(feature_scale) / s_state)
+    m2, e2 = quantize_multiplier(s_state * _f32(time_scale) / s_out)
+    return SvdfQuant(PerTensorQuant(m1, e1), PerTensorQuant(m2, e2))

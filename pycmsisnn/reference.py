@@ -182,7 +182,7 @@ def _close_all() -> None:
 
 class TflmRunner:
     """One TFLM interpreter for a model, run as often as needed (reset between
-    runs); with ``preserve`` every tensor can be read back after a run.
+    runs, unless a run asks to continue a sequence); with ``preserve`` every tensor can be read back after a run.
 
     The interpreter lives in a child process; a crash or a request taking more
     than ``timeout`` seconds raises ``ReferenceCrash`` (and this runner stays
@@ -214,8 +214,11 @@ class TflmRunner:
             raise ReferenceUnavailable(f"TensorFlow Lite Micro failed: {reply.error}")
         return reply.arrays
 
-    def run(self, inputs: Sequence[np.ndarray], n_outputs: int) -> list[np.ndarray]:
-        return list(self._ask(wire.Run(n_outputs, tuple(np.ascontiguousarray(x) for x in inputs))))
+    def run(self, inputs: Sequence[np.ndarray], n_outputs: int, *, reset: bool = True) -> list[np.ndarray]:
+        """One invoke. With ``reset`` (the default) from the interpreter's
+        reset state; without, the next step of a sequence: variable tensors
+        (SVDF, LSTM state) keep what the previous invoke left."""
+        return list(self._ask(wire.Run(n_outputs, tuple(np.ascontiguousarray(x) for x in inputs), reset)))
 
     def tensor(self, index: int) -> np.ndarray:
         """A tensor's data after ``run`` (needs ``preserve``)."""

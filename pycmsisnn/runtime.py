@@ -2,7 +2,23 @@
 
 ``load(path_or_bytes)`` reads and lowers a model; ``Model.run(inputs)`` runs
 every kernel call in order on numpy arrays and returns the outputs (and, on
-request, every tensor the run produced). Nothing persists between runs.
+request, every tensor the run produced).
+
+Persistent state. TFLite's variable tensors (``Tensor.is_variable``: SVDF's
+activation state, LSTM's output and cell state) live across invokes: the
+kernel that reads one updates it in place, and the next run sees the new
+values, as in TensorFlow Lite Micro. A ``ModelState`` holds them (one array
+per variable tensor, by tensor index), starting from TFLM's initial values:
+zero (its zero point for an int8 tensor; TFLM ignores the tensor's buffer
+data, and so do we). ``Model.run(inputs)`` uses and advances the model's own
+state, under a lock, so one stateful model shared by threads runs one step at
+a time (the order of the steps is the order the threads take the lock);
+``Model.run(inputs, state=s)`` advances ``s`` instead, for independent
+streams (``s = model.new_state()``; concurrent runs on distinct states proceed
+in parallel; one state must not be run from two threads at once), and
+``Model.reset()`` puts the model's own state back to its initial values.
+Models without variable tensors have no state: nothing persists between
+their runs and they run lock-free.
 
 A model is safe to run from several threads at once. After a call's first
 run its C call is replayed from a table of ``BoundCall``s, and a bound call
@@ -15,6 +31,7 @@ proceed in parallel.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -37,6 +54,42 @@ class RunResult:
     tensors: dict[int, np.ndarray]
 
 
+def initial_state_value(tensor: Tensor) -> np.ndarray:
+    """The value a variable tensor starts from (and is reset to): TFLM's,
+    zero, the zero point for int8."""
+    fill = tensor.quant.zero_point if tensor.quant is not None and np.dtype(tensor.dtype) == np.int8 else 0
+    return np.full(tensor.shape, fill, dtype=tensor.dtype)
+
+
+def state_tensors(graph: Graph) -> list[Tensor]:
+    """The variable (state) tensors of a graph, in index order."""
+    return [t for t in graph.tensors if t.is_variable and not t.is_constant]
+
+
+class ModelState:
+    """The persistent tensors of one stream through a model: one array per
+    variable tensor (``arrays[index]``), updated in place by each run."""
+
+    def __init__(self, graph: Graph) -> None:
+        self._tensors = state_tensors(graph)
+        self.arrays: dict[int, np.ndarray] = {t.index: initial_state_value(t) for t in self._tensors}
+
+    def reset(self) -> None:
+        """Back to the initial values (in place: the arrays stay the same objects)."""
+        for t in self._tensors:
+            self.arrays[t.index][...] = initial_state_value(t)
+
+    def copy(self) -> "ModelState":
+        """An independent state with the same values."""
+        other = object.__new__(ModelState)
+        other._tensors = self._tensors
+        other.arrays = {i: a.copy() for i, a in self.arrays.items()}
+        return other
+
+    def __len__(self) -> int:
+        return len(self.arrays)
+
+
 class Model:
     """A model lowered to CMSIS-NN kernel calls, runnable on the host."""
 
@@ -52,6 +105,24 @@ class Model:
         # Per call: its activation arguments (tensor, view shape) and its outputs (tensor, shape).
         self._dynamic = [[(a.index, a.shape) for a in c.args.values() if isinstance(a, TensorArg)] for c in plan.calls]
         self._out_shapes = [[(o, self.graph.tensor(o).shape) for o in c.outputs] for c in plan.calls]
+        self.state = ModelState(self.graph)  # the model's own state (empty for a stateless model)
+        self._state_lock = threading.Lock()
+
+    @property
+    def stateful(self) -> bool:
+        """True when the model has variable tensors that persist across runs."""
+        return len(self.state) > 0
+
+    def new_state(self) -> ModelState:
+        """A fresh state (initial values) for an independent stream: ``run(x, state=s)``."""
+        return ModelState(self.graph)
+
+    def reset(self) -> None:
+        """Put the model's own state back to its initial values."""
+        with self._state_lock:
+            self.state.reset()
+
+    reset_state = reset
 
     @property
     def inputs(self) -> list[Tensor]:
@@ -109,11 +180,26 @@ class Model:
         for (index, shape), arr in zip(outputs, result):
             values[index] = np.asarray(arr).reshape(shape)
 
-    def run(self, inputs: Any, *, intermediates: bool = False) -> list[np.ndarray] | RunResult:
+    def run(self, inputs: Any, *, intermediates: bool = False, state: ModelState | None = None) -> list[np.ndarray] | RunResult:
         """Run the model on ``inputs`` (an array, a list in model input order,
         or a dict by input name). Returns the outputs, or a ``RunResult`` with
-        every tensor when ``intermediates`` is true."""
+        every tensor when ``intermediates`` is true (variable tensors as they
+        are after the run). A stateful model advances ``state`` (from
+        ``new_state()``), or its own state when None (under a lock)."""
         values = self._check_inputs(inputs)
+        if state is not None:
+            if not isinstance(state, ModelState) or set(state.arrays) != set(self.state.arrays):
+                raise ArgError("state must be a ModelState of this model (from Model.new_state())")
+            return self._run(values, intermediates, state)
+        if not self.stateful:
+            return self._run(values, intermediates, self.state)
+        with self._state_lock:
+            return self._run(values, intermediates, self.state)
+
+    def _run(self, values: dict[int, np.ndarray], intermediates: bool, state: ModelState) -> list[np.ndarray] | RunResult:
+        # The kernels write the state arrays themselves (bound calls too: their
+        # dynamic pointers are taken from ``values`` on every replay).
+        values.update(state.arrays)
         try:
             table = self._tables.pop()
         except IndexError:
@@ -124,7 +210,11 @@ class Model:
         finally:
             self._tables.append(table)
         outputs = [values[i].copy() for i in self.graph.outputs]
-        return RunResult(outputs, values) if intermediates else outputs
+        if not intermediates:
+            return outputs
+        for i in state.arrays:
+            values[i] = values[i].copy()
+        return RunResult(outputs, values)
 
 
 def load(source: str | Path | bytes) -> Model:

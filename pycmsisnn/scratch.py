@@ -123,7 +123,23 @@ def _fully_connected_s16(graph: Graph, call: KernelCall, feature: Feature, libra
     return (ScratchNeed("ctx", _size_function("s16", "arm_fully_connected_s16", feature)(call.args["filter"].shape)),)
 
 
+def _svdf(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
+    """input_ctx (int32 per batch and filter) and output_ctx (int32 per batch
+    and unit), after arm_svdf_s8's ctx: its MVE row sums are emitted as a
+    constant (see codegen.svdf), so it takes no arena."""
+    batches = _shape(graph, call.args["input"])[0]
+    filters = int(call.args["weights_time"].shape[0])
+    units = filters // int(call.args["svdf_params"].rank)
+    needs = (ScratchNeed("input_ctx", 4 * batches * filters), ScratchNeed("output_ctx", 4 * batches * units))
+    if call.kernel != "arm_svdf_s8":
+        return needs
+    ctx = 0 if feature is Feature.MVE else _size_function("svdf", "arm_svdf_s8", feature)(call.args["weights_feature"].shape)
+    return (ScratchNeed("ctx", ctx),) + needs
+
+
 SIZERS: dict[str, Sizer] = {
+    "arm_svdf_s8": _svdf,
+    "arm_svdf_state_s16_s8": _svdf,
     "arm_convolve_wrapper_s8": _conv_layer("convolution", "arm_convolve_wrapper_s8", "conv_params"),
     "arm_depthwise_conv_wrapper_s8": _conv_layer("depthwise", "arm_depthwise_conv_wrapper_s8", "dw_conv_params"),
     "arm_transpose_conv_wrapper_s8": _transpose_conv,

@@ -50,9 +50,15 @@ class TargetModel:
     def close(self) -> None:
         self._tmp.cleanup()
 
-    def run(self, inputs: Sequence[np.ndarray], *, count_instructions: bool = False) -> TargetResult:
-        """One run; raises ``TargetRunError`` (fault, overflow, hang, kernel error) unless it ends well."""
-        result = targets.run_build(self.build, list(inputs), count_instructions=count_instructions)
+    def initial_state(self) -> bytes | None:
+        """The state a sequence starts from: None, the program's own initial state."""
+        return None
+
+    def run(self, inputs: Sequence[np.ndarray], *, count_instructions: bool = False, state: bytes | None = None) -> TargetResult:
+        """One run; raises ``TargetRunError`` (fault, overflow, hang, kernel error) unless it ends well.
+        A stateful model starts from ``state`` (a previous result's ``state``;
+        None: its initial state) and leaves the new one in ``result.state``."""
+        result = targets.run_build(self.build, list(inputs), count_instructions=count_instructions, state=state)
         result.check()
         return result
 
@@ -60,7 +66,7 @@ class TargetModel:
         """The arena plus the stack ``result``'s run used (measured), or the
         project's estimate when no run measured it."""
         if result is not None and result.stack_used:
-            return RamFigure(self.report.arena_bytes, int(result.stack_used), StackSource.MEASURED)
+            return RamFigure(self.report.arena_bytes, int(result.stack_used), StackSource.MEASURED, self.report.state_bytes)
         return self.report.ram
 
     def variant(self, layer: int) -> str:

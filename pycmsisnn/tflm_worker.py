@@ -48,10 +48,12 @@ class Load:
 
 @dataclass(frozen=True)
 class Run:
-    """Reset, set ``arrays`` as the inputs, invoke, answer ``n_outputs`` outputs."""
+    """Reset (unless ``reset`` is false: the next step of a sequence, variable
+    tensors kept), set ``arrays`` as the inputs, invoke, answer ``n_outputs`` outputs."""
 
     n_outputs: int
     arrays: tuple[np.ndarray, ...]
+    reset: bool = True
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,8 @@ class Session:
         return Reply()
 
     def run(self, req: Run) -> Reply:
-        self.interp.reset()
+        if req.reset:
+            self.interp.reset()
         for i, x in enumerate(req.arrays):
             self.interp.set_input(np.ascontiguousarray(x), i)
         self.interp.invoke()

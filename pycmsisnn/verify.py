@@ -7,6 +7,11 @@ element, both values, and the layer's derived kernel parameters.
 The inputs are random (``samples`` of them, seeded) or the user's own
 (``inputs=``, a ``pycmsisnn.samples.Samples``); with labels, the report also
 gives the deployed model's top-1 accuracy.
+
+A stateful model (variable tensors: SVDF, LSTM) takes the samples as one
+sequence, in order: TFLM (one interpreter kept across the steps), the host
+and the target all start from the reset state and carry their state from
+step to step, and every step's outputs are compared.
 """
 from __future__ import annotations
 
@@ -159,12 +164,16 @@ def _accuracy(samples: Samples, predictions: list[int]) -> Accuracy | None:
     return Accuracy(correct / len(predictions), len(predictions))
 
 
-def _host_layer_mismatch(model: Model, data: bytes, x: list[np.ndarray]) -> LayerMismatch | None:
-    """The first layer where the host differs from TFLM on input ``x``."""
-    result = model.run(x, intermediates=True)
-    assert isinstance(result, RunResult)
+def _host_layer_mismatch(model: Model, data: bytes, steps: list[list[np.ndarray]]) -> LayerMismatch | None:
+    """The first layer where the host differs from TFLM on the last of
+    ``steps`` (a stateful model's sequence up to the differing step, both
+    from the reset state; a stateless model's one input)."""
+    state = model.new_state()
     with TflmRunner(data, preserve=True) as preserved:
-        preserved.run(x, len(model.graph.outputs))
+        for k, x in enumerate(steps):
+            result = model.run(x, intermediates=True, state=state)
+            preserved.run(x, len(model.graph.outputs), reset=k == 0)
+        assert isinstance(result, RunResult)
         return first_layer_mismatch(model, result, preserved)
 
 
@@ -181,11 +190,12 @@ def verify_host(source: str | Path | bytes, samples: int = 10, seed: int = 0, *,
         report = VerifyReport(name, "host", len(batch), seed, 0, inputs=batch.origin)
         per_output = [0] * len(graph.outputs)
         predictions: list[int] = []
+        state = model.new_state()  # a stateful model's samples are one sequence
         for s in _steps(len(batch), "verify on host", progress):
             x = batch.inputs(s)
-            ours = model.run(x)
+            ours = model.run(x, state=state)
             assert isinstance(ours, list)
-            ref = tflm.run(x, len(graph.outputs))
+            ref = tflm.run(x, len(graph.outputs), reset=not model.stateful or s == 0)
             predictions.append(top1(ours[0]))
             diffs = [_first_diff(graph.tensor(i).name, o, r) for i, o, r in zip(graph.outputs, ours, ref)]
             for k, d in enumerate(diffs):
@@ -194,7 +204,7 @@ def verify_host(source: str | Path | bytes, samples: int = 10, seed: int = 0, *,
                 report.exact_samples += 1
                 report.host_exact_samples += 1
             elif report.first_mismatch is None:
-                layer = _host_layer_mismatch(model, data, x)
+                layer = _host_layer_mismatch(model, data, _history(model, batch, s))
                 first = next(d for d in diffs if d is not None)
                 report.first_mismatch = {"sample": s, "where": "host", "output": asdict(first), "layer": asdict(layer) if layer else None}
     report.outputs = [{"name": graph.tensor(i).name, "exact_samples": n} for i, n in zip(graph.outputs, per_output)]
@@ -202,15 +212,26 @@ def verify_host(source: str | Path | bytes, samples: int = 10, seed: int = 0, *,
     return report
 
 
-def _target_layer_mismatch(model: Model, core: str, x: list[np.ndarray], cmsis_nn: str | Path | None = None) -> LayerMismatch | None:
-    """Rebuild with per-layer dumps, run ``x`` on the target and find the first
-    layer whose output differs from the host's (which equals TFLM's)."""
+def _history(model: Model, batch: Samples, s: int) -> list[list[np.ndarray]]:
+    """The inputs that lead to step ``s``: all steps up to it for a stateful model, else its own."""
+    return [batch.inputs(k) for k in range(s + 1)] if model.stateful else [batch.inputs(s)]
+
+
+def _target_layer_mismatch(model: Model, core: str, steps: list[list[np.ndarray]],
+                           cmsis_nn: str | Path | None = None) -> LayerMismatch | None:
+    """Rebuild with per-layer dumps, run ``steps`` on the target (a stateful
+    model's sequence, the state carried) and find the first layer of the
+    last step whose output differs from the host's (which equals TFLM's)."""
     from .target_model import TargetModel
 
-    host = model.run(x, intermediates=True)
-    assert isinstance(host, RunResult)
+    state = model.new_state()
     with TargetModel(model.plan, core, dump_layers=True, cmsis_nn=cmsis_nn) as tm:
-        result = tm.run(x)
+        target_state = tm.initial_state()
+        for x in steps:
+            host = model.run(x, intermediates=True, state=state)
+            result = tm.run(x, state=target_state)
+            target_state = result.state
+    assert isinstance(host, RunResult)
     for dump in result.layers:
         call = model.plan.calls[dump.layer]
         ours = host.tensors[dump.tensor]
@@ -241,12 +262,14 @@ def verify_target(source: str | Path | bytes, target: str, samples: int = 5, see
         predictions: list[int] = []
         with TargetModel(model.plan, target, cmsis_nn=cmsis_nn) as tm:
             ram = tm.report.ram
+            state, target_state = model.new_state(), tm.initial_state()  # a stateful model's samples are one sequence
             for s in _steps(len(batch), f"verify on {target}", progress):
                 x = batch.inputs(s)
-                ours = model.run(x)
+                ours = model.run(x, state=state)
                 assert isinstance(ours, list)
-                ref = tflm.run(x, len(graph.outputs))
-                run = tm.run(x)
+                ref = tflm.run(x, len(graph.outputs), reset=not model.stateful or s == 0)
+                run = tm.run(x, state=target_state)
+                target_state = run.state
                 tgt, ram = list(run.outputs), tm.ram(run)
                 predictions.append(top1(tgt[0]))
                 host_diffs = [_first_diff(graph.tensor(i).name, o, r) for i, o, r in zip(graph.outputs, ours, ref)]
@@ -260,11 +283,11 @@ def verify_target(source: str | Path | bytes, target: str, samples: int = 5, see
                 if (host_ok and tgt_ok) or report.first_mismatch is not None:
                     continue
                 if not host_ok:
-                    layer = _host_layer_mismatch(model, data, x)
+                    layer = _host_layer_mismatch(model, data, _history(model, batch, s))
                     first = next(d for d in host_diffs if d is not None)
                     where = "host"
                 else:
-                    layer = _target_layer_mismatch(model, target, x, cmsis_nn)
+                    layer = _target_layer_mismatch(model, target, _history(model, batch, s), cmsis_nn)
                     first = next(d for d in tgt_diffs if d is not None)
                     where = "target"
                 report.first_mismatch = {"sample": s, "where": where, "output": asdict(first), "layer": asdict(layer) if layer else None}

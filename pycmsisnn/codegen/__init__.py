@@ -128,6 +128,7 @@ def convert(
         files=sorted(list(files) + [LIBRARY_DIR + "/", "report.json", "report.txt"]),
         kernels=kernels,
         layer_table=_layer_table(plan, arena),
+        state_bytes=arena.state_bytes,
     )
     return finish_report(report, out, cpu, measure_size)
 

@@ -200,7 +200,12 @@ class Layer:
         return self.arena_pointer(self.call.outputs[slot])
 
     def arena_pointer(self, tensor: int) -> str:
-        """``NAME_arena + offset`` typed as the tensor's element pointer."""
+        """``NAME_arena + offset`` typed as the tensor's element pointer (for a
+        variable tensor ``NAME_state + offset``: the persistent state buffer)."""
+        if tensor in self.arena.state:
+            ctype = c_type(self.graph.tensor(tensor).dtype)
+            address = f"{self.unit.name}_state + {self.arena.state[tensor].offset}"
+            return address if ctype == "int8_t" else f"({ctype} *)(void *)({address})"
         if tensor not in self.arena.tensors:
             raise self.refuse(f"tensor {tensor} has no place in the arena")
         ctype = c_type(self.graph.tensor(tensor).dtype)

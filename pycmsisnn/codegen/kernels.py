@@ -23,6 +23,7 @@ from ..lower import KernelCall, TensorArg
 from ..params import (AddParams, BmmParams, CompareParams, CumsumParams, ConvParams, DwConvParams, FcParams, MulParams, PerChannelQuant, PerTensorQuant, PoolParams, PreluParams,
                       SoftmaxParams, SquaredDifferenceParams, TransposeConvParams)
 from .cwriter import Layer, c_bool, c_int
+from .svdf import svdf
 from .structs import declare, declare_bias_data, declare_context, declare_dims, declare_quant_params, declare_transpose_params, dims, init
 
 Emitter = Callable[[Layer, KernelCall], None]
@@ -725,6 +726,8 @@ def cumsum(layer: Layer, call: KernelCall) -> None:
 
 
 EMITTERS: dict[str, tuple[Emitter, str]] = {
+    "arm_svdf_s8": (svdf, NNFUNCTIONS),
+    "arm_svdf_state_s16_s8": (svdf, NNFUNCTIONS),
     "arm_convolve_wrapper_s8": (_conv("arm_convolve_wrapper_s8", _bias), NNFUNCTIONS),
     "arm_convolve_wrapper_s16": (_conv("arm_convolve_wrapper_s16", _bias_data), NNFUNCTIONS),
     "arm_depthwise_conv_wrapper_s8": (_depthwise("arm_depthwise_conv_wrapper_s8", _bias), NNFUNCTIONS),

@@ -57,6 +57,7 @@ class ProjectReport:
     files: list[str] = field(default_factory=list)
     kernels: list[str] = field(default_factory=list)
     layer_table: list[dict[str, Any]] = field(default_factory=list)
+    state_bytes: int = 0  # the persistent state buffer (variable tensors), outside the arena
 
     @property
     def flash_bytes(self) -> int:
@@ -65,7 +66,8 @@ class ProjectReport:
     @property
     def ram(self) -> RamFigure:
         """Arena + stack, the stack from -fstack-usage when measured, else a guess."""
-        return RamFigure(self.arena_bytes, self.stack_bytes, StackSource.STACK_USAGE if self.measured else StackSource.GUESS)
+        return RamFigure(self.arena_bytes, self.stack_bytes, StackSource.STACK_USAGE if self.measured else StackSource.GUESS,
+                         self.state_bytes)
 
     @property
     def ram_bytes(self) -> int:

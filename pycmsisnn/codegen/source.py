@@ -18,6 +18,13 @@ The interface, shared with the target harness:
   ``NAME_layer_outputs``: per layer its output buffer, byte size and TFLite
   tensor index (valid at ``PYCMSISNN_LAYER_DONE(i)``: the arena is reused
   afterwards).
+* A stateful model (variable tensors: SVDF, LSTM state) also has, in
+  ``NAME.h``, ``NAME_STATE_SIZE`` (bytes), ``NAME_state`` (the persistent
+  state buffer: every variable tensor, outside the arena, kept from one
+  ``NAME_invoke`` to the next, initialised at definition to TFLite Micro's
+  reset values: zero, the zero point of an int8 tensor) and
+  ``void NAME_reset(void)`` (back to those values, e.g. at the start of a
+  new stream). A stream may be saved and resumed by copying ``NAME_state``.
 """
 from __future__ import annotations
 
@@ -26,12 +33,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import __version__
+from ..runtime import initial_state_value
 from ..cores import Feature, get_core
 from ..footprint import BULK_SECTION, arena_home
 from ..ir import Tensor
 from ..lower import Plan
 from ..memory import ArenaPlan
-from .cwriter import CodegenRefusal, Layer, Unit, c_float, c_int, c_type
+from .cwriter import CodegenRefusal, Layer, Unit, array_body, c_float, c_int, c_type
 from .fused import fused_add, fused_conv_add, in_place_conv
 from .kernels import emit_layer
 from ..fusion import fused_add_of, fused_conv_of, in_place_band_of
@@ -97,6 +105,21 @@ def header_text(name: str, plan: Plan, arena: ArenaPlan, target: str) -> str:
         f"#define {name}_ARENA_SIZE {arena.arena_bytes}",
         f"#define {name}_LAYER_COUNT {len(plan.calls)}",
         "",
+    ]
+    if arena.state:
+        lines += [
+            "/* The persistent state (TFLite variable tensors), outside the arena: kept",
+            f" * from one {name}_invoke to the next, each invoke advancing it; starts at",
+            f" * TFLite Micro's reset values, to which {name}_reset() puts it back.",
+            f" * Copy {name}_state out and back to save and resume a stream. */",
+            f"#define {name}_STATE_SIZE {arena.state_bytes}",
+            f"extern int8_t {name}_state[{name}_STATE_SIZE];",
+            f"void {name}_reset(void);",
+        ]
+        for index, place in sorted(arena.state.items()):
+            lines.append(f"/*   tensor {index} '{_comment(plan.graph.tensor(index).name)}' at {name}_state + {place.offset} ({place.nbytes} B) */")
+        lines.append("")
+    lines += [
         "#ifndef PYCMSISNN_TENSOR_REF_DEFINED",
         "#define PYCMSISNN_TENSOR_REF_DEFINED",
         "/* A tensor in memory: its data, byte size and TFLite tensor index. */",
@@ -112,7 +135,7 @@ def header_text(name: str, plan: Plan, arena: ArenaPlan, target: str) -> str:
         " * OUTPUTk_SIZE bytes. Returns ARM_CMSIS_NN_SUCCESS, ARM_CMSIS_NN_ARG_ERROR",
         " * (nothing written) when inputs, outputs or one of their elements is NULL,",
         " * or the first failing kernel's status. Not reentrant: all calls share one",
-        " * static arena. */",
+        " * static arena (and a stateful model's state). */",
         f"arm_cmsis_nn_status {name}_invoke(const void *const inputs[], void *const outputs[]);",
         "",
         "#ifdef PYCMSISNN_TENSOR_TABLE",
@@ -146,6 +169,8 @@ def _layer_function(name: str, plan: Plan, arena: ArenaPlan, layer: Layer) -> li
     reached = f" ({call.variant})" if call.variant and call.variant != call.kernel else ""
     head = [f"/* Layer {layer.index}: {call.op.opcode} -> {call.kernel}{reached}"]
     head += [f" *   in:  {_tensor_note(plan, arena, i)}" for i in dict.fromkeys(call.tensor_inputs()) if i in arena.tensors]
+    head += [f" *   state: tensor {i} {np.dtype(plan.graph.tensor(i).dtype).name}{list(plan.graph.tensor(i).shape)} at state + "
+             f"{arena.state[i].offset}" for i in dict.fromkeys(call.tensor_inputs()) if i in arena.state]
     head += [f" *   out: {_tensor_note(plan, arena, o)}" for o in call.outputs]
     head[-1] += " */"
     if not _has_function(layer):
@@ -199,6 +224,43 @@ def _arena_definition(name: str, plan: Plan, arena: ArenaPlan, target: str) -> l
     ]
 
 
+def _state_initial(plan: Plan, arena: ArenaPlan) -> bytes:
+    """The state buffer's initial bytes (padding zero)."""
+    data = bytearray(arena.state_bytes)
+    for index, place in arena.state.items():
+        data[place.offset:place.end] = initial_state_value(plan.graph.tensor(index)).tobytes()
+    return bytes(data)
+
+
+def _state_definition(name: str, plan: Plan, arena: ArenaPlan) -> list[str]:
+    """``NAME_state`` (initialised at definition) and ``NAME_reset``."""
+    if not arena.state:
+        return []
+    initial = _state_initial(plan, arena)
+    lines = ["/* The persistent state: variable tensors, kept across invokes. */"]
+    if any(initial):
+        body = array_body(np.frombuffer(initial, dtype=np.int8))
+        lines += [
+            f"int8_t {name}_state[{name}_STATE_SIZE] __attribute__((aligned(16))) = {body};",
+            f"static const int8_t {name}_state_initial[{name}_STATE_SIZE] = {body};",
+            "",
+            f"void {name}_reset(void)",
+            "{",
+            f"    memcpy({name}_state, {name}_state_initial, {name}_STATE_SIZE);",
+            "}",
+        ]
+    else:
+        lines += [
+            f"int8_t {name}_state[{name}_STATE_SIZE] __attribute__((aligned(16)));",
+            "",
+            f"void {name}_reset(void)",
+            "{",
+            f"    memset({name}_state, 0, {name}_STATE_SIZE);",
+            "}",
+        ]
+    return lines + [""]
+
+
 def source_text(name: str, plan: Plan, arena: ArenaPlan, target: str, unit: Unit, layers: list[Layer]) -> str:
     ins, outs = ports(plan, arena)
     functions: list[str] = []
@@ -226,6 +288,7 @@ def source_text(name: str, plan: Plan, arena: ArenaPlan, target: str, unit: Unit
         "",
         *_arena_definition(name, plan, arena, target),
         "",
+        *_state_definition(name, plan, arena),
     ]
     lines += unit.definitions
     lines += functions

@@ -38,6 +38,7 @@ FAMILIES = (
     "s4",
     "s16_ops",
     "math_ops",
+    "svdf",
 )
 
 

@@ -260,6 +260,23 @@ static int exit_code(int32_t status)
     return PYCMSISNN_EXIT_KERNEL_OTHER;
 }
 
+/* A stateful model (NAME_STATE_SIZE > 0): the state is read from state.bin
+ * when that file exists (else the model starts from its initial state) and
+ * written to state_out.bin after the invoke, so the host can carry it from
+ * one run (one step of a sequence) to the next. */
+#if MODEL_CONST(_STATE_SIZE) > 0
+static int load_state(void)
+{
+    const int32_t handle = pycmsisnn_sh_open("state.bin", PYCMSISNN_SH_MODE_RB);
+    if (handle < 0)
+    {
+        return 0;
+    }
+    (void)pycmsisnn_sh_close(handle);
+    return read_file("state.bin", (uint8_t *)MODEL(_state), MODEL_CONST(_STATE_SIZE));
+}
+#endif
+
 int main(void)
 {
     const void *inputs[MAX_IO];
@@ -276,6 +293,12 @@ int main(void)
         }
         offset += ROUND16(input_sizes[k]);
     }
+#if MODEL_CONST(_STATE_SIZE) > 0
+    if (load_state() != 0)
+    {
+        return PYCMSISNN_EXIT_IO;
+    }
+#endif
     offset = 0u;
     for (int32_t k = 0; k < N_OUTPUTS; k++)
     {
@@ -294,6 +317,12 @@ int main(void)
         file_name(name, "output", k);
         failed_io |= write_file(name, outputs[k], output_sizes[k]);
     }
+#if MODEL_CONST(_STATE_SIZE) > 0
+    if (status == ARM_CMSIS_NN_SUCCESS)
+    {
+        failed_io |= write_file("state_out.bin", MODEL(_state), MODEL_CONST(_STATE_SIZE));
+    }
+#endif
     const uint32_t used = pycmsisnn_stack_used();
     const uint32_t size = pycmsisnn_stack_size();
     pycmsisnn_print_dec("PYCMSISNN-STACK used=", (int32_t)used);

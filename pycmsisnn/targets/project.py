@@ -64,6 +64,7 @@ class ProjectInfo:
     outputs: tuple[TensorSpec, ...]
     arena_size: int
     layer_count: int
+    state_size: int = 0  # a stateful model's NAME_STATE_SIZE (0: no state)
 
     @property
     def header(self) -> Path:
@@ -105,6 +106,7 @@ def read_project(directory: str | Path, name: str) -> ProjectInfo:
         outputs=tuple(macros.tensor("OUTPUT", k) for k in range(macros.count("OUTPUT_COUNT"))),
         arena_size=macros.integer("ARENA_SIZE"),
         layer_count=macros.integer("LAYER_COUNT"),
+        state_size=macros.integer("STATE_SIZE") if f"{prefix}_STATE_SIZE" in defines else 0,
     )
 
 

@@ -55,10 +55,16 @@ def run_build(
     *,
     timeout: float | None = None,
     count_instructions: bool = True,
+    state: bytes | None = None,
 ) -> TargetResult:
     """Run ``build`` on ``inputs`` (arrays in model input order, each of the
-    dtype and element count NAME.h states) and collect the result."""
+    dtype and element count NAME.h states) and collect the result. A
+    stateful model starts from ``state`` (``NAME_STATE_SIZE`` bytes: a
+    previous result's ``state``), or from its initial state when None; the
+    result's ``state`` is the state after the run."""
     payloads = _input_bytes(build.project, inputs)
+    if state is not None and len(state) != build.project.state_size:
+        raise ArgError(f"state: {len(state)} bytes, the model's state has {build.project.state_size}")
     limit = DEFAULT_TIMEOUT if timeout is None else float(timeout)
     if not limit > 0:
         raise ArgError(f"timeout must be a positive number of seconds, got {timeout!r}")
@@ -68,6 +74,8 @@ def run_build(
         work = Path(tmp)
         for k, data in enumerate(payloads):
             (work / f"input{k}.bin").write_bytes(data)
+        if state is not None:
+            (work / "state.bin").write_bytes(bytes(state))
         cmd = qemu_command(qemu, build.core.machine, build.elf)
         if plugin is not None:
             marks = "".join(f",mark={name}:0x{addr:x}" for name, addr in build.markers.items())
@@ -115,6 +123,7 @@ def _collect(build: BuildResult, work: Path, code: int, console: str, stderr: st
         stderr=stderr,
         seconds=seconds,
         detail=detail,
+        state=(work / "state_out.bin").read_bytes() if status is RunStatus.OK and info.state_size else None,
     )
 
 

@@ -112,6 +112,7 @@ class TargetResult:
     stderr: str = ""  # QEMU's own messages
     seconds: float = 0.0
     detail: str = field(default="")
+    state: bytes | None = None  # a stateful model's state after the run (state_out.bin)
 
     @property
     def ok(self) -> bool:

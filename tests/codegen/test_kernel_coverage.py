@@ -32,6 +32,7 @@ from .host import build_host_model, output_specs
 from ..support import mlperf_tiny
 from .test_models import GENERATED, generated_model
 from .test_s4 import int4_network
+from ..support.svdf_models import SvdfConfig, svdf_model
 from ..lower.test_s16_conv_fc import codegen_models as s16_conv_fc_models
 from ..lower.test_s16_data import float_io_network, mixed_network
 from .test_reduce_ops_c import CASES as REDUCE_OPS_CASES
@@ -89,6 +90,8 @@ MODELS = {
     "s16_elementwise": lambda: build_model("codegen-cover-s16-elementwise-v1", _s16_elementwise, [(1, 4, 6, 3), (1, 1, 6, 3)], seed=43,
                                            input_range=(-2.0, 2.0), int16x8=True),
     "s16_activation_pot": lambda: activation_s16_model("tanh", 2.0**-11),
+    "svdf": lambda: svdf_model(SvdfConfig(batch=2, rank=2, memory=3, seed=4)),
+    "svdf_s8": lambda: svdf_model(SvdfConfig(state_dtype=np.int8, memory=3, seed=6)),
 }
 KERNELS = {
     "data_movement": {"pycmsisnn_broadcast_sub_s8", "pycmsisnn_broadcast_add_s8", "concatenation_s8", "arm_transpose_s8", "pycmsisnn_mean_s8"},
@@ -104,6 +107,8 @@ KERNELS = {
                         "arm_elementwise_mul_s16", "arm_avgpool_s16", "arm_max_pool_s16", "arm_softmax_s16", "pycmsisnn_relu_s16",
                         "pycmsisnn_leaky_relu_s16", "pycmsisnn_logistic_s16", "pycmsisnn_tanh_s16"},
     "s16_activation_pot": {"arm_nn_activation_s16"},
+    "svdf": {"arm_svdf_state_s16_s8"},
+    "svdf_s8": {"arm_svdf_s8"},
 }
 
 
@@ -118,7 +123,7 @@ def test_kernel_in_c_is_exact(key: str, tmp_path: Path, host_kernels: Path) -> N
     for sample in range(3):
         x = random_inputs(model.graph, rng)
         ours, _ = host.run(x, output_specs(model.plan), tmp_path / f"s{sample}")
-        expected = model.run(x)
+        expected = model.run(x, state=model.new_state())  # each C run starts from the reset state
         assert isinstance(expected, list)
         for k, (c, e) in enumerate(zip(ours, expected)):
             np.testing.assert_array_equal(c, e, err_msg=f"{key}: output {k}, sample {sample}")

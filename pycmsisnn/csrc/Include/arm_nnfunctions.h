@@ -887,6 +887,60 @@ arm_cmsis_nn_status arm_batch_matmul_s16(const cmsis_nn_context *ctx,
                                          const cmsis_nn_dims *output_dims,
                                          int16_t *output);
 
+/* SVDF: one step of TFLite's integer SVDF. input [batches = input_dims->n]
+ * [input_dims->h], feature weights [filters = weights_feature_dims->n][input_dims->h],
+ * time weights [filters][memory = weights_time_dims->h], state
+ * [batches][filters][memory] updated in place, optional bias [filters / rank],
+ * output [batches][filters / rank]. input_ctx: batches * filters int32,
+ * output_ctx: batches * units int32. arm_svdf_s8: int8 state and time
+ * weights; ctx sized by arm_svdf_s8_get_buffer_size (Arm's MVE build reads
+ * the feature weights' row sums times the input zero point there, from
+ * arm_vector_sum_s8). arm_svdf_state_s16_s8: int16 state and time weights.
+ * svdf_params->input_offset is subtracted from the input (pass the input zero
+ * point, as Arm's kernels take it); output_offset is added. */
+arm_cmsis_nn_status arm_svdf_s8(const cmsis_nn_context *ctx,
+                                const cmsis_nn_context *input_ctx,
+                                const cmsis_nn_context *output_ctx,
+                                const cmsis_nn_svdf_params *svdf_params,
+                                const cmsis_nn_per_tensor_quant_params *input_quant_params,
+                                const cmsis_nn_per_tensor_quant_params *output_quant_params,
+                                const cmsis_nn_dims *input_dims,
+                                const int8_t *input_data,
+                                const cmsis_nn_dims *state_dims,
+                                int8_t *state_data,
+                                const cmsis_nn_dims *weights_feature_dims,
+                                const int8_t *weights_feature_data,
+                                const cmsis_nn_dims *weights_time_dims,
+                                const int8_t *weights_time_data,
+                                const cmsis_nn_dims *bias_dims,
+                                const int32_t *bias_data,
+                                const cmsis_nn_dims *output_dims,
+                                int8_t *output_data);
+
+arm_cmsis_nn_status arm_svdf_state_s16_s8(const cmsis_nn_context *input_ctx,
+                                          const cmsis_nn_context *output_ctx,
+                                          const cmsis_nn_svdf_params *svdf_params,
+                                          const cmsis_nn_per_tensor_quant_params *input_quant_params,
+                                          const cmsis_nn_per_tensor_quant_params *output_quant_params,
+                                          const cmsis_nn_dims *input_dims,
+                                          const int8_t *input_data,
+                                          const cmsis_nn_dims *state_dims,
+                                          int16_t *state_data,
+                                          const cmsis_nn_dims *weights_feature_dims,
+                                          const int8_t *weights_feature_data,
+                                          const cmsis_nn_dims *weights_time_dims,
+                                          const int16_t *weights_time_data,
+                                          const cmsis_nn_dims *bias_dims,
+                                          const int32_t *bias_data,
+                                          const cmsis_nn_dims *output_dims,
+                                          int8_t *output_data);
+
+/* Bytes of arm_svdf_s8's ctx buffer for weights_feature_dims (as Arm's library
+ * sizes it on this build, on a DSP build, on an MVE build). */
+int32_t arm_svdf_s8_get_buffer_size(const cmsis_nn_dims *filter_dims);
+int32_t arm_svdf_s8_get_buffer_size_dsp(const cmsis_nn_dims *filter_dims);
+int32_t arm_svdf_s8_get_buffer_size_mve(const cmsis_nn_dims *filter_dims);
+
 #ifdef __cplusplus
 }
 #endif
