@@ -116,8 +116,21 @@ class ReducerOptions:
     keep_dims: bool = False
 
 
+@dataclass(frozen=True)
+class SequenceLSTMOptions:
+    """UNIDIRECTIONAL_SEQUENCE_LSTM."""
+
+    fused_activation_function: Activation = Activation.NONE
+    cell_clip: float = 0.0
+    proj_clip: float = 0.0
+    time_major: bool = False
+    asymmetric_quantize_inputs: bool = False
+    diagonal_recurrent_tensors: bool = False
+
+
 Options = (NoOptions | FusedOptions | ConvOptions | PoolOptions | FullyConnectedOptions | ConcatenationOptions
-           | SoftmaxOptions | LeakyReluOptions | BatchMatMulOptions | StridedSliceOptions | ReducerOptions)
+           | SoftmaxOptions | LeakyReluOptions | BatchMatMulOptions | StridedSliceOptions | ReducerOptions
+           | SequenceLSTMOptions)
 R = TypeVar("R")
 
 
@@ -202,6 +215,9 @@ _RECORDS: dict[str, tuple[str, bool, Callable[[_Fields], Options]]] = {
         f.integer("begin_mask", 0, *I32), f.integer("end_mask", 0, *I32), f.integer("ellipsis_mask", 0, *I32),
         f.integer("new_axis_mask", 0, *I32), f.integer("shrink_axis_mask", 0, *I32), f.flag("offset"))),
     "MEAN": ("ReducerOptions", False, lambda f: ReducerOptions(f.flag("keep_dims"))),
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": ("UnidirectionalSequenceLSTMOptions", True, lambda f: SequenceLSTMOptions(
+        f.activation(), f.real("cell_clip", 0.0), f.real("proj_clip", 0.0), f.flag("time_major"),
+        f.flag("asymmetric_quantize_inputs"), f.flag("diagonal_recurrent_tensors"))),
 }
 
 
@@ -236,5 +252,5 @@ def options_as(op_options: object, cls: type[R]) -> R:
 __all__ = [
     "Activation", "activation_code", "BatchMatMulOptions", "ConcatenationOptions", "ConvOptions", "FullyConnectedOptions", "FusedOptions",
     "LeakyReluOptions", "NoOptions", "Options", "OptionsError", "Padding", "PoolOptions", "ReducerOptions",
-    "SoftmaxOptions", "StridedSliceOptions", "options_as", "typed_options",
+    "SequenceLSTMOptions", "SoftmaxOptions", "StridedSliceOptions", "options_as", "typed_options",
 ]

@@ -36,6 +36,7 @@ FAMILIES = (
     "s16",
     "s4",
     "s16_ops",
+    "lstm",
 )
 
 
