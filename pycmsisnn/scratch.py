@@ -123,6 +123,13 @@ def _fully_connected_s16(graph: Graph, call: KernelCall, feature: Feature, libra
     return (ScratchNeed("ctx", _size_function("s16", "arm_fully_connected_s16", feature)(call.args["filter"].shape)),)
 
 
+def _lstm(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
+    """The context of arm_lstm_unidirectional_s8 / _s16: temp1, temp2 and
+    cell_state, batch * hidden int16 each (the same on every build)."""
+    p = call.args["params"]
+    return (ScratchNeed("buffers", 3 * p.batch_size * p.hidden_size * 2),)
+
+
 SIZERS: dict[str, Sizer] = {
     "arm_convolve_wrapper_s8": _conv_layer("convolution", "arm_convolve_wrapper_s8", "conv_params"),
     "arm_depthwise_conv_wrapper_s8": _conv_layer("depthwise", "arm_depthwise_conv_wrapper_s8", "dw_conv_params"),
@@ -142,6 +149,8 @@ SIZERS: dict[str, Sizer] = {
     "arm_fully_connected_s4": _empty_context,
     "arm_avgpool_s16": _avgpool_layer("s16", "arm_avgpool_s16"),
     "arm_max_pool_s16": _empty_context,
+    "arm_lstm_unidirectional_s8": _lstm,
+    "arm_lstm_unidirectional_s16": _lstm,
 }
 
 

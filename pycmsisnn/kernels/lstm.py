@@ -134,7 +134,7 @@ def _lstm(k: str, input: np.ndarray, params: LstmParams, state: Any, dtype: type
     if hidden is not None:
         keep_alive(hidden)
     ctype = "int8_t" if dtype is np.int8 else "int16_t"
-    out = np.empty((*lead, p.hidden_size), dtype=dtype)
+    out: np.ndarray = np.empty((*lead, p.hidden_size), dtype=dtype)
     fn = lib.arm_lstm_unidirectional_s8 if dtype is np.int8 else lib.arm_lstm_unidirectional_s16
     return invoke(k, fn, ptr(x, ctype), ptr(out, ctype), c_params, ctx, output=out)
 

@@ -119,7 +119,11 @@ def _params(graph: Graph, op: Operator):  # noqa: ANN202 - LstmParams
         assert w.quant is not None and w.data is not None
         return w.data, w.quant.scale
 
-    biases = [tensor(graph, op, s, "bias").data for s in BIASES]
+    biases = []
+    for s in BIASES:
+        b = tensor(graph, op, s, "bias").data
+        assert b is not None  # checked constant
+        biases.append(b)
     return quant_lstm.lstm_params(
         time_major=opts.time_major, batch_size=batch, time_steps=steps,
         input_scale=x.quant.scale, input_zero_point=x.quant.zero_point,

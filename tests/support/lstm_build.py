@@ -73,9 +73,14 @@ def lstm_model(batch: int, steps: int, features: int, units: int, *, time_major:
     if bias_stddev > 0:
         bias = np.random.default_rng(seed + 7).normal(0.0, bias_stddev, bias.shape).astype(np.float32)
         layer.set_weights([kernel, recurrent, bias])
-    head = t.keras.layers.Dense(dense) if dense else None
-    if head is not None:
-        head.build((batch, units if not return_sequences else units))
+    head = None
+    if dense:
+        layer_d = t.keras.layers.Dense(dense, bias_initializer=t.keras.initializers.RandomNormal(stddev=0.3))
+        layer_d.build((batch, units))
+        hw, hb = (t.constant(np.array(w)) for w in layer_d.get_weights())
+
+        def head(y):  # noqa: ANN001, ANN202 - the Dense layer on constants (a SavedModel tracks no Keras 3 variable)
+            return t.matmul(y, hw) + hb
     shape = (steps, batch, features) if time_major else (batch, steps, features)
     fn = _lstm_function(time_major)
     kc, rc, bc = t.constant(kernel), t.constant(recurrent), t.constant(bias)
