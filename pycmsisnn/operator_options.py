@@ -141,9 +141,21 @@ class AxisOptions:
     count: int = 0
 
 
+@dataclass(frozen=True)
+class SequenceLSTMOptions:
+    """UNIDIRECTIONAL_SEQUENCE_LSTM."""
+
+    fused_activation_function: Activation = Activation.NONE
+    cell_clip: float = 0.0
+    proj_clip: float = 0.0
+    time_major: bool = False
+    asymmetric_quantize_inputs: bool = False
+    diagonal_recurrent_tensors: bool = False
+
+
 Options = (NoOptions | FusedOptions | ConvOptions | PoolOptions | FullyConnectedOptions | ConcatenationOptions
            | SoftmaxOptions | LeakyReluOptions | BatchMatMulOptions | StridedSliceOptions | ReducerOptions
-           | CumsumOptions | AxisOptions | SvdfOptions)
+           | CumsumOptions | AxisOptions | SvdfOptions | SequenceLSTMOptions)
 R = TypeVar("R")
 
 
@@ -239,6 +251,9 @@ _RECORDS: dict[str, tuple[str, bool, Callable[[_Fields], Options]]] = {
     "GATHER": ("GatherOptions", False, lambda f: AxisOptions(f.integer("axis", 0, *I32), f.integer("batch_dims", 0, *I32))),
     "SVDF": ("SVDFOptions", True, lambda f: SvdfOptions(
         f.integer("rank", 0, 1, I32[1]), f.activation(), f.flag("asymmetric_quantize_inputs"))),
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": ("UnidirectionalSequenceLSTMOptions", True, lambda f: SequenceLSTMOptions(
+        f.activation(), f.real("cell_clip", 0.0), f.real("proj_clip", 0.0), f.flag("time_major"),
+        f.flag("asymmetric_quantize_inputs"), f.flag("diagonal_recurrent_tensors"))),
 }
 
 
@@ -273,5 +288,5 @@ def options_as(op_options: object, cls: type[R]) -> R:
 __all__ = [
     "Activation", "activation_code", "AxisOptions", "BatchMatMulOptions", "ConcatenationOptions", "ConvOptions", "CumsumOptions", "FullyConnectedOptions", "FusedOptions",
     "LeakyReluOptions", "NoOptions", "Options", "OptionsError", "Padding", "PoolOptions", "ReducerOptions",
-    "SoftmaxOptions", "StridedSliceOptions", "SvdfOptions", "options_as", "typed_options",
+    "SequenceLSTMOptions", "SoftmaxOptions", "StridedSliceOptions", "SvdfOptions", "options_as", "typed_options",
 ]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Tile:
@@ -326,3 +328,58 @@ class SvdfQuant:
 
     input: PerTensorQuant
     output: PerTensorQuant
+
+
+@dataclass(frozen=True, eq=False)
+class LstmGate:
+    """cmsis_nn_lstm_gate: one LSTM gate's two products (input and recurrent),
+    each requantised to the gate scale 2^-12, and its activation.
+
+    The effective biases fold the zero points in (Arm's kernel uses the int8
+    values as they are): input_effective_bias[r] = bias[r] + input_offset *
+    sum_c input_weights[r][c], hidden_effective_bias[r] = -hidden_zero_point *
+    sum_c hidden_weights[r][c]; int32 for int8 activations, int64 for 16x8."""
+
+    input_multiplier: int  # Q31
+    input_shift: int  # > 0 left, < 0 right
+    input_weights: np.ndarray  # int8 [hidden][input_size]
+    input_effective_bias: np.ndarray  # [hidden]
+    hidden_multiplier: int
+    hidden_shift: int
+    hidden_weights: np.ndarray  # int8 [hidden][hidden]
+    hidden_effective_bias: np.ndarray  # [hidden]
+    bias: np.ndarray  # the gate's own bias (int32, or int64 in 16x8), as in the model
+    activation: str  # "sigmoid" or "tanh"
+
+
+@dataclass(frozen=True, eq=False)
+class LstmParams:
+    """cmsis_nn_lstm_params: an UNIDIRECTIONAL_SEQUENCE_LSTM's sizes and the
+    requantisations of its cell update (forget * cell and input * cell gate
+    onto the cell scale 2^cell_scale_power) and of its hidden state (output
+    gate * tanh(cell), Q0.15 x Q0.15, onto the hidden state's scale)."""
+
+    time_major: bool
+    batch_size: int
+    time_steps: int
+    input_size: int
+    hidden_size: int
+    input_offset: int  # minus the input zero point
+    forget_to_cell_multiplier: int
+    forget_to_cell_shift: int
+    input_to_cell_multiplier: int
+    input_to_cell_shift: int
+    cell_clip: int  # quantised; 0: none
+    cell_scale_power: int  # the cell state's scale is 2^cell_scale_power
+    output_multiplier: int
+    output_shift: int
+    output_offset: int  # the hidden state's zero point
+    forget_gate: LstmGate
+    input_gate: LstmGate
+    cell_gate: LstmGate
+    output_gate: LstmGate
+
+    @property
+    def gates(self) -> tuple[LstmGate, LstmGate, LstmGate, LstmGate]:
+        """In cmsis_nn_lstm_params' order: forget, input, cell, output."""
+        return (self.forget_gate, self.input_gate, self.cell_gate, self.output_gate)

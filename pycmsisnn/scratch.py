@@ -137,6 +137,13 @@ def _svdf(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tup
     return (ScratchNeed("ctx", ctx),) + needs
 
 
+def _lstm(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
+    """The context of arm_lstm_unidirectional_s8 / _s16: temp1, temp2 and
+    cell_state, batch * hidden int16 each (the same on every build)."""
+    p = call.args["params"]
+    return (ScratchNeed("buffers", 3 * p.batch_size * p.hidden_size * 2),)
+
+
 SIZERS: dict[str, Sizer] = {
     "arm_svdf_s8": _svdf,
     "arm_svdf_state_s16_s8": _svdf,
@@ -158,6 +165,8 @@ SIZERS: dict[str, Sizer] = {
     "arm_fully_connected_s4": _empty_context,
     "arm_avgpool_s16": _avgpool_layer("s16", "arm_avgpool_s16"),
     "arm_max_pool_s16": _empty_context,
+    "arm_lstm_unidirectional_s8": _lstm,
+    "arm_lstm_unidirectional_s16": _lstm,
 }
 
 

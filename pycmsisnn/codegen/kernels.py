@@ -632,6 +632,61 @@ def _min_max_s16(function: str) -> Emitter:
     return emit
 
 
+# ------------------------------------------------------------------- LSTM
+
+
+def _lstm(function: str) -> Emitter:
+    """arm_lstm_unidirectional_s8 / _s16: the gates' weights and effective
+    biases as constants, the parameters as a static const struct, and the
+    context's temp1, temp2 and cell_state in the call's scratch buffer (three
+    batch * hidden int16 arrays); hidden_state NULL (each invoke starts from
+    the zero state, see lower/lstm.py)."""
+
+    def emit(layer: Layer, call: KernelCall) -> None:
+        from ..kernels.lstm import ACTIVATIONS
+        from ..params import LstmParams
+
+        p = call.args["params"]
+        if not isinstance(p, LstmParams):
+            raise layer.refuse(f"params must be an LstmParams, got {type(p).__name__}")
+        if call.args.get("state") is not None:
+            raise layer.refuse("a carried LSTM state needs the runtime's variable tensors")
+        gates = []
+        for name, g in zip(("forget", "input", "cell", "output"), p.gates):
+            fields = [
+                ("input_multiplier", c_int(g.input_multiplier)), ("input_shift", c_int(g.input_shift)),
+                ("input_weights", layer.constant(g.input_weights, f"{name}_input_weights")),
+                ("input_effective_bias", layer.constant(g.input_effective_bias, f"{name}_input_effective_bias")),
+                ("hidden_multiplier", c_int(g.hidden_multiplier)), ("hidden_shift", c_int(g.hidden_shift)),
+                ("hidden_weights", layer.constant(g.hidden_weights, f"{name}_hidden_weights")),
+                ("hidden_effective_bias", layer.constant(g.hidden_effective_bias, f"{name}_hidden_effective_bias")),
+                ("bias", layer.constant(g.bias, f"{name}_bias")), ("activation_type", ACTIVATIONS[g.activation]),
+            ]
+            gates.append((f"{name}_gate", init(fields)))
+        params = layer.declare("cmsis_nn_lstm_params", "params", init([
+            ("time_major", c_int(int(p.time_major))), ("batch_size", c_int(p.batch_size)),
+            ("time_steps", c_int(p.time_steps)), ("input_size", c_int(p.input_size)),
+            ("hidden_size", c_int(p.hidden_size)), ("input_offset", c_int(p.input_offset)),
+            ("forget_to_cell_multiplier", c_int(p.forget_to_cell_multiplier)),
+            ("forget_to_cell_shift", c_int(p.forget_to_cell_shift)),
+            ("input_to_cell_multiplier", c_int(p.input_to_cell_multiplier)),
+            ("input_to_cell_shift", c_int(p.input_to_cell_shift)), ("cell_clip", c_int(p.cell_clip)),
+            ("cell_scale_power", c_int(p.cell_scale_power)), ("output_multiplier", c_int(p.output_multiplier)),
+            ("output_shift", c_int(p.output_shift)), ("output_offset", c_int(p.output_offset)), *gates,
+        ]))
+        buf, size = layer.scratch(0)
+        n = p.batch_size * p.hidden_size * 2
+        if size < 3 * n:
+            raise layer.refuse(f"scratch of {size} bytes, the LSTM needs {3 * n}")
+        layer.lines.append(
+            f"cmsis_nn_lstm_context buffers = {{.temp1 = (void *)({buf}), .temp2 = (void *)({buf} + {n}), "
+            f".cell_state = (void *)({buf} + {2 * n}), .hidden_state = NULL}};")
+        x = layer.input(call.args["input"], "input")
+        layer.returns(function, [x, layer.output(), params, "&buffers"])
+
+    return emit
+
+
 def lut_s8(layer: Layer, call: KernelCall) -> None:
     a = call.args
     table = np.asarray(a["table"])
@@ -812,6 +867,8 @@ EMITTERS: dict[str, tuple[Emitter, str]] = {
     "pycmsisnn_select_s8": (select, REDUCE_OPS),
     "pycmsisnn_select_s16": (select, REDUCE_OPS),
     "pycmsisnn_cumsum_s8": (cumsum, REDUCE_OPS),
+    "arm_lstm_unidirectional_s8": (_lstm("arm_lstm_unidirectional_s8"), NNFUNCTIONS),
+    "arm_lstm_unidirectional_s16": (_lstm("arm_lstm_unidirectional_s16"), NNFUNCTIONS),
 }
 
 

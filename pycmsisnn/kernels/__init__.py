@@ -39,6 +39,7 @@ FAMILIES = (
     "s16_ops",
     "math_ops",
     "svdf",
+    "lstm",
 )
 
 

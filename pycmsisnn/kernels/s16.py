@@ -468,11 +468,13 @@ ACTIVATION_S16_TYPES = {"sigmoid": "ARM_SIGMOID", "tanh": "ARM_TANH"}
 
 def arm_nn_activation_s16(input: np.ndarray, left_shift: int, type: str) -> np.ndarray:  # noqa: A002
     """int16 sigmoid or tanh (``type`` "sigmoid" or "tanh") for a power-of-two
-    input scale: ``left_shift`` 0 for 2^-12, 1 for 2^-11 (at most 2; see
-    ``quant.activation_s16_left_shift``); output scale 2^-15, zero point 0."""
+    input scale: ``left_shift`` 0 for 2^-12, 1 for 2^-11 (see
+    ``quant.activation_s16_left_shift``), up to 14; negative for 2^-13 and
+    below (down to -17: an LSTM's cell state, the input divided with rounding);
+    output scale 2^-15, zero point 0."""
     k = "arm_nn_activation_s16"
     x = _held(check_array(k, "input", input, np.int16))
-    ls = check_int(k, "left_shift", left_shift, 0, 2)
+    ls = check_int(k, "left_shift", left_shift, -17, 14)
     if type not in ACTIVATION_S16_TYPES:
         raise fail(k, "type", f"must be one of {sorted(ACTIVATION_S16_TYPES)}, got {type!r}")
     if x.size > INT32_MAX:

@@ -52,15 +52,17 @@ def _ints(vector: Any) -> list[int]:
     return [int(v) for v in np.atleast_1d(vector)] if not isinstance(vector, int) else []
 
 
-def _check_tensor(model: Any, data_len: int, where: str, t: Any) -> tuple[int, bool]:
-    """(bytes, is constant) of a tensor, after its checks."""
+def _check_tensor(model: Any, data_len: int, where: str, t: Any, empty_ok: bool = False) -> tuple[int, bool]:
+    """(bytes, is constant) of a tensor, after its checks. ``empty_ok``: an
+    operator's intermediate, which the converter writes with shape [0] (an
+    LSTM's gate scales; no data)."""
     ttype = int(t.Type())
     if ttype not in TYPE_SIZES:
         raise ValidationError(f"{where}.type", f"{ttype} is not a TFLite tensor type")
     shape = _ints(t.ShapeAsNumpy()) if t.ShapeLength() else []
     if len(shape) > MAX_RANK:
         raise ValidationError(f"{where}.shape", f"rank {len(shape)} is above {MAX_RANK}")
-    if any(d < 1 for d in shape):
+    if any(d < 1 for d in shape) and not (empty_ok and all(d >= 0 for d in shape)):
         raise ValidationError(f"{where}.shape", f"{shape} has a dimension below 1")
     elements = math.prod(shape)
     size = tensor_bytes(ttype, elements)
@@ -141,8 +143,10 @@ def _check_subgraph(model: Any, data_len: int, k: int) -> None:
     where = f"subgraphs[{k}]"
     n = sg.TensorsLength()
     activation_bytes = 0
+    intermediates = {i for j in range(sg.OperatorsLength()) if sg.Operators(j).IntermediatesLength()
+                     for i in _ints(sg.Operators(j).IntermediatesAsNumpy())}
     for i in range(n):
-        nbytes, constant = _check_tensor(model, data_len, f"{where}.tensors[{i}]", sg.Tensors(i))
+        nbytes, constant = _check_tensor(model, data_len, f"{where}.tensors[{i}]", sg.Tensors(i), i in intermediates)
         activation_bytes += 0 if constant else nbytes
     if activation_bytes > MAX_ACTIVATION_BYTES:
         raise ValidationError(f"{where}.tensors", f"{activation_bytes:,} bytes of activations, above the limit of {MAX_ACTIVATION_BYTES:,}")

@@ -563,7 +563,9 @@ def test_activation_refuses_the_general_scale() -> None:
 def test_activation_rejects() -> None:
     x = np.zeros(5, np.int16)
     with pytest.raises(ArgError, match="left_shift"):
-        s16.arm_nn_activation_s16(x, 3, "tanh")
+        s16.arm_nn_activation_s16(x, 15, "tanh")
+    with pytest.raises(ArgError, match="left_shift"):
+        s16.arm_nn_activation_s16(x, -18, "tanh")
     with pytest.raises(ArgError, match="type"):
         s16.arm_nn_activation_s16(x, 0, "relu")
     with pytest.raises(ArgError, match="dtype int16"):
@@ -571,7 +573,8 @@ def test_activation_rejects() -> None:
     from pycmsisnn.kernels._base import ffi, lib
 
     buf = ffi.new("int16_t[5]")
-    assert lib.arm_nn_activation_s16(buf, buf, 5, 3, lib.ARM_TANH) == lib.ARM_CMSIS_NN_ARG_ERROR
+    assert lib.arm_nn_activation_s16(buf, buf, 5, 15, lib.ARM_TANH) == lib.ARM_CMSIS_NN_ARG_ERROR
+    assert lib.arm_nn_activation_s16(buf, buf, 5, -18, lib.ARM_TANH) == lib.ARM_CMSIS_NN_ARG_ERROR
     assert lib.arm_nn_activation_s16(buf, buf, 5, 0, 7) == lib.ARM_CMSIS_NN_ARG_ERROR
 
 

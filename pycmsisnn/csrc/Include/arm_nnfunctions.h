@@ -867,7 +867,8 @@ arm_cmsis_nn_status arm_softmax_s16(const int16_t *input,
 void arm_relu_q15(int16_t *data, uint16_t size);
 
 /* int16 sigmoid / tanh by table look-up for a power-of-two input scale:
- * left_shift 0 for 2^-12, 1 for 2^-11 (at most 2); output scale 2^-15. */
+ * left_shift 0 for 2^-12, 1 for 2^-11 (at most 14), -1 for 2^-13 (at least
+ * -17, the input then divided with rounding); output scale 2^-15. */
 arm_cmsis_nn_status arm_nn_activation_s16(const int16_t *input,
                                           int16_t *output,
                                           const int32_t size,
@@ -940,6 +941,29 @@ arm_cmsis_nn_status arm_svdf_state_s16_s8(const cmsis_nn_context *input_ctx,
 int32_t arm_svdf_s8_get_buffer_size(const cmsis_nn_dims *filter_dims);
 int32_t arm_svdf_s8_get_buffer_size_dsp(const cmsis_nn_dims *filter_dims);
 int32_t arm_svdf_s8_get_buffer_size_mve(const cmsis_nn_dims *filter_dims);
+/* LSTM (TFLite Micro's UNIDIRECTIONAL_SEQUENCE_LSTM without peephole,
+ * projection, layer norm or CIFG). input is [time][batch][input_size] when
+ * params->time_major, else [batch][time][input_size]; output likewise with
+ * hidden_size. Each gate: the input and the recurrent vector-matrix products
+ * (effective biases fold the zero points in), each requantised to int16 on
+ * the gate scale 2^-12 and added with saturation, then sigmoid or tanh
+ * (output scale 2^-15). buffers->temp1 and temp2: batch_size * hidden_size
+ * int16 each. buffers->cell_state: batch_size * hidden_size int16. When
+ * buffers->hidden_state is NULL the cell state is zeroed and the first step
+ * has no recurrent contribution; otherwise hidden_state ([batch][hidden_size],
+ * int8 or int16 like the output) and cell_state hold the state to start from
+ * and receive the state after the last step. */
+arm_cmsis_nn_status arm_lstm_unidirectional_s8(const int8_t *input,
+                                               int8_t *output,
+                                               const cmsis_nn_lstm_params *params,
+                                               cmsis_nn_lstm_context *buffers);
+
+/* 16x8 LSTM: int16 input, output and hidden state, int8 weights, int64
+ * effective biases; otherwise as arm_lstm_unidirectional_s8. */
+arm_cmsis_nn_status arm_lstm_unidirectional_s16(const int16_t *input,
+                                                int16_t *output,
+                                                const cmsis_nn_lstm_params *params,
+                                                cmsis_nn_lstm_context *buffers);
 
 #ifdef __cplusplus
 }
