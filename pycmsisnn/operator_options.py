@@ -116,8 +116,39 @@ class ReducerOptions:
     keep_dims: bool = False
 
 
+@dataclass(frozen=True)
+class ResizeOptions:
+    align_corners: bool = False
+    half_pixel_centers: bool = False
+
+
+@dataclass(frozen=True)
+class AxisCountOptions:
+    """PACK and UNPACK (axis, count of values), SPLIT and SPLIT_V (count only)."""
+
+    axis: int = 0
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class GatherOptions:
+    axis: int = 0
+    batch_dims: int = 0
+
+
+@dataclass(frozen=True)
+class BlockOptions:
+    block_size: int = 1
+
+
+@dataclass(frozen=True)
+class MirrorPadOptions:
+    mode: int = 0  # 0 REFLECT, 1 SYMMETRIC
+
+
 Options = (NoOptions | FusedOptions | ConvOptions | PoolOptions | FullyConnectedOptions | ConcatenationOptions
-           | SoftmaxOptions | LeakyReluOptions | BatchMatMulOptions | StridedSliceOptions | ReducerOptions)
+           | SoftmaxOptions | LeakyReluOptions | BatchMatMulOptions | StridedSliceOptions | ReducerOptions
+           | ResizeOptions | AxisCountOptions | GatherOptions | BlockOptions | MirrorPadOptions)
 R = TypeVar("R")
 
 
@@ -202,6 +233,16 @@ _RECORDS: dict[str, tuple[str, bool, Callable[[_Fields], Options]]] = {
         f.integer("begin_mask", 0, *I32), f.integer("end_mask", 0, *I32), f.integer("ellipsis_mask", 0, *I32),
         f.integer("new_axis_mask", 0, *I32), f.integer("shrink_axis_mask", 0, *I32), f.flag("offset"))),
     "MEAN": ("ReducerOptions", False, lambda f: ReducerOptions(f.flag("keep_dims"))),
+    **{code: (table, False, lambda f: ResizeOptions(f.flag("align_corners"), f.flag("half_pixel_centers")))
+       for code, table in (("RESIZE_NEAREST_NEIGHBOR", "ResizeNearestNeighborOptions"), ("RESIZE_BILINEAR", "ResizeBilinearOptions"))},
+    "SPLIT": ("SplitOptions", False, lambda f: AxisCountOptions(0, f.integer("num_splits", 0, 0, MAX_WINDOW))),
+    "SPLIT_V": ("SplitVOptions", False, lambda f: AxisCountOptions(0, f.integer("num_splits", 0, 0, MAX_WINDOW))),
+    "PACK": ("PackOptions", False, lambda f: AxisCountOptions(f.integer("axis", 0, *I32), f.integer("values_count", 0, 0, MAX_WINDOW))),
+    "UNPACK": ("UnpackOptions", False, lambda f: AxisCountOptions(f.integer("axis", 0, *I32), f.integer("num", 0, 0, MAX_WINDOW))),
+    "GATHER": ("GatherOptions", False, lambda f: GatherOptions(f.integer("axis", 0, *I32), f.integer("batch_dims", 0, *I32))),
+    "DEPTH_TO_SPACE": ("DepthToSpaceOptions", False, lambda f: BlockOptions(f.integer("block_size", 0, *I32))),
+    "SPACE_TO_DEPTH": ("SpaceToDepthOptions", False, lambda f: BlockOptions(f.integer("block_size", 0, *I32))),
+    "MIRROR_PAD": ("MirrorPadOptions", False, lambda f: MirrorPadOptions(f.integer("mode", 0, 0, 1))),
 }
 
 
@@ -236,5 +277,6 @@ def options_as(op_options: object, cls: type[R]) -> R:
 __all__ = [
     "Activation", "activation_code", "BatchMatMulOptions", "ConcatenationOptions", "ConvOptions", "FullyConnectedOptions", "FusedOptions",
     "LeakyReluOptions", "NoOptions", "Options", "OptionsError", "Padding", "PoolOptions", "ReducerOptions",
-    "SoftmaxOptions", "StridedSliceOptions", "options_as", "typed_options",
+    "SoftmaxOptions", "StridedSliceOptions", "ResizeOptions", "AxisCountOptions", "GatherOptions", "BlockOptions",
+    "MirrorPadOptions", "options_as", "typed_options",
 ]

@@ -194,7 +194,7 @@ def pycmsisnn_resize_bilinear_s8(input: np.ndarray, size: Sequence[int], align_c
     _size_ok(k, "size", out_shape)
     scales = [bilinear_scale_10(int(x.shape[a]), sz[a - 1], align) for a in (1, 2)]
     for a, s in zip((1, 2), scales):
-        if s < 1 or sz[a - 1] * s + s // 2 > INT32_MAX:
+        if s < 0 or sz[a - 1] * s + s // 2 > INT32_MAX:
             raise fail(k, "size", f"axis {a}'s fixed-point scale {s} does not fit int32 positions")
     out = np.empty(out_shape, dtype=np.int8)
     params = ffi.new("pycmsisnn_resize_bilinear_params *", {"scale_h": scales[0], "scale_w": scales[1], "half_pixel_centers": int(half)})

@@ -42,7 +42,7 @@ static void position(const int32_t o,
 /* True when o * scale (+ scale / 2) stays inside int32 for every output index. */
 static int32_t scale_ok(const int32_t scale, const int32_t out_size)
 {
-    return scale > 0 && (int64_t)out_size * scale + scale / 2 <= NN_Q31_MAX;
+    return scale >= 0 && (int64_t)out_size * scale + scale / 2 <= NN_Q31_MAX;
 }
 
 arm_cmsis_nn_status pycmsisnn_resize_bilinear_s8(const pycmsisnn_resize_bilinear_params *params,
