@@ -22,6 +22,7 @@ from ..kernels.fully_connected import arm_vector_sum_s8
 from ..lower import KernelCall, TensorArg
 from ..params import AddParams, BmmParams, ConvParams, DwConvParams, FcParams, MulParams, PerChannelQuant, PerTensorQuant, PoolParams, SoftmaxParams, TransposeConvParams
 from .cwriter import Layer, c_int
+from .data_ops import DATA_OPS_EMITTERS
 from .structs import declare, declare_bias_data, declare_context, declare_dims, declare_quant_params, declare_transpose_params, dims, init
 
 Emitter = Callable[[Layer, KernelCall], None]
@@ -674,6 +675,7 @@ EMITTERS: dict[str, tuple[Emitter, str]] = {
     "pycmsisnn_tanh_s16": (_element_map("pycmsisnn_tanh_s16"), ACTIVATIONS_S16),
     "pycmsisnn_relu_s16": (_element_map("pycmsisnn_relu_s16"), ACTIVATIONS_S16),
     "pycmsisnn_leaky_relu_s16": (_element_map("pycmsisnn_leaky_relu_s16"), ACTIVATIONS_S16),
+    **DATA_OPS_EMITTERS,
 }
 
 

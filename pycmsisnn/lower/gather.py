@@ -53,10 +53,10 @@ def _resolved(graph: Graph, op: Operator) -> tuple[int, int, np.ndarray | None, 
     return axis, batch_dims, indices, None
 
 
-def _out_of_range(indices: np.ndarray, extent: int, role: str) -> str | None:
+def _out_of_range(indices: np.ndarray, extent: int, axis: int) -> str | None:
     bad = indices[(indices < 0) | (indices >= extent)]
     if bad.size:
-        return f"{role} {int(bad.reshape(-1)[0])} is outside [0, {extent})"
+        return f"index {int(bad.reshape(-1)[0])} along axis {axis} is outside [0, {extent})"
     return None
 
 
@@ -71,7 +71,7 @@ def _check_gather(graph: Graph, op: Operator) -> str | None:
     assert indices is not None
     if indices.size == 0:
         return f"indices '{tensor(graph, op, 1, 'indices').name}' are empty"
-    reason = _out_of_range(indices, x.shape[axis], f"index along axis {axis}")
+    reason = _out_of_range(indices, x.shape[axis], axis)
     if reason:
         return reason
     expected = tuple(x.shape[:axis]) + tuple(indices.shape[batch_dims:]) + tuple(x.shape[axis + 1:])
@@ -107,7 +107,7 @@ def _nd(graph: Graph, op: Operator) -> tuple[tuple[int, int], np.ndarray | None,
     k = indices.shape[-1]
     tuples = indices.reshape(-1, k)
     for a in range(k):
-        reason = _out_of_range(tuples[:, a], x.shape[a], f"index along axis {a}")
+        reason = _out_of_range(tuples[:, a], x.shape[a], a)
         if reason:
             return (0, 0), None, reason
     lead = int(np.prod(x.shape[:k], dtype=np.int64))
