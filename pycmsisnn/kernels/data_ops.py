@@ -53,21 +53,21 @@ def _remap(k: str, dtype: type, input: Any, maps: Any, pad_value: Any) -> np.nda
     x = check_array(k, "input", input, dtype, (1, 2, 3, 4))
     if not isinstance(maps, (list, tuple)) or len(maps) != x.ndim:
         raise fail(k, "maps", f"must be a sequence of {x.ndim} index maps, one per input axis")
-    per_axis = []
+    per_axis: list[tuple[int, ...]] = []
     for a, m in enumerate(maps):
-        m = _ints(k, f"maps[{a}]", m)
-        if not m:
+        entries = _ints(k, f"maps[{a}]", m)
+        if not entries:
             raise fail(k, f"maps[{a}]", "is empty")
-        bad = [i for i in m if i >= x.shape[a]]
+        bad = [i for i in entries if i >= x.shape[a]]
         if bad:
             raise fail(k, f"maps[{a}]", f"index {bad[0]} is outside axis {a} of extent {x.shape[a]}")
-        per_axis.append(m)
+        per_axis.append(entries)
     lo, hi = _LIMITS[np.dtype(dtype)]
     pad = check_int(k, "pad_value", pad_value, lo, hi)
     out_shape = tuple(len(m) for m in per_axis)
     _size_ok(k, "maps", out_shape)
     table = np.array([0] * (4 - x.ndim) + [i for m in per_axis for i in m], dtype=np.int32)
-    out = np.empty(out_shape, dtype=dtype)
+    out: np.ndarray = np.empty(out_shape, dtype=dtype)
     ctype = _CTYPES[np.dtype(dtype)]
     fn = getattr(lib, k)
     return invoke(k, fn, dims(_nhwc(x.shape)), ptr(x, ctype), dims(_nhwc(out_shape)), ptr(table, "int32_t"), pad, ptr(out, ctype), output=out)
@@ -101,7 +101,7 @@ def _split(k: str, dtype: type, input: Any, axis: Any, sizes: Any) -> tuple[np.n
     if not s or any(v < 1 for v in s) or sum(s) != x.shape[ax]:
         raise fail(k, "sizes", f"{list(s)} must be positive and add up to axis {ax}'s extent {x.shape[ax]}")
     outer, extent, inner = split_view(x.shape, ax)
-    outs = tuple(np.empty(x.shape[:ax] + (v,) + x.shape[ax + 1:], dtype=dtype) for v in s)
+    outs: tuple[np.ndarray, ...] = tuple(np.empty(x.shape[:ax] + (v,) + x.shape[ax + 1:], dtype=dtype) for v in s)
     ctype = _CTYPES[np.dtype(dtype)]
     buffers = [ptr(o, ctype) for o in outs]  # the outputs are contiguous: no copies
     pointers = ffi.new(f"{ctype} *[]", buffers)

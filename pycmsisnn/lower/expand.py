@@ -17,7 +17,7 @@ from __future__ import annotations
 from ..ir import Graph, Operator
 from ..operator_options import MirrorPadOptions, options_as
 from .common import dtype_reason, first_reason, output, tensor
-from .moves import S8, S8_S16, constant_ints, copy_reason, suffix
+from .moves import S8, S8_S16, by_type, constant_ints, copy_reason
 from .plan import KernelCall, TensorArg
 from .registry import rule
 
@@ -76,7 +76,7 @@ def lower_mirror_pad(graph: Graph, op: Operator) -> KernelCall:
     assert pads is not None
     mode = options_as(op.options, MirrorPadOptions).mode
     maps = tuple(mirror_map(n, b, e, mode) for n, (b, e) in zip(x.shape, pads))
-    return KernelCall(op=op, kernel=f"pycmsisnn_remap_{suffix(x)}", args={"input": TensorArg(x.index), "maps": maps, "pad_value": 0},
+    return KernelCall(op=op, kernel=by_type(x, "pycmsisnn_remap_s8", "pycmsisnn_remap_s16"), args={"input": TensorArg(x.index), "maps": maps, "pad_value": 0},
                       outputs=(y.index,), notes={"mode": "REFLECT" if mode == REFLECT else "SYMMETRIC"})
 
 
@@ -109,7 +109,7 @@ def lower_broadcast_to(graph: Graph, op: Operator) -> KernelCall:
     padded = (1,) * (len(y.shape) - len(x.shape)) + tuple(x.shape)
     maps = tuple(tuple(range(t)) if d == t else (0,) * t for d, t in zip(padded, y.shape))
     view = padded if padded != tuple(x.shape) else None
-    return KernelCall(op=op, kernel=f"pycmsisnn_remap_{suffix(x)}", args={"input": TensorArg(x.index, view), "maps": maps, "pad_value": 0},
+    return KernelCall(op=op, kernel=by_type(x, "pycmsisnn_remap_s8", "pycmsisnn_remap_s16"), args={"input": TensorArg(x.index, view), "maps": maps, "pad_value": 0},
                       outputs=(y.index,))
 
 

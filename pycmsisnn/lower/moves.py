@@ -15,9 +15,9 @@ from .common import dtype_reason, first_reason, tensor
 S8, S8_S16 = (np.int8,), (np.int8, np.int16)
 
 
-def suffix(t: Tensor) -> str:
-    """The kernel suffix of ``t``'s element type."""
-    return "s16" if t.dtype == np.dtype(np.int16) else "s8"
+def by_type(t: Tensor, s8: str, s16: str) -> str:
+    """The kernel of ``t``'s element type, of the two named (int8, int16)."""
+    return s16 if t.dtype == np.dtype(np.int16) else s8
 
 
 def rank_reason(t: Tensor, role: str, low: int, high: int) -> str | None:

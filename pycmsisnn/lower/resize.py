@@ -23,7 +23,7 @@ from ..ir import Graph, Operator
 from ..kernels.data_ops import bilinear_scale_10, resize_scale
 from ..operator_options import ResizeOptions, options_as
 from .common import output, tensor
-from .moves import S8, S8_S16, constant_ints, copy_reason, suffix
+from .moves import S8, S8_S16, by_type, constant_ints, copy_reason
 from .plan import KernelCall, TensorArg
 from .registry import rule
 
@@ -82,7 +82,7 @@ def lower_resize_nearest(graph: Graph, op: Operator) -> KernelCall:
     o = options_as(op.options, ResizeOptions)
     maps = (tuple(range(x.shape[0])), nearest_map(x.shape[1], y.shape[1], o.align_corners, o.half_pixel_centers),
             nearest_map(x.shape[2], y.shape[2], o.align_corners, o.half_pixel_centers), tuple(range(x.shape[3])))
-    return KernelCall(op=op, kernel=f"pycmsisnn_remap_{suffix(x)}", args={"input": TensorArg(x.index), "maps": maps, "pad_value": 0},
+    return KernelCall(op=op, kernel=by_type(x, "pycmsisnn_remap_s8", "pycmsisnn_remap_s16"), args={"input": TensorArg(x.index), "maps": maps, "pad_value": 0},
                       outputs=(y.index,), notes={"align_corners": o.align_corners, "half_pixel_centers": o.half_pixel_centers})
 
 

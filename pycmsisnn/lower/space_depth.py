@@ -13,8 +13,6 @@ the kernel itself pads with ``pad_value``.
 """
 from __future__ import annotations
 
-import numpy as np
-
 from ..ir import Graph, Operator, Tensor
 from ..operator_options import BlockOptions, options_as
 from .common import output, tensor

@@ -17,11 +17,10 @@ import numpy as np
 from ..ir import Graph, Operator, Tensor
 from ..kernels._base import DIM_MAX
 from ..operator_options import AxisCountOptions, options_as
-from .common import output, tensor
-from .moves import S8_S16, constant_ints, copy_reason, rank_reason, same_quant_reason, suffix
+from .common import dtype_reason, first_reason, output, tensor
+from .moves import S8_S16, by_type, constant_ints, copy_reason, rank_reason, same_quant_reason
 from .plan import KernelCall, TensorArg
 from .registry import rule
-from .common import dtype_reason, first_reason
 
 MAX_RANK = 6  # the split kernel sees any rank as [outer][axis][inner]
 
@@ -69,9 +68,9 @@ def _sizes(graph: Graph, op: Operator) -> tuple[int, tuple[int, ...]]:
         axis = options_as(op.options, AxisCountOptions).axis % len(x.shape)
         return axis, (1,) * len(outs)
     x = tensor(graph, op, 1 if op.opcode == "SPLIT" else 0, "input")
-    axis, _ = _scalar_axis(graph, op, 0 if op.opcode == "SPLIT" else 2, len(x.shape))
-    assert axis is not None
-    return axis, tuple(int(y.shape[axis]) for y in outs)
+    found, _ = _scalar_axis(graph, op, 0 if op.opcode == "SPLIT" else 2, len(x.shape))
+    assert found is not None
+    return found, tuple(int(y.shape[found]) for y in outs)
 
 
 def _check_split(graph: Graph, op: Operator) -> str | None:
@@ -89,10 +88,11 @@ def _check_split(graph: Graph, op: Operator) -> str | None:
         if len(outs) != x.shape[axis] or (o.count and o.count != len(outs)):
             return f"{len(outs)} outputs (num {o.count}) for an axis of extent {x.shape[axis]}"
         return _pieces_reason(x, outs, axis, drop_axis=True)
-    axis, reason = _scalar_axis(graph, op, 0 if op.opcode == "SPLIT" else 2, len(x.shape))
+    found, reason = _scalar_axis(graph, op, 0 if op.opcode == "SPLIT" else 2, len(x.shape))
     if reason:
         return reason
-    assert axis is not None
+    assert found is not None
+    axis = found
     if o.count and o.count != len(outs):
         return f"num_splits {o.count} but {len(outs)} outputs"
     if op.opcode == "SPLIT" and x.shape[axis] % len(outs):
@@ -115,7 +115,7 @@ def _check_split(graph: Graph, op: Operator) -> str | None:
 def lower_split(graph: Graph, op: Operator) -> KernelCall:
     x = tensor(graph, op, 1 if op.opcode == "SPLIT" else 0, "input")
     axis, sizes = _sizes(graph, op)
-    return KernelCall(op=op, kernel=f"pycmsisnn_split_{suffix(x)}", args={"input": TensorArg(x.index), "axis": axis, "sizes": sizes},
+    return KernelCall(op=op, kernel=by_type(x, "pycmsisnn_split_s8", "pycmsisnn_split_s16"), args={"input": TensorArg(x.index), "axis": axis, "sizes": sizes},
                       outputs=tuple(op.outputs))
 
 
@@ -160,7 +160,7 @@ def lower_pack(graph: Graph, op: Operator) -> KernelCall:
     for k in range(len(op.inputs)):
         t = tensor(graph, op, k, f"input {k}")
         inputs.append(np.asarray(t.data).reshape(view) if t.is_constant else TensorArg(t.index, view))
-    return KernelCall(op=op, kernel=f"concatenation_{suffix(y)}", args={"inputs": inputs, "axis": 1}, outputs=(y.index,))
+    return KernelCall(op=op, kernel=by_type(y, "concatenation_s8", "concatenation_s16"), args={"inputs": inputs, "axis": 1}, outputs=(y.index,))
 
 
 # --------------------------------------------------------------------- SLICE
@@ -207,6 +207,6 @@ def lower_slice(graph: Graph, op: Operator) -> KernelCall:
     x, y = tensor(graph, op, 0, "input"), output(graph, op)
     begin, counts, _ = _slice(graph, op)
     assert begin is not None and counts is not None
-    return KernelCall(op=op, kernel=f"pycmsisnn_strided_slice_{suffix(x)}",
+    return KernelCall(op=op, kernel=by_type(x, "pycmsisnn_strided_slice_s8", "pycmsisnn_strided_slice_s16"),
                       args={"input": TensorArg(x.index), "begin": begin, "strides": (1,) * len(begin), "output_shape": counts},
                       outputs=(y.index,))

@@ -26,6 +26,11 @@ CASES = [g for g in GROUPS if g.id in CHOSEN]
 TARGETS = ["cortex-m4", "cortex-m0", "cortex-m55"]
 
 
+def data_ops_models() -> list[bytes]:
+    """The models compiled here (for the emitter coverage test)."""
+    return [model(g) for g in CASES] + [zeros_like_model()]
+
+
 def test_every_chosen_group_exists() -> None:
     assert sorted(g.id for g in CASES) == sorted(CHOSEN)
 

@@ -33,6 +33,7 @@ from .test_models import GENERATED, generated_model
 from .test_s4 import int4_network
 from ..lower.test_s16_conv_fc import codegen_models as s16_conv_fc_models
 from ..lower.test_s16_data import float_io_network, mixed_network
+from .test_data_ops_c import data_ops_models
 
 
 def _data_movement(inputs: list) -> object:
@@ -133,6 +134,8 @@ def test_every_emitter_is_exercised() -> None:
     for prefix, blocks, seed in GENERATED:
         covered |= {c.kernel for c in load(generated_model(prefix, blocks, seed)).plan.calls}
     for data in s16_conv_fc_models():  # the 16x8 conv, FC, batch matmul and transpose conv, in C there
+        covered |= {c.kernel for c in load(data).plan.calls}
+    for data in data_ops_models():  # the data-movement kernels, in C in test_data_ops_c
         covered |= {c.kernel for c in load(data).plan.calls}
     assert covered == set(EMITTERS), f"not exercised: {sorted(set(EMITTERS) - covered)}"
 
