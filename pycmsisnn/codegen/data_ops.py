@@ -8,7 +8,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ..kernels.data_ops import bilinear_scale_10, split_view
+from ..kernels._data_geometry import bilinear_scale_10, split_view
 from ..lower import KernelCall
 from .cwriter import Layer, c_int, c_type
 from .structs import declare_dims, init

@@ -17,11 +17,11 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ._data_geometry import bilinear_scale_10, split_view
 from ._base import DIM_MAX, call, INT8_MAX, INT8_MIN, INT16_MAX, INT16_MIN, INT32_MAX, check_array, check_int, dims, fail, ffi, invoke, lib, ptr
 
 _CTYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int16): "int16_t"}
 _LIMITS = {np.dtype(np.int8): (INT8_MIN, INT8_MAX), np.dtype(np.int16): (INT16_MIN, INT16_MAX)}
-FRAC_ONE = 1024  # the bilinear resize's fixed-point unit (10 fractional bits)
 
 
 def _nhwc(shape: Sequence[int], fill: int = 1) -> tuple[int, int, int, int]:
@@ -89,11 +89,6 @@ def pycmsisnn_remap_s16(input: np.ndarray, maps: Sequence[Sequence[int]], pad_va
 # --------------------------------------------------------------------- split
 
 
-def split_view(shape: Sequence[int], axis: int) -> tuple[int, int, int]:
-    """(outer, axis extent, inner) of ``shape`` split along ``axis``."""
-    return (int(np.prod(shape[:axis], dtype=np.int64)), int(shape[axis]), int(np.prod(shape[axis + 1:], dtype=np.int64)))
-
-
 def _split(k: str, dtype: type, input: Any, axis: Any, sizes: Any) -> tuple[np.ndarray, ...]:
     x = check_array(k, "input", input, dtype, (1, 2, 3, 4, 5, 6))
     ax = check_int(k, "axis", axis, -x.ndim, x.ndim - 1) % x.ndim
@@ -156,19 +151,6 @@ def pycmsisnn_gather_s8(input: np.ndarray, indices: np.ndarray, axis: int, batch
 
 
 # ------------------------------------------------------------------- resizes
-
-
-def resize_scale(in_size: int, out_size: int, align_corners: bool) -> np.float32:
-    """The float32 input/output ratio of an axis TFLite's resizes use."""
-    if align_corners and out_size > 1:
-        return np.float32(in_size - 1) / np.float32(out_size - 1)
-    return np.float32(in_size) / np.float32(out_size)
-
-
-def bilinear_scale_10(in_size: int, out_size: int, align_corners: bool) -> int:
-    """That ratio in 10-bit fixed point, rounded (half away from zero)."""
-    v = float(resize_scale(in_size, out_size, align_corners) * np.float32(FRAC_ONE))
-    return int(np.floor(v + 0.5))
 
 
 def _flag(k: str, name: str, value: Any) -> bool:

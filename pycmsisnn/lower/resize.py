@@ -20,7 +20,7 @@ import math
 import numpy as np
 
 from ..ir import Graph, Operator
-from ..kernels.data_ops import bilinear_scale_10, resize_scale
+from ..kernels._data_geometry import bilinear_scale_10, resize_scale
 from ..operator_options import ResizeOptions, options_as
 from .common import output, tensor
 from .moves import S8, S8_S16, by_type, constant_ints, copy_reason
