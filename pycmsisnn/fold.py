@@ -38,7 +38,7 @@ import numpy as np
 
 from .errors import CmsisNNError
 from .ir import FoldedOperator, Graph, Operator, Tensor
-from .operator_options import (Activation, AxisOptions, ConcatenationOptions, StridedSliceOptions, activation_code,
+from .operator_options import (Activation, AxisCountOptions, GatherOptions, ConcatenationOptions, StridedSliceOptions, activation_code,
                                options_as)
 
 NO_FOLDING_ENV = "PYCMSISNN_NO_FOLDING"
@@ -130,13 +130,13 @@ def _pack(op: Operator, values: Values, ins: Sequence[Tensor]) -> list[np.ndarra
     xs = _given(values)
     if len({x.shape for x in xs}) != 1:
         raise FoldError("the packed tensors differ in shape")
-    return [np.stack(xs, axis=_axis(options_as(op.options, AxisOptions).axis, xs[0].ndim + 1))]
+    return [np.stack(xs, axis=_axis(options_as(op.options, AxisCountOptions).axis, xs[0].ndim + 1))]
 
 
 def _unpack(op: Operator, values: Values, ins: Sequence[Tensor]) -> list[np.ndarray]:
     x = values[0]
     assert x is not None
-    axis = _axis(options_as(op.options, AxisOptions).axis, x.ndim)
+    axis = _axis(options_as(op.options, AxisCountOptions).axis, x.ndim)
     if x.shape[axis] != len(op.outputs):
         raise FoldError(f"axis {axis} has {x.shape[axis]} entries, the operator has {len(op.outputs)} outputs")
     return list(np.moveaxis(x, axis, 0))
@@ -263,9 +263,9 @@ def _broadcast_args(op: Operator, values: Values, ins: Sequence[Tensor]) -> list
 def _gather(op: Operator, values: Values, ins: Sequence[Tensor]) -> list[np.ndarray]:
     x, idx = values[0], values[1]
     assert x is not None and idx is not None
-    o = options_as(op.options, AxisOptions)
-    if o.count:
-        raise FoldError(f"batch_dims {o.count} is not supported")
+    o = options_as(op.options, GatherOptions)
+    if o.batch_dims:
+        raise FoldError(f"batch_dims {o.batch_dims} is not supported")
     axis = _axis(o.axis, x.ndim)
     if idx.size and (idx.min() < 0 or idx.max() >= x.shape[axis]):
         raise FoldError(f"an index lies outside axis {axis} ({x.shape[axis]} entries)")
@@ -473,6 +473,21 @@ def fold(graph: Graph) -> Graph:
         return graph
     return replace(graph, tensors=tuple(tensors), operators=tuple(ops),
                    folded=tuple(sorted(folded, key=lambda f: f.index)))
+
+
+def file_constant_reason(graph: Graph, op: Operator) -> str | None:
+    """Why TensorFlow Lite Micro refuses ``op`` even though folding made all
+    its inputs constant: an input it needs constant in the model file (a
+    BROADCAST_TO shape, a FILL dims, ...) was computed by folded operators.
+    None otherwise (the lowering rule decides)."""
+    folder = FOLDERS.get(op.opcode)
+    if folder is None:
+        return None
+    state = _state(graph)
+    slots = [op.inputs[slot] for slot, _ in folder.file_constant if slot < len(op.inputs)]
+    if not any(i in state.computed for i in slots):
+        return None
+    return _computed_slot(state, op, [*graph.operators, *graph.folded])
 
 
 def fold_reason(graph: Graph, op: Operator) -> str | None:

@@ -133,9 +133,14 @@ class CumsumOptions:
 
 
 @dataclass(frozen=True)
-class AxisOptions:
-    """PACK, UNPACK and GATHER: the axis (the count of packed / unpacked
-    values, GATHER's batch dimensions in ``count``)."""
+class ResizeOptions:
+    align_corners: bool = False
+    half_pixel_centers: bool = False
+
+
+@dataclass(frozen=True)
+class AxisCountOptions:
+    """PACK and UNPACK (axis, count of values), SPLIT and SPLIT_V (count only)."""
 
     axis: int = 0
     count: int = 0
@@ -153,9 +158,26 @@ class SequenceLSTMOptions:
     diagonal_recurrent_tensors: bool = False
 
 
+@dataclass(frozen=True)
+class GatherOptions:
+    axis: int = 0
+    batch_dims: int = 0
+
+
+@dataclass(frozen=True)
+class BlockOptions:
+    block_size: int = 1
+
+
+@dataclass(frozen=True)
+class MirrorPadOptions:
+    mode: int = 0  # 0 REFLECT, 1 SYMMETRIC
+
+
 Options = (NoOptions | FusedOptions | ConvOptions | PoolOptions | FullyConnectedOptions | ConcatenationOptions
            | SoftmaxOptions | LeakyReluOptions | BatchMatMulOptions | StridedSliceOptions | ReducerOptions
-           | CumsumOptions | AxisOptions | SvdfOptions | SequenceLSTMOptions)
+           | CumsumOptions | SvdfOptions | SequenceLSTMOptions | ResizeOptions | AxisCountOptions | GatherOptions
+           | BlockOptions | MirrorPadOptions)
 R = TypeVar("R")
 
 
@@ -245,15 +267,21 @@ _RECORDS: dict[str, tuple[str, bool, Callable[[_Fields], Options]]] = {
     "REDUCE_MAX": ("ReducerOptions", False, lambda f: ReducerOptions(f.flag("keep_dims"))),
     "REDUCE_MIN": ("ReducerOptions", False, lambda f: ReducerOptions(f.flag("keep_dims"))),
     "CUMSUM": ("CumsumOptions", False, lambda f: CumsumOptions(f.flag("exclusive"), f.flag("reverse"))),
-    # read by constant folding (pycmsisnn.fold)
-    "PACK": ("PackOptions", False, lambda f: AxisOptions(f.integer("axis", 0, *I32), f.integer("values_count", 0, 0, I32[1]))),
-    "UNPACK": ("UnpackOptions", False, lambda f: AxisOptions(f.integer("axis", 0, *I32), f.integer("num", 0, 0, I32[1]))),
-    "GATHER": ("GatherOptions", False, lambda f: AxisOptions(f.integer("axis", 0, *I32), f.integer("batch_dims", 0, *I32))),
     "SVDF": ("SVDFOptions", True, lambda f: SvdfOptions(
         f.integer("rank", 0, 1, I32[1]), f.activation(), f.flag("asymmetric_quantize_inputs"))),
     "UNIDIRECTIONAL_SEQUENCE_LSTM": ("UnidirectionalSequenceLSTMOptions", True, lambda f: SequenceLSTMOptions(
         f.activation(), f.real("cell_clip", 0.0), f.real("proj_clip", 0.0), f.flag("time_major"),
         f.flag("asymmetric_quantize_inputs"), f.flag("diagonal_recurrent_tensors"))),
+    **{code: (table, False, lambda f: ResizeOptions(f.flag("align_corners"), f.flag("half_pixel_centers")))
+       for code, table in (("RESIZE_NEAREST_NEIGHBOR", "ResizeNearestNeighborOptions"), ("RESIZE_BILINEAR", "ResizeBilinearOptions"))},
+    "SPLIT": ("SplitOptions", False, lambda f: AxisCountOptions(0, f.integer("num_splits", 0, 0, MAX_WINDOW))),
+    "SPLIT_V": ("SplitVOptions", False, lambda f: AxisCountOptions(0, f.integer("num_splits", 0, 0, MAX_WINDOW))),
+    "PACK": ("PackOptions", False, lambda f: AxisCountOptions(f.integer("axis", 0, *I32), f.integer("values_count", 0, 0, MAX_WINDOW))),
+    "UNPACK": ("UnpackOptions", False, lambda f: AxisCountOptions(f.integer("axis", 0, *I32), f.integer("num", 0, 0, MAX_WINDOW))),
+    "GATHER": ("GatherOptions", False, lambda f: GatherOptions(f.integer("axis", 0, *I32), f.integer("batch_dims", 0, *I32))),
+    "DEPTH_TO_SPACE": ("DepthToSpaceOptions", False, lambda f: BlockOptions(f.integer("block_size", 0, *I32))),
+    "SPACE_TO_DEPTH": ("SpaceToDepthOptions", False, lambda f: BlockOptions(f.integer("block_size", 0, *I32))),
+    "MIRROR_PAD": ("MirrorPadOptions", False, lambda f: MirrorPadOptions(f.integer("mode", 0, 0, 1))),
 }
 
 
@@ -286,7 +314,8 @@ def options_as(op_options: object, cls: type[R]) -> R:
 
 
 __all__ = [
-    "Activation", "activation_code", "AxisOptions", "BatchMatMulOptions", "ConcatenationOptions", "ConvOptions", "CumsumOptions", "FullyConnectedOptions", "FusedOptions",
+    "Activation", "activation_code", "BatchMatMulOptions", "ConcatenationOptions", "ConvOptions", "CumsumOptions", "FullyConnectedOptions", "FusedOptions",
     "LeakyReluOptions", "NoOptions", "Options", "OptionsError", "Padding", "PoolOptions", "ReducerOptions",
-    "SequenceLSTMOptions", "SoftmaxOptions", "StridedSliceOptions", "SvdfOptions", "options_as", "typed_options",
+    "SequenceLSTMOptions", "SoftmaxOptions", "StridedSliceOptions", "SvdfOptions", "ResizeOptions", "AxisCountOptions", "GatherOptions",
+    "BlockOptions", "MirrorPadOptions", "options_as", "typed_options",
 ]

@@ -9,7 +9,8 @@ non-success status into an exception. Family modules:
 ``transpose_conv``, ``fully_connected``, ``pooling``, ``softmax``, ``elementwise``,
 ``activation``, ``data_movement``, ``s16`` (the int16 16x8 kernels other than
 convolution), ``s4`` (int4 weights packed two per byte, with ``pack_int4``), ``s16_ops``
-(our int16 kernels of operators CMSIS-NN lacks).
+(our int16 kernels of operators CMSIS-NN lacks), ``data_ops`` (our data-movement
+kernels: resizes, split, gather, space/depth/batch rearrangements).
 ``lookup(name)`` finds a wrapper by its C function name; ``library_name()``
 says which kernel library the extension was built with.
 """
@@ -40,6 +41,7 @@ FAMILIES = (
     "math_ops",
     "svdf",
     "lstm",
+    "data_ops",
 )
 
 

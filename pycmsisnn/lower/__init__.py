@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from ..fold import fold, fold_reason
+from ..fold import file_constant_reason, fold, fold_reason
 from ..ir import Graph, Operator
 from ..tflite.reader import ModelError
 from .common import LoweringError
@@ -46,6 +46,9 @@ def operator_reason(graph: Graph, op: Operator) -> str | None:
     """Why ``op`` cannot be lowered, or None when it can."""
     if op.opcode.startswith("CUSTOM:"):
         return _custom_reason(op.opcode)
+    computed = file_constant_reason(graph, op)
+    if computed:
+        return computed
     r = RULES.get(op.opcode)
     if r is None:
         note = NO_KERNEL_NOTES.get(op.opcode)

@@ -17,7 +17,7 @@
 
 #include MODEL_HEADER
 
-#define MAX_PORTS 16
+#define MAX_PORTS 64
 
 static const char *layer_dir = NULL;
 

@@ -37,6 +37,7 @@ from ..lower.test_s16_conv_fc import codegen_models as s16_conv_fc_models
 from ..lower.test_s16_data import float_io_network, mixed_network
 from .test_reduce_ops_c import CASES as REDUCE_OPS_CASES
 from .test_lstm import codegen_models as lstm_models
+from .test_data_ops_c import data_ops_models
 
 
 def _data_movement(inputs: list) -> object:
@@ -147,6 +148,8 @@ def test_every_emitter_is_exercised() -> None:
     for _, make, _, _ in REDUCE_OPS_CASES:  # the reduction, comparison, select and cumsum kernels, in C there
         covered |= {c.kernel for c in load(make()).plan.calls}
     for data in lstm_models():  # the LSTM kernels, in C in test_lstm
+        covered |= {c.kernel for c in load(data).plan.calls}
+    for data in data_ops_models():  # the data-movement kernels, in C in test_data_ops_c
         covered |= {c.kernel for c in load(data).plan.calls}
     assert covered == set(EMITTERS), f"not exercised: {sorted(set(EMITTERS) - covered)}"
 

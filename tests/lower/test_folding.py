@@ -17,7 +17,7 @@ from pycmsisnn import runtime
 from pycmsisnn.fold import FOLDERS, NO_FOLDING_ENV
 from pycmsisnn.ir import Operator, Tensor
 from pycmsisnn.lower import UnsupportedModelError
-from pycmsisnn.operator_options import AxisOptions, ConcatenationOptions, FusedOptions, NoOptions, StridedSliceOptions
+from pycmsisnn.operator_options import AxisCountOptions, GatherOptions, ConcatenationOptions, FusedOptions, NoOptions, StridedSliceOptions
 from tests.support.tflite_build import _MEMORY, _cache_dir, tf
 from tests.support.tflm import run_tflm
 
@@ -385,8 +385,8 @@ EVALUATORS: dict[str, tuple[str, list[np.ndarray], dict[int, np.ndarray], list[t
     "logical_or": ("LOGICAL_OR", [_a > 0, _b > 0], {}, [([2, 3], np.bool_)], None, NoOptions()),
     "cast_bool": ("CAST", [_a], {}, [([2, 3], np.bool_)], None, NoOptions()),
     "cast_int8": ("CAST", [_a.astype(np.int8)], {}, [([2, 3], I32)], None, NoOptions()),
-    "pack_axis1": ("PACK", [_a, _b], {}, [([2, 2, 3], I32)], ("PackOptions", {"valuesCount": 2, "axis": 1}), AxisOptions(1, 2)),
-    "unpack_axis1": ("UNPACK", [_a], {}, [([2], I32)] * 3, ("UnpackOptions", {"num": 3, "axis": 1}), AxisOptions(1, 3)),
+    "pack_axis1": ("PACK", [_a, _b], {}, [([2, 2, 3], I32)], ("PackOptions", {"valuesCount": 2, "axis": 1}), AxisCountOptions(1, 2)),
+    "unpack_axis1": ("UNPACK", [_a], {}, [([2], I32)] * 3, ("UnpackOptions", {"num": 3, "axis": 1}), AxisCountOptions(1, 3)),
     "concatenation": ("CONCATENATION", [_a, _b], {}, [([2, 6], I32)], ("ConcatenationOptions", {"axis": -1}), ConcatenationOptions(-1)),
     "strided_slice_masks": ("STRIDED_SLICE", [_a, np.array([1, -1], I32), np.array([0, -4], I32), np.array([1, -1], I32)],
                             {1: 0, 2: 0, 3: 0}, [([2, 3], I32)], ("StridedSliceOptions", {"beginMask": 1, "endMask": 1}),
@@ -407,7 +407,7 @@ EVALUATORS: dict[str, tuple[str, list[np.ndarray], dict[int, np.ndarray], list[t
     "broadcast_args": ("BROADCAST_ARGS", [np.array([2, 1, 3], I32), np.array([4, 1], I32)], {}, [([3], I32)], None, NoOptions()),
     "fill": ("FILL", [np.array([2, 2], I32), np.array(-3, I32)], {0: 0}, [([2, 2], I32)], None, NoOptions()),
     "gather_int8": ("GATHER", [_a.astype(np.int8), np.array([2, 0, 0], I32)], {}, [([2, 3], np.int8)],
-                    ("GatherOptions", {"axis": 1}), AxisOptions(1, 0)),
+                    ("GatherOptions", {"axis": 1}), GatherOptions(1, 0)),
     "gather_nd_int8": ("GATHER_ND", [_a.astype(np.int8), np.array([[1, 2], [0, 0]], I32)], {}, [([2], np.int8)], None, NoOptions()),
 }
 

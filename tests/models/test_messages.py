@@ -85,14 +85,15 @@ def test_a_dynamic_shape_and_the_unsupported_operators_are_listed_together() -> 
     def edit(m: Any) -> None:
         sg = m.subgraphs[0]
         sg.tensors[sg.inputs[0]].shapeSignature = [1, -1, 6, 2]
-        m.operatorCodes[sg.operators[0].opcodeIndex].builtinCode = schema().BuiltinOperator.SPACE_TO_DEPTH
+        code = m.operatorCodes[sg.operators[0].opcodeIndex]
+        code.builtinCode = code.deprecatedBuiltinCode = schema().BuiltinOperator.LSH_PROJECTION
 
     data = edit_model(_small_model(), edit)
     with pytest.raises(UnsupportedModelError) as err:
         load(data)
     assert len(err.value.reasons) == 2
     assert err.value.reasons[0].startswith("tensor ") and "dynamic shape [1, -1, 6, 2]" in err.value.reasons[0]
-    assert err.value.reasons[1].startswith("SPACE_TO_DEPTH x1: operator 0: no kernel for this operator")
+    assert err.value.reasons[1].startswith("LSH_PROJECTION x1: operator 0: no kernel for this operator")
     assert read_model(data, strict=False).refusals == (err.value.reasons[0],)
 
 
