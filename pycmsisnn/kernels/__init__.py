@@ -10,7 +10,8 @@ non-success status into an exception. Family modules:
 ``activation``, ``data_movement``, ``s16`` (the int16 16x8 kernels other than
 convolution), ``s4`` (int4 weights packed two per byte, with ``pack_int4``), ``s16_ops``
 (our int16 kernels of operators CMSIS-NN lacks), ``data_ops`` (our data-movement
-kernels: resizes, split, gather, space/depth/batch rearrangements).
+kernels: resizes, split, gather, space/depth/batch rearrangements), ``cast_logic``
+(CAST, REVERSE_V2, run-time FILL, DYNAMIC_UPDATE_SLICE, logical operators, REDUCE_ALL).
 ``lookup(name)`` finds a wrapper by its C function name; ``library_name()``
 says which kernel library the extension was built with.
 """
@@ -42,6 +43,7 @@ FAMILIES = (
     "svdf",
     "lstm",
     "data_ops",
+    "cast_logic",
 )
 
 
