@@ -11,7 +11,7 @@ from ..ir import Graph, Operator
 from ..tflite.reader import ModelError
 from .common import LoweringError
 from .plan import KernelCall, Plan, TensorArg
-from .registry import NO_KERNEL_NOTES, RULES
+from .registry import NO_KERNEL_NOTES, RULE_REASON_FIRST, RULES
 
 # Every other module of this package lowers an operator family and registers its rules on import.
 for _module in pkgutil.iter_modules(__path__):
@@ -58,6 +58,8 @@ def operator_reason(graph: Graph, op: Operator) -> str | None:
             reason = r.check(graph, op)
         except LoweringError as exc:
             reason = str(exc)
+    if reason and op.opcode in RULE_REASON_FIRST:
+        return reason
     # Shape arithmetic left after constant folding: why it did not fold.
     return (fold_reason(graph, op) or reason) if reason else None
 

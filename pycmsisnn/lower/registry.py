@@ -26,6 +26,9 @@ class Rule:
 RULES: dict[str, Rule] = {}
 # Operators without a rule and why (shown after "no kernel for this operator").
 NO_KERNEL_NOTES: dict[str, str] = {}
+# Operators folding evaluates whose rule also runs them on data computed at run
+# time: when the rule refuses one, its reason is shown, not folding's.
+RULE_REASON_FIRST: set[str] = set()
 
 
 def rule(*opcodes: str, check: Check) -> Callable[[Lower], Lower]:

@@ -162,7 +162,9 @@ def _kind_refusals(tensors: tuple[Tensor, ...], operators: tuple[Operator, ...])
     if any(t.dtype == np.uint8 and not t.type_name for t in acts):
         return ["uint8 (legacy quantisation) model: pycmsisnn takes int8 models; re-convert with full-integer int8 quantisation"]
     everything = [tensors[i] for op in operators for i in op.inputs + op.outputs if i >= 0 and not tensors[i].is_constant]
-    if not any(t.dtype in (np.int8, np.int16) for t in everything):
+    # Integer and bool models (logical operators, casts from or to float32) are not float ones.
+    computed = [tensors[i] for op in operators if op.opcode != "CAST" for i in op.inputs + op.outputs if i >= 0 and not tensors[i].is_constant]
+    if not any(t.dtype in (np.int8, np.int16) for t in everything) and any(t.dtype == np.float32 for t in computed):
         return [
             "float model: no int8 activations. pycmsisnn needs a full-integer int8 model "
             "(TFLiteConverter with optimizations=[Optimize.DEFAULT], a representative_dataset and "
