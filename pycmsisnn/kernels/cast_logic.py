@@ -97,7 +97,7 @@ def _reverse(k: str, fn: Any, dtype: type, ctype: str, input: Any, axes: Any) ->
     if found != list(range(found[0], found[-1] + 1)):
         raise fail(k, "axes", f"{found} are not contiguous")
     outer, extent, inner = reverse_view(x.shape, found)
-    out = np.empty(x.shape, dtype=dtype)
+    out: np.ndarray = np.empty(x.shape, dtype=dtype)
     return invoke(k, fn, ptr(x, ctype), outer, extent, inner, ptr(out, ctype), output=out)
 
 
@@ -125,7 +125,7 @@ def _fill(k: str, fn: Any, dtype: type, ctype: str, value: Any, shape: Any) -> n
     size = int(np.prod(out_shape, dtype=np.int64))
     if size > INT32_MAX:
         raise fail(k, "shape", f"{list(out_shape)} has more than {INT32_MAX} elements")
-    out = np.empty(out_shape, dtype=dtype)
+    out: np.ndarray = np.empty(out_shape, dtype=dtype)
     return invoke(k, fn, ptr(v, ctype), size, ptr(out, ctype), output=out)
 
 
@@ -155,7 +155,7 @@ def _update_slice(k: str, fn: Any, dtype: type, ctype: str, operand: Any, update
     if s.shape != (x.ndim,):
         raise fail(k, "start", f"must hold {x.ndim} indices, got shape {s.shape}")
     shapes = [ffi.new("int32_t[]", [int(d) for d in t.shape]) for t in (x, u)]
-    out = np.empty(x.shape, dtype=dtype)
+    out: np.ndarray = np.empty(x.shape, dtype=dtype)
     return invoke(k, fn, x.ndim, shapes[0], ptr(x, ctype), shapes[1], ptr(u, ctype), ptr(s, "int32_t"), ptr(out, ctype),
                   output=out)
 
