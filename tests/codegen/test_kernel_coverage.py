@@ -38,6 +38,7 @@ from ..lower.test_s16_data import float_io_network, mixed_network
 from .test_reduce_ops_c import CASES as REDUCE_OPS_CASES
 from .test_lstm import codegen_models as lstm_models
 from .test_data_ops_c import data_ops_models
+from .test_cast_logic_c import cast_logic_models
 
 
 def _data_movement(inputs: list) -> object:
@@ -150,6 +151,8 @@ def test_every_emitter_is_exercised() -> None:
     for data in lstm_models():  # the LSTM kernels, in C in test_lstm
         covered |= {c.kernel for c in load(data).plan.calls}
     for data in data_ops_models():  # the data-movement kernels, in C in test_data_ops_c
+        covered |= {c.kernel for c in load(data).plan.calls}
+    for data in cast_logic_models():  # the cast, logical and update kernels, in C in test_cast_logic_c
         covered |= {c.kernel for c in load(data).plan.calls}
     assert covered == set(EMITTERS), f"not exercised: {sorted(set(EMITTERS) - covered)}"
 
