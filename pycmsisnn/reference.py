@@ -218,7 +218,7 @@ class TflmRunner:
         """One invoke. With ``reset`` (the default) from the interpreter's
         reset state; without, the next step of a sequence: variable tensors
         (SVDF, LSTM state) keep what the previous invoke left."""
-        return list(self._ask(wire.Run(n_outputs, tuple(np.ascontiguousarray(x) for x in inputs), reset)))
+        return list(self._ask(wire.Run(n_outputs, tuple(np.asarray(x, order="C") for x in inputs), reset)))
 
     def tensor(self, index: int) -> np.ndarray:
         """A tensor's data after ``run`` (needs ``preserve``)."""

@@ -38,7 +38,7 @@ class Samples:
 
     def inputs(self, k: int) -> list[np.ndarray]:
         """Sample ``k``: one array per model input, in the model's shape."""
-        return [a[k] for a in self.arrays]
+        return [np.asarray(a[k]) for a in self.arrays]  # a scalar input stays a (0-d) array
 
 
 class BadSamples(ArgError):
@@ -52,17 +52,18 @@ class BadSamples(ArgError):
 def random_inputs(graph: Graph, rng: np.random.Generator) -> list[np.ndarray]:
     """One random input per model input: full-range integers, random bools,
     or floats over the range the model's first QUANTIZE can represent."""
-    out = []
+    out: list[np.ndarray] = []
     for i in graph.inputs:
         t = graph.tensor(i)
         if t.dtype == np.bool_:
-            out.append(rng.integers(0, 2, size=t.shape).astype(np.bool_))
+            x = rng.integers(0, 2, size=t.shape).astype(np.bool_)
         elif np.issubdtype(t.dtype, np.integer):
             info = np.iinfo(t.dtype)
-            out.append(rng.integers(info.min, info.max + 1, size=t.shape, dtype=t.dtype))
+            x = rng.integers(info.min, info.max + 1, size=t.shape, dtype=t.dtype)
         else:
             lo, hi = _float_input_range(graph, i)
-            out.append(rng.uniform(lo, hi, size=t.shape).astype(t.dtype))
+            x = rng.uniform(lo, hi, size=t.shape).astype(t.dtype)
+        out.append(np.asarray(x, dtype=t.dtype))  # a scalar input (shape ()) stays an array
     return out
 
 

@@ -85,7 +85,7 @@ def encode(msg: Message) -> bytes:
     parts = [HEADER_LENGTH.pack(len(header)), header]
     for a in msg.arrays:
         buf = io.BytesIO()
-        np.lib.format.write_array(buf, np.ascontiguousarray(a), allow_pickle=False)
+        np.lib.format.write_array(buf, np.asarray(a, order="C"), allow_pickle=False)
         parts += [LENGTH.pack(buf.tell()), buf.getvalue()]
     return b"".join(parts)
 
@@ -151,7 +151,7 @@ class Session:
         if req.reset:
             self.interp.reset()
         for i, x in enumerate(req.arrays):
-            self.interp.set_input(np.ascontiguousarray(x), i)
+            self.interp.set_input(np.asarray(x, order="C"), i)
         self.interp.invoke()
         return Reply(arrays=tuple(np.array(self.interp.get_output(i)) for i in range(req.n_outputs)))
 
