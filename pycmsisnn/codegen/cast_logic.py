@@ -8,7 +8,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ..kernels.cast_logic import ELEMENT_TYPES, reverse_view
+from ..kernels._reverse_geometry import reverse_view
+from ..kernels.cast_logic import ELEMENT_TYPES
 from ..lower import KernelCall
 from .cwriter import Layer, c_int
 from .structs import declare_dims

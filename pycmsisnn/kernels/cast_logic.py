@@ -16,6 +16,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ._base import DIM_MAX, INT32_MAX, check_array, check_int, dims, fail, ffi, invoke, lib, ptr
+from ._reverse_geometry import reverse_view
 from .elementwise import broadcast_shape
 
 # pycmsisnn_element_type: the C name and enum value of each element type.
@@ -75,14 +76,6 @@ def pycmsisnn_cast(input: np.ndarray, output_type: str) -> np.ndarray:
 
 
 # --------------------------------------------------------------------- reverse
-
-
-def reverse_view(shape: Sequence[int], axes: Sequence[int]) -> tuple[int, int, int]:
-    """(outer, extent, inner) of reversing ``axes`` (contiguous, sorted, in
-    [0, rank)) of ``shape``: the reversed run of axes flattened."""
-    lo, hi = min(axes), max(axes)
-    prod = lambda ds: int(np.prod([int(d) for d in ds], dtype=np.int64))  # noqa: E731
-    return prod(shape[:lo]), prod(shape[lo:hi + 1]), prod(shape[hi + 1:])
 
 
 def _reverse(k: str, fn: Any, dtype: type, ctype: str, input: Any, axes: Any) -> np.ndarray:
@@ -234,5 +227,5 @@ def pycmsisnn_reduce_all(input: np.ndarray, axes: Sequence[int], keep_dims: bool
 __all__ = [
     "ELEMENT_TYPES", "pycmsisnn_cast", "pycmsisnn_reverse_s8", "pycmsisnn_reverse_s16", "pycmsisnn_fill_scalar_s8",
     "pycmsisnn_fill_scalar_s32", "pycmsisnn_dynamic_update_slice_s8", "pycmsisnn_dynamic_update_slice_s16",
-    "pycmsisnn_logical_and", "pycmsisnn_logical_or", "pycmsisnn_logical_not", "pycmsisnn_reduce_all", "reverse_view",
+    "pycmsisnn_logical_and", "pycmsisnn_logical_or", "pycmsisnn_logical_not", "pycmsisnn_reduce_all",
 ]
