@@ -106,23 +106,23 @@ def arm_svdf_s8(svdf_params: SvdfParams, svdf_quant: SvdfQuant, input: np.ndarra
     return _call("arm_svdf_s8", svdf_params, svdf_quant, input, state, weights_feature, weights_time, bias, np.int8)
 
 
-def _size(fn: Any, weights_feature_shape: tuple[int, ...]) -> int:
-    if len(weights_feature_shape) != 2 or min(weights_feature_shape) < 1:
-        raise fail("arm_svdf_s8_get_buffer_size", "weights_feature_shape", f"must be [filters, input size], got {list(weights_feature_shape)}")
-    filters, input_size = (int(d) for d in weights_feature_shape)
+def _size(k: str, fn: Any, weights_feature_shape: tuple[int, ...]) -> int:
+    if not isinstance(weights_feature_shape, (tuple, list)) or len(weights_feature_shape) != 2:
+        raise fail(k, "weights_feature_shape", f"must be [filters, input size], got {weights_feature_shape!r}")
+    filters, input_size = (check_int(k, f"weights_feature_shape[{i}]", d, 1, DIM_MAX) for i, d in enumerate(weights_feature_shape))
     return int(fn(dims((filters, input_size, 1, 1))))
 
 
 def arm_svdf_s8_get_buffer_size(weights_feature_shape: tuple[int, ...]) -> int:
     """Bytes of arm_svdf_s8's ctx on the host (portable) build."""
-    return _size(lib.arm_svdf_s8_get_buffer_size, weights_feature_shape)
+    return _size("arm_svdf_s8_get_buffer_size", lib.arm_svdf_s8_get_buffer_size, weights_feature_shape)
 
 
 def arm_svdf_s8_get_buffer_size_dsp(weights_feature_shape: tuple[int, ...]) -> int:
     """Bytes of arm_svdf_s8's ctx on a DSP build (none)."""
-    return _size(lib.arm_svdf_s8_get_buffer_size_dsp, weights_feature_shape)
+    return _size("arm_svdf_s8_get_buffer_size_dsp", lib.arm_svdf_s8_get_buffer_size_dsp, weights_feature_shape)
 
 
 def arm_svdf_s8_get_buffer_size_mve(weights_feature_shape: tuple[int, ...]) -> int:
     """Bytes of arm_svdf_s8's ctx on an MVE build (Arm's kernel reads row sums there)."""
-    return _size(lib.arm_svdf_s8_get_buffer_size_mve, weights_feature_shape)
+    return _size("arm_svdf_s8_get_buffer_size_mve", lib.arm_svdf_s8_get_buffer_size_mve, weights_feature_shape)
