@@ -10,7 +10,8 @@ state zeroed, no recurrent product in the first step); otherwise a
 (hidden_state, cell_state) pair of arrays ([batch, hidden_size], the
 output's dtype, and int16) that the kernel reads as the state to start from
 and overwrites with the state after the last step (TFLite Micro's variable
-tensors).
+tensors: the runtime passes the model state's arrays, and a replayed call
+points the context at the arrays of its run, see ``_binding.bind_field``).
 """
 from __future__ import annotations
 

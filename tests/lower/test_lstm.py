@@ -21,7 +21,6 @@ from pycmsisnn.tflite import read_model
 from tests.support.flatbuffer_edit import edit_model
 from tests.support.lstm_build import lstm_model, to_16x8
 from tests.support.model_view import schema
-from tests.support.tflm import run_tflm
 
 # (steps, batch, time_major, features, units)
 CONFIGS = [
