@@ -103,7 +103,8 @@ class Model:
         # list.append are atomic, so no lock is needed.
         self._tables: list[list[BoundCall | None]] = []
         # Per call: its activation arguments (tensor, view shape) and its outputs (tensor, shape).
-        self._dynamic = [[(a.index, a.shape) for a in c.args.values() if isinstance(a, TensorArg)] for c in plan.calls]
+        # (An argument may be a list or tuple of them: LSTM's (hidden, cell) state, PACK's inputs.)
+        self._dynamic = [[(a.index, a.shape) for a in _tensor_args(c.args.values())] for c in plan.calls]
         self._out_shapes = [[(o, self.graph.tensor(o).shape) for o in c.outputs] for c in plan.calls]
         self.state = ModelState(self.graph)  # the model's own state (empty for a stateless model)
         self._state_lock = threading.Lock()
@@ -215,6 +216,15 @@ class Model:
         for i in state.arrays:
             values[i] = values[i].copy()
         return RunResult(outputs, values)
+
+
+def _tensor_args(values: Any) -> list[TensorArg]:
+    """The activation arguments of a call in argument order, those in a list or tuple included."""
+    found: list[TensorArg] = []
+    for v in values:
+        items = v if isinstance(v, (list, tuple)) else [v]
+        found.extend(a for a in items if isinstance(a, TensorArg))
+    return found
 
 
 def load(source: str | Path | bytes) -> Model:

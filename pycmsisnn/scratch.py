@@ -138,10 +138,11 @@ def _svdf(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tup
 
 
 def _lstm(graph: Graph, call: KernelCall, feature: Feature, library: str) -> tuple[ScratchNeed, ...]:
-    """The context of arm_lstm_unidirectional_s8 / _s16: temp1, temp2 and
-    cell_state, batch * hidden int16 each (the same on every build)."""
+    """The context of arm_lstm_unidirectional_s8 / _s16: temp1 and temp2,
+    batch * hidden int16 each (the same on every build); its hidden_state and
+    cell_state are the layer's variable tensors, in the state buffer."""
     p = call.args["params"]
-    return (ScratchNeed("buffers", 3 * p.batch_size * p.hidden_size * 2),)
+    return (ScratchNeed("buffers", 2 * p.batch_size * p.hidden_size * 2),)
 
 
 SIZERS: dict[str, Sizer] = {

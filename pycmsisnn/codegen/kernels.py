@@ -639,10 +639,11 @@ def _min_max_s16(function: str) -> Emitter:
 
 def _lstm(function: str) -> Emitter:
     """arm_lstm_unidirectional_s8 / _s16: the gates' weights and effective
-    biases as constants, the parameters as a static const struct, and the
-    context's temp1, temp2 and cell_state in the call's scratch buffer (three
-    batch * hidden int16 arrays); hidden_state NULL (each invoke starts from
-    the zero state, see lower/lstm.py)."""
+    biases as constants, the parameters as a static const struct, the
+    context's temp1 and temp2 in the call's scratch buffer (two batch * hidden
+    int16 arrays), its hidden_state and cell_state on the layer's variable
+    tensors in ``NAME_state`` (carried from invoke to invoke, see
+    lower/lstm.py)."""
 
     def emit(layer: Layer, call: KernelCall) -> None:
         from ..kernels.lstm import ACTIVATIONS
@@ -651,8 +652,12 @@ def _lstm(function: str) -> Emitter:
         p = call.args["params"]
         if not isinstance(p, LstmParams):
             raise layer.refuse(f"params must be an LstmParams, got {type(p).__name__}")
-        if call.args.get("state") is not None:
-            raise layer.refuse("a carried LSTM state needs the runtime's variable tensors")
+        state = call.args.get("state")
+        if not (isinstance(state, (tuple, list)) and len(state) == 2 and all(isinstance(t, TensorArg) for t in state)):
+            raise layer.refuse("state must be the (hidden, cell) variable tensors")
+        for t, role in zip(state, ("hidden", "cell")):
+            if t.index not in layer.arena.state:
+                raise layer.refuse(f"the {role} state (tensor {t.index}) is not in the state buffer")
         gates = []
         for name, g in zip(("forget", "input", "cell", "output"), p.gates):
             fields = [
@@ -678,11 +683,12 @@ def _lstm(function: str) -> Emitter:
         ]))
         buf, size = layer.scratch(0)
         n = p.batch_size * p.hidden_size * 2
-        if size < 3 * n:
-            raise layer.refuse(f"scratch of {size} bytes, the LSTM needs {3 * n}")
+        if size < 2 * n:
+            raise layer.refuse(f"scratch of {size} bytes, the LSTM needs {2 * n}")
+        hidden, cell = (layer.arena_pointer(t.index) for t in state)
         layer.lines.append(
             f"cmsis_nn_lstm_context buffers = {{.temp1 = (void *)({buf}), .temp2 = (void *)({buf} + {n}), "
-            f".cell_state = (void *)({buf} + {2 * n}), .hidden_state = NULL}};")
+            f".cell_state = (void *)({cell}), .hidden_state = (void *)({hidden})}};")
         x = layer.input(call.args["input"], "input")
         layer.returns(function, [x, layer.output(), params, "&buffers"])
 

@@ -9,7 +9,11 @@ Replaying it swaps in the new data pointers and a new output array and calls C
 directly: no validation or struct building is repeated. A wrapper whose C
 arguments cannot be matched to the dynamic arrays (it copied or transposed
 them, or called C more than once) simply leaves nothing bound, and the runtime
-keeps calling the wrapper.
+keeps calling the wrapper. A dynamic array reached through a pointer field of
+a struct argument (LSTM's context: its hidden and cell state) is declared by
+the wrapper with ``bind_field(struct, field, array)``; a replay sets that field
+to the new array (the struct belongs to the bound call, which serves one run
+at a time).
 """
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ class Recorder:
     def __init__(self, dynamic: Sequence[np.ndarray]) -> None:
         self.dynamic = list(dynamic)
         self.keep: list[Any] = []
+        self.fields: list[tuple[Any, str, np.ndarray]] = []  # (struct pointer, field, array it points into)
         self.calls = 0
         self.bound: BoundCall | None = None
 
@@ -58,6 +63,16 @@ def keep_alive(obj: Any) -> None:
         rec.keep.append(obj)
 
 
+def bind_field(struct: Any, field: str, array: np.ndarray) -> None:
+    """Set the pointer field ``struct.field`` (a ``void *`` or ``T *``) to
+    ``array``'s data and, while recording, note it: a dynamic array found
+    there (and in no argument) is swapped in on replay."""
+    setattr(struct, field, ffi.from_buffer(array))
+    rec = _ACTIVE.get()
+    if rec is not None:
+        rec.fields.append((struct, field, array))
+
+
 def _address(arg: Any) -> int | None:
     if isinstance(arg, ffi.CData) and ffi.typeof(arg).kind in ("pointer", "array"):
         return int(ffi.cast("uintptr_t", arg))
@@ -77,6 +92,7 @@ class BoundCall:
         out_ctype: Any,
         output: np.ndarray,
         keep: list[Any],
+        field_slots: list[tuple[Any, str, int, tuple[int, ...], np.dtype]] | None = None,
     ) -> None:
         self.kernel = kernel
         self.fn = fn
@@ -87,6 +103,7 @@ class BoundCall:
         self.out_shape = output.shape
         self.out_dtype = output.dtype
         self.keep = keep
+        self.field_slots = field_slots or []  # (struct pointer, field, dynamic index, shape, dtype)
 
     def __call__(self, *dynamic: np.ndarray) -> np.ndarray:
         args = list(self.args)
@@ -95,6 +112,13 @@ class BoundCall:
             if x.shape != shape or x.dtype != dtype or not x.flags.c_contiguous:
                 raise ValueError(f"{self.kernel}: bound call expects {dtype}{list(shape)}, got {x.dtype}{list(x.shape)}")
             args[pos] = ffi.from_buffer(ctype, x)
+        held = []
+        for struct, name, k, shape, dtype in self.field_slots:
+            x = dynamic[k]
+            if x.shape != shape or x.dtype != dtype or not x.flags.c_contiguous or not x.flags.writeable:
+                raise ValueError(f"{self.kernel}: bound call expects {dtype}{list(shape)}, got {x.dtype}{list(x.shape)}")
+            held.append(ffi.from_buffer(x))
+            setattr(struct, name, held[-1])
         out = np.empty(self.out_shape, dtype=self.out_dtype)
         args[self.out_pos] = ffi.from_buffer(self.out_ctype, out)
         status = self.fn(*args)
@@ -130,14 +154,20 @@ def _bind(kernel: str, fn: Callable[..., Any], args: list[Any], output: np.ndarr
         return None
     out_pos = addresses.index(out_addr)
     slots = []
+    field_slots = []
     for k, x in enumerate(rec.dynamic):
         if not x.flags.c_contiguous:
             return None
         positions = [i for i, a in enumerate(addresses) if a == x.ctypes.data and i != out_pos]
-        if len(positions) != 1:
+        fields = [(struct, name) for struct, name, arr in rec.fields if arr.ctypes.data == x.ctypes.data]
+        if len(positions) == 1 and not fields:
+            pos = positions[0]
+            slots.append((pos, k, _array_type(args[pos]), x.shape, x.dtype))
+        elif len(fields) == 1 and not positions and not any(x is y for y in rec.dynamic[:k]):
+            struct, name = fields[0]
+            field_slots.append((struct, name, k, x.shape, x.dtype))
+        else:
             return None
-        pos = positions[0]
-        slots.append((pos, k, _array_type(args[pos]), x.shape, x.dtype))
     out_ctype = _array_type(args[out_pos])
     constants = [obj for obj in rec.keep if not any(obj is x for x in rec.dynamic)]
-    return BoundCall(kernel, fn, args, slots, out_pos, out_ctype, output, constants)
+    return BoundCall(kernel, fn, args, slots, out_pos, out_ctype, output, constants, field_slots)

@@ -10,7 +10,8 @@ state zeroed, no recurrent product in the first step); otherwise a
 (hidden_state, cell_state) pair of arrays ([batch, hidden_size], the
 output's dtype, and int16) that the kernel reads as the state to start from
 and overwrites with the state after the last step (TFLite Micro's variable
-tensors).
+tensors: the runtime passes the model state's arrays, and a replayed call
+points the context at the arrays of its run, see ``_binding.bind_field``).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..params import LstmGate, LstmParams
+from ._binding import bind_field
 from ._base import (
     check_array,
     DIM_MAX,
@@ -115,8 +117,14 @@ def _lstm(k: str, input: np.ndarray, params: LstmParams, state: Any, dtype: type
     keep_alive(c_params)
     n = p.batch_size * p.hidden_size
     temp1, temp2 = np.zeros(n, np.int16), np.zeros(n, np.int16)
+    for buf in (temp1, temp2):
+        keep_alive(buf)
+    ctx = ffi.new("cmsis_nn_lstm_context *", {"temp1": ffi.from_buffer(temp1), "temp2": ffi.from_buffer(temp2)})
+    keep_alive(ctx)
     if state is None:
-        hidden, cell = None, np.zeros(n, np.int16)
+        cell = np.zeros(n, np.int16)
+        keep_alive(cell)
+        ctx.cell_state, ctx.hidden_state = ffi.from_buffer(cell), ffi.NULL
     else:
         if not isinstance(state, (tuple, list)) or len(state) != 2:
             raise fail(k, "state", "must be None or a (hidden_state, cell_state) pair")
@@ -124,15 +132,12 @@ def _lstm(k: str, input: np.ndarray, params: LstmParams, state: Any, dtype: type
         cell = _array(k, "state[1] (cell_state)", state[1], np.int16, size=n)
         if not (hidden.flags.c_contiguous and cell.flags.c_contiguous and hidden.flags.writeable and cell.flags.writeable):
             raise fail(k, "state", "hidden_state and cell_state must be writable C-contiguous arrays (updated in place)")
-    for buf in (temp1, temp2, cell):
-        keep_alive(buf)
-    ctx = ffi.new("cmsis_nn_lstm_context *", {
-        "temp1": ffi.from_buffer(temp1), "temp2": ffi.from_buffer(temp2), "cell_state": ffi.from_buffer(cell),
-        "hidden_state": ffi.NULL if hidden is None else ffi.from_buffer(hidden),
-    })
-    keep_alive(ctx)
-    if hidden is not None:
-        keep_alive(hidden)
+        if np.shares_memory(hidden, cell):
+            raise fail(k, "state", "hidden_state and cell_state must not overlap")
+        # The runtime's variable tensors: a replay of the recorded call points
+        # the context at the state arrays of that run.
+        bind_field(ctx, "hidden_state", hidden)
+        bind_field(ctx, "cell_state", cell)
     ctype = "int8_t" if dtype is np.int8 else "int16_t"
     out: np.ndarray = np.empty((*lead, p.hidden_size), dtype=dtype)
     fn = lib.arm_lstm_unidirectional_s8 if dtype is np.int8 else lib.arm_lstm_unidirectional_s16

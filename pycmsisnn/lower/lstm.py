@@ -10,14 +10,15 @@ input gate), peephole, projection and layer normalisation weights, the
 diagonal recurrent form, hybrid (float) models, per-channel weights, and a
 cell state whose scale is not a power of two.
 
-State: TFLite Micro keeps the hidden state (input 18) and the cell state
-(input 19) in variable tensors carried from one invoke to the next; the
-kernel reads them through its context's ``hidden_state`` and ``cell_state``
-and writes the state after the last step back. Until the runtime carries
-variable tensors, a call starts every sequence from the zero state the
-tensors hold before the first invoke (``state`` None: the kernel's
-``hidden_state`` NULL), which is what TFLite Micro computes on its first
-invoke after allocation or reset.
+State: TFLite Micro keeps the hidden state (input 18, the output's type:
+int8, or int16 in 16x8) and the cell state (input 19, int16) in variable
+tensors carried from one invoke to the next, from their reset values (the
+hidden state's zero point, a zero cell state: TFLite Micro, as the kernel,
+ignores a cell state zero point). The call passes both as
+``state=(hidden, cell)`` tensor arguments: the kernel starts from them (its
+context's ``hidden_state`` and ``cell_state``) and writes the state after
+the last step back in place, so they live in the runtime's ``ModelState``
+and in generated C's ``NAME_state`` buffer.
 """
 from __future__ import annotations
 
@@ -77,6 +78,9 @@ def _check(graph: Graph, op: Operator) -> str | None:
     )
     if reason:
         return reason
+    for t, role in ((h, "output state"), (c, "cell state")):
+        if not t.is_variable or t.is_constant:
+            return f"{role} '{t.name}' (input {OUTPUT_STATE if t is h else CELL_STATE}) must be a variable tensor (the state carried across invokes)"
     wdt = [np.int8]
     for slot, gate in zip(INPUT_WEIGHTS + RECURRENT_WEIGHTS, GATES + GATES):
         role = f"{'input' if slot in INPUT_WEIGHTS else 'recurrent'} to {gate} weights"
@@ -99,6 +103,9 @@ def _check(graph: Graph, op: Operator) -> str | None:
     lead = (steps, batch) if opts.time_major else (batch, steps)
     if tuple(y.shape) != (*lead, hidden):
         return f"output shape {list(y.shape)} is not {[*lead, hidden]}"
+    for t, role in ((h, "output state"), (c, "cell state")):
+        if t.size != batch * hidden:
+            return f"{role} '{t.name}' has shape {list(t.shape)}; the LSTM's state is [{batch}, {hidden}] (batch, units)"
     if x.dtype == S16 and any(t.quant is not None and t.quant.zero_point != 0 for t in (x, y, h)):
         return "16x8 activations must have zero point 0"
     try:
@@ -137,15 +144,17 @@ def _params(graph: Graph, op: Operator):  # noqa: ANN202 - LstmParams
 @rule("UNIDIRECTIONAL_SEQUENCE_LSTM", check=_check)
 def lower_lstm(graph: Graph, op: Operator) -> KernelCall:
     x, y = tensor(graph, op, 0, "input"), output(graph, op)
+    h, c = tensor(graph, op, OUTPUT_STATE, "output state"), tensor(graph, op, CELL_STATE, "cell state")
     p = _params(graph, op)
     kernel = "arm_lstm_unidirectional_s16" if x.dtype == S16 else "arm_lstm_unidirectional_s8"
     macs = p.time_steps * p.batch_size * 4 * p.hidden_size * (p.input_size + p.hidden_size)
     return KernelCall(
         op=op,
         kernel=kernel,
-        args={"input": TensorArg(x.index), "params": p, "state": None},
+        args={"input": TensorArg(x.index), "params": p, "state": (TensorArg(h.index), TensorArg(c.index))},
         outputs=(y.index,),
-        scratch_bytes=3 * p.batch_size * p.hidden_size * 2,
+        scratch_bytes=2 * p.batch_size * p.hidden_size * 2,  # temp1, temp2 (the cell state is a variable tensor)
         macs=macs,
-        notes={"cell_scale_power": p.cell_scale_power, "cell_clip": p.cell_clip, "time_major": p.time_major},
+        notes={"cell_scale_power": p.cell_scale_power, "cell_clip": p.cell_clip, "time_major": p.time_major,
+               "state": f"{h.type_label} hidden, {c.type_label} cell"},
     )
