@@ -253,6 +253,7 @@ _RECORDS: dict[str, tuple[str, bool, Callable[[_Fields], Options]]] = {
     "ADD": ("AddOptions", False, lambda f: FusedOptions(f.activation())),
     "SUB": ("SubOptions", False, lambda f: FusedOptions(f.activation())),
     "MUL": ("MulOptions", False, lambda f: FusedOptions(f.activation())),
+    "DIV": ("DivOptions", False, lambda f: FusedOptions(f.activation())),
     "CONCATENATION": ("ConcatenationOptions", False, lambda f: ConcatenationOptions(
         f.integer("axis", 0, *I32), f.activation())),
     "SOFTMAX": ("SoftmaxOptions", True, lambda f: SoftmaxOptions(f.real("beta", 1.0))),

@@ -274,6 +274,43 @@ class SquaredDifferenceParams:
     output_shift: int
 
 
+
+@dataclass(frozen=True)
+class LogSoftmaxParams:
+    """pycmsisnn_log_softmax_params: SOFTMAX's input scaling into Q5.26 and
+    its reverse, to bound the differences whose result cannot overflow."""
+
+    input_multiplier: int  # Q31 of s_in * 2^26
+    input_left_shift: int  # 1..31
+    reverse_multiplier: int  # Q31 of 2^(31 - input_left_shift) / input_multiplier
+    reverse_shift: int  # -31..0
+    diff_min: int  # the most negative difference counted in the sum of exponentials
+
+
+@dataclass(frozen=True)
+class DivParams:
+    """pycmsisnn_div_params: the quotient of the offset inputs requantised by
+    s1 / (s2 * s_out), clamped to the fused activation's range."""
+
+    input_1_offset: int
+    input_2_offset: int
+    output_offset: int
+    output_multiplier: int
+    output_shift: int  # -25..22
+    activation_min: int
+    activation_max: int
+
+
+@dataclass(frozen=True)
+class AddNParams:
+    """pycmsisnn_add_n_params: inputs sharing one scale and zero point, their
+    offset sum (from the offset zero) times 2^19 requantised to the output."""
+
+    input_offset: int
+    output_offset: int
+    output_multiplier: int  # Q31 of 2 s_in / (2^20 s_out)
+    output_shift: int  # -31..0
+
 # ---- reduction, comparison and selection kernels (pycmsisnn_reduce_ops.h)
 
 

@@ -21,12 +21,15 @@ import numpy as np
 from .errors import CmsisNNError
 from .params import (
     Activation,
+    AddNParams,
     AddParams,
     AffineParams,
     CompareParams,
     CumsumParams,
+    DivParams,
     HardSwishParams,
     LeakyReluParams,
+    LogSoftmaxParams,
     MeanParams,
     MulParams,
     PerChannelQuant,
@@ -879,6 +882,68 @@ def elu_table(input_scale: float, input_zero_point: int, output_scale: float, ou
         r = round_half_away(float(np.float32(e * inverse)))
         table[i] = min(max(r + zo, INT8_MIN), INT8_MAX)
     return table
+# ------------------------------------------------------- LOG_SOFTMAX, DIV, ADD_N
+# TensorFlow Lite Micro's int8 derivations, found by running it on every pair
+# of int8 values (and on random rows and sets of inputs) at many scales.
+
+LOG_SOFTMAX_OUTPUT = (16.0 / 256.0, 127)  # the only output quantisation TFLM takes
+LOG_SOFTMAX_ROW_MAX = 4095  # longer rows can overflow the Q12.19 sum of exponentials
+DIV_SHIFT_RANGE = (-25, 22)  # beyond it TFLM's rounding shifts leave [0, 63]
+ADD_N_SHIFT = 19  # ADD's left shift of 20, then the exact halving onto twice the shared scale
+
+
+def log_softmax_params(input_scale: float, output_scale: float, output_zero_point: int) -> LogSoftmaxParams:
+    """LOG_SOFTMAX int8: SOFTMAX's scaling of the differences into Q5.26
+    (``softmax_params``, beta 1), and the reverse multiplier
+    2^(31 - shift) / multiplier (QuantizeMultiplierSmallerThanOneExp) that
+    takes the Q5.26 limit of the output back to input steps."""
+    if _f32(output_scale) != LOG_SOFTMAX_OUTPUT[0] or int(output_zero_point) != LOG_SOFTMAX_OUTPUT[1]:
+        raise QuantError(f"LOG_SOFTMAX output scale {output_scale:.9g} and zero point {output_zero_point}: "
+                         f"TensorFlow Lite Micro needs 1/16 and 127")
+    sp = softmax_params(input_scale)
+    if not 1 <= sp.shift <= 31:
+        raise QuantError(f"LOG_SOFTMAX input scale {input_scale:.9g}: the scaling exponent {sp.shift} is outside [1, 31]")
+    rm, rs = quantize_multiplier_smaller_than_one(float(1 << (31 - sp.shift)) / float(sp.mult))
+    return LogSoftmaxParams(sp.mult, sp.shift, rm, rs, sp.diff_min)
+
+
+def div_params(input_1_scale: float, input_1_zero_point: int, input_2_scale: float, input_2_zero_point: int,
+               output_scale: float, output_zero_point: int, activation: Activation = Activation()) -> DivParams:
+    """DIV int8: QuantizeMultiplier(s1 / (s2 * s_out)), the ratio in double of
+    the float32 scales (a float32 ratio misses TFLM on some pairs). Exponents
+    outside ``DIV_SHIFT_RANGE`` make TFLM shift by negative or 64+ amounts
+    (undefined in C): refused."""
+    s = _positive_scales(input_1_scale=input_1_scale, input_2_scale=input_2_scale, output_scale=output_scale)
+    real = s["input_1_scale"] / (s["input_2_scale"] * s["output_scale"])
+    mult, shift = quantize_multiplier(real)
+    lo, hi = DIV_SHIFT_RANGE
+    if not lo <= shift <= hi:
+        raise QuantError(f"DIV scale ratio s1 / (s2 * s_out) = {real:.9g} is outside [2^{lo - 1}, 2^{hi}): "
+                         f"TensorFlow Lite Micro's rounding shifts would be undefined")
+    return DivParams(-_zero_point_in(input_1_zero_point, 8, "input 1"), -_zero_point_in(input_2_zero_point, 8, "input 2"),
+                     _zero_point_in(output_zero_point, 8, "output"), mult, shift, activation.min, activation.max)
+
+
+def add_n_params(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int, num_inputs: int) -> AddNParams:
+    """ADD_N int8 (every input of one scale and zero point): ADD's output
+    multiplier 2 s_in / (2^20 s_out), which must be below 1
+    (QuantizeMultiplierSmallerThanOneExp; TFLM aborts otherwise). The sum
+    starts from the offset zero, so it holds num_inputs + 1 terms; one that
+    could leave int32 is refused."""
+    s = _positive_scales(input_scale=input_scale, output_scale=output_scale)
+    zi = _zero_point_in(input_zero_point, 8, "input")
+    real = 2.0 * s["input_scale"] / (float(1 << (ADD_N_SHIFT + 1)) * s["output_scale"])
+    if not real < 1.0:
+        raise QuantError(f"ADD_N output multiplier 2 s_in / (2^20 s_out) = {real:.9g} is not below 1 "
+                         f"(input scale {input_scale:.9g}, output scale {output_scale:.9g})")
+    mult, shift = quantize_multiplier_smaller_than_one(real)
+    largest = num_inputs * max(abs(INT8_MIN - zi), abs(INT8_MAX - zi)) + abs(zi)
+    if largest << ADD_N_SHIFT > INT32_MAX:
+        raise QuantError(f"ADD_N of {num_inputs} inputs with zero point {zi}: the sum can reach {largest} * 2^19, "
+                         f"beyond TensorFlow Lite Micro's int32 accumulator")
+    return AddNParams(-zi, _zero_point_in(output_zero_point, 8, "output"), mult, shift)
+
+
 # ---- reductions, comparisons, cumulative sums (pycmsisnn_reduce_ops.h)
 # Found by running TensorFlow Lite Micro as a black box over every pair of
 # int8 values and random scales (tests/lower/test_reduce_ops.py).

@@ -26,6 +26,7 @@ from .cwriter import Layer, c_bool, c_int
 from .svdf import svdf
 from .data_ops import DATA_OPS_EMITTERS
 from .cast_logic import CAST_LOGIC_EMITTERS
+from .math_ops import MATH_OPS_EMITTERS
 from .structs import declare, declare_bias_data, declare_context, declare_dims, declare_quant_params, declare_transpose_params, dims, init
 
 Emitter = Callable[[Layer, KernelCall], None]
@@ -879,6 +880,7 @@ EMITTERS: dict[str, tuple[Emitter, str]] = {
     "arm_lstm_unidirectional_s16": (_lstm("arm_lstm_unidirectional_s16"), NNFUNCTIONS),
     **DATA_OPS_EMITTERS,
     **CAST_LOGIC_EMITTERS,
+    **MATH_OPS_EMITTERS,
 }
 
 

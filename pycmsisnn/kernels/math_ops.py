@@ -1,19 +1,20 @@
 """Our elementwise math kernels (``pycmsisnn_math_ops.h``): ABS, RSQRT,
-L2_NORMALIZATION, ELU (a 256-entry table), PRELU, SQUARED_DIFFERENCE and the
-int16 MINIMUM / MAXIMUM.
+L2_NORMALIZATION, ELU (a 256-entry table), PRELU, SQUARED_DIFFERENCE, the
+int16 MINIMUM / MAXIMUM, and int8 LOG_SOFTMAX, DIV and ADD_N.
 
 Parameters are derived by ``pycmsisnn.quant`` (``abs_params``,
 ``rsqrt_params``, ``prelu_params``, ``squared_difference_params``,
-``elu_table``) and handed on by ``pycmsisnn.lower.math_ops``. Every wrapper
+``elu_table``, ``log_softmax_params``, ``div_params``, ``add_n_params``) and
+handed on by ``pycmsisnn.lower.math_ops``. Every wrapper
 returns a new array; the broadcasting ones of the NumPy broadcast shape.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from ..params import PreluParams, RequantizeParams, SquaredDifferenceParams
+from ..params import AddNParams, DivParams, LogSoftmaxParams, PreluParams, RequantizeParams, SquaredDifferenceParams
 from ._base import DIM_MAX, INT32_MAX, call, check_array, check_int, check_multiplier, dims, fail, ffi, lib, ptr
 from .activations_extra import _elements, _params
 from .elementwise import broadcast_shape
@@ -185,6 +186,64 @@ def pycmsisnn_maximum_s16(input_1: np.ndarray, input_2: np.ndarray) -> np.ndarra
     return _run_pair(k, lib.pycmsisnn_maximum_s16, None, x, y, shape, np.int16)
 
 
+def pycmsisnn_log_softmax_s8(input: np.ndarray, params: LogSoftmaxParams) -> np.ndarray:
+    """int8 LOG_SOFTMAX over the last dimension (1..4095 elements); output scale 1/16, zero point 127."""
+    k = "pycmsisnn_log_softmax_s8"
+    x = _elements(k, "input", input, np.int8)
+    depth = int(x.shape[-1]) if x.ndim else 1
+    check_int(k, "input depth", depth, 1, 4095)
+    _params(k, params, LogSoftmaxParams)
+    c = ffi.new("pycmsisnn_log_softmax_params *", {
+        "input_multiplier": check_multiplier(k, "params.input_multiplier", params.input_multiplier),
+        "input_left_shift": check_int(k, "params.input_left_shift", params.input_left_shift, 1, 31),
+        "reverse_multiplier": check_multiplier(k, "params.reverse_multiplier", params.reverse_multiplier),
+        "reverse_shift": check_int(k, "params.reverse_shift", params.reverse_shift, -31, 0),
+        "diff_min": check_int(k, "params.diff_min", params.diff_min, -INT32_MAX, 0),
+    })
+    out = np.empty(x.shape, dtype=np.int8)
+    call(k, lib.pycmsisnn_log_softmax_s8(c, ptr(x, "int8_t"), int(x.size) // depth, depth, ptr(out, "int8_t")))
+    return out
+
+
+def pycmsisnn_div_s8(input_1: np.ndarray, input_2: np.ndarray, params: DivParams) -> np.ndarray:
+    """int8 DIV of ``input_1`` by ``input_2``, broadcast (as TensorFlow Lite Micro, also at a divisor's zero point)."""
+    k = "pycmsisnn_div_s8"
+    x, y, shape = _pair(k, input_1, input_2, np.int8, np.int8, ("input_1", "input_2"))
+    _params(k, params, DivParams)
+    lo = check_int(k, "params.activation_min", params.activation_min, -128, 127)
+    c = ffi.new("pycmsisnn_div_params *", {
+        "input_1_offset": _offset(k, "params.input_1_offset", params.input_1_offset, np.int8, -1),
+        "input_2_offset": _offset(k, "params.input_2_offset", params.input_2_offset, np.int8, -1),
+        "output_offset": _offset(k, "params.output_offset", params.output_offset, np.int8, 1),
+        "output_multiplier": check_multiplier(k, "params.output_multiplier", params.output_multiplier),
+        "output_shift": check_int(k, "params.output_shift", params.output_shift, -25, 22),
+        "activation_min": lo,
+        "activation_max": check_int(k, "params.activation_max", params.activation_max, lo, 127),
+    })
+    return _run_pair(k, lib.pycmsisnn_div_s8, c, x, y, shape, np.int8)
+
+
+def pycmsisnn_add_n_s8(inputs: Sequence[np.ndarray], params: AddNParams) -> np.ndarray:
+    """int8 ADD_N of two or more arrays of one shape (and one quantisation)."""
+    k = "pycmsisnn_add_n_s8"
+    if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
+        raise fail(k, "inputs", "must be a list of two or more arrays")
+    xs = [_elements(k, f"inputs[{i}]", a, np.int8) for i, a in enumerate(inputs)]
+    if any(a.shape != xs[0].shape for a in xs):
+        raise fail(k, "inputs", f"must share one shape, got {[list(a.shape) for a in xs]}")
+    _params(k, params, AddNParams)
+    c = ffi.new("pycmsisnn_add_n_params *", {
+        "input_offset": _offset(k, "params.input_offset", params.input_offset, np.int8, -1),
+        "output_offset": _offset(k, "params.output_offset", params.output_offset, np.int8, 1),
+        "output_multiplier": check_multiplier(k, "params.output_multiplier", params.output_multiplier),
+        "output_shift": check_int(k, "params.output_shift", params.output_shift, -31, 0),
+    })
+    pointers = ffi.new("const int8_t *[]", [ptr(a, "int8_t") for a in xs])
+    out = np.empty(xs[0].shape, dtype=np.int8)
+    call(k, lib.pycmsisnn_add_n_s8(c, pointers, len(xs), ptr(out, "int8_t"), int(out.size)))
+    return out
+
+
 __all__ = [
     "pycmsisnn_abs_s8",
     "pycmsisnn_abs_s16",
@@ -198,4 +257,7 @@ __all__ = [
     "pycmsisnn_squared_difference_s16",
     "pycmsisnn_minimum_s16",
     "pycmsisnn_maximum_s16",
+    "pycmsisnn_log_softmax_s8",
+    "pycmsisnn_div_s8",
+    "pycmsisnn_add_n_s8",
 ]

@@ -16,8 +16,20 @@ runs them (found by running it on single-operator models):
 * SQUARED_DIFFERENCE: int8, or int16 with zero points 0, any broadcast of rank
   <= 4 (``quant.squared_difference_params``: ADD's rescaling, left shift 7 or 0).
 
-TensorFlow Lite Micro runs SQRT, EXP, LOG and NEG in float32 only, and HARD_SWISH,
-ELU, LOG_SOFTMAX and L2_NORMALIZATION not in int16: those have no rule here.
+* LOG_SOFTMAX: int8 only, over the innermost dimension of 1..4095 elements
+  (longer rows can overflow TFLM's int32 sum of exponentials); the output
+  must have scale 1/16 and zero point 127 as TFLM requires
+  (``quant.log_softmax_params``: SOFTMAX's scaling, a fixed-point logarithm).
+* DIV: int8 only, any broadcast of rank <= 4, fused RELU / RELU6 /
+  RELU_N1_TO_1 (``quant.div_params``: a fixed-point reciprocal of the
+  divisor, the quotient requantised by s1 / (s2 s_out)). A divisor at its
+  zero point gives what TFLM computes there, not an error.
+* ADD_N: int8 only, two or more inputs of one shape, scale and zero point
+  (TFLM requires it) (``quant.add_n_params``).
+
+TensorFlow Lite Micro runs SQRT, EXP, LOG, NEG and SQUARE in float32 only, and
+HARD_SWISH, ELU, LOG_SOFTMAX, L2_NORMALIZATION, DIV and ADD_N not in int16:
+those have no rule here (or refuse int16).
 """
 from __future__ import annotations
 
@@ -27,8 +39,8 @@ from .. import quant
 from ..ir import Graph, Operator, Tensor
 from ..operator_options import Activation, activation_code
 from .broadcast import binary_reason, broadcast_reason
-from .common import (derivation_reason, dtype_reason, first_reason, is_int16, output, per_tensor_reason, same_size_reason, tensor,
-                     zero_point_s16_reason)
+from .common import (activation_of, derivation_reason, dtype_reason, first_reason, is_int16, output, per_tensor_reason, same_size_reason,
+                     tensor, zero_point_s16_reason)
 from .plan import KernelCall, TensorArg
 from .registry import rule
 
@@ -163,4 +175,90 @@ def lower_squared_difference(graph: Graph, op: Operator) -> KernelCall:
     a, b, y = tensor(graph, op, 0, "input 0"), tensor(graph, op, 1, "input 1"), output(graph, op)
     return KernelCall(op=op, kernel="pycmsisnn_squared_difference_s16" if is_int16(a) else "pycmsisnn_squared_difference_s8",
                       args={"input_1": _arg(graph, a.index), "input_2": _arg(graph, b.index), "params": _sqd_params(graph, op)},
+                      outputs=(y.index,))
+
+
+def _log_softmax_check(graph: Graph, op: Operator) -> str | None:
+    x, y = tensor(graph, op, 0, "input"), output(graph, op)
+    if is_int16(x):
+        return "TensorFlow Lite Micro runs LOG_SOFTMAX in int8 and float32 only, not int16"
+    reason = _unary_reason(graph, op, s16=False)
+    if reason:
+        return reason
+    if x.shape != y.shape:
+        return f"input shape {list(x.shape)} differs from output shape {list(y.shape)}"
+    if not x.shape or not 1 <= int(x.shape[-1]) <= quant.LOG_SOFTMAX_ROW_MAX:
+        return (f"the innermost dimension of {list(x.shape)} must be 1..{quant.LOG_SOFTMAX_ROW_MAX} "
+                f"(a longer row can overflow TensorFlow Lite Micro's int32 sum of exponentials)")
+    return derivation_reason(quant.log_softmax_params, _quant(x)[0], *_quant(y))
+
+
+@rule("LOG_SOFTMAX", check=_log_softmax_check)
+def lower_log_softmax(graph: Graph, op: Operator) -> KernelCall:
+    x, y = tensor(graph, op, 0, "input"), output(graph, op)
+    return KernelCall(op=op, kernel="pycmsisnn_log_softmax_s8",
+                      args={"input": TensorArg(x.index), "params": quant.log_softmax_params(_quant(x)[0], *_quant(y))}, outputs=(y.index,))
+
+
+def _div_params(graph: Graph, op: Operator) -> object:
+    a, b, y = tensor(graph, op, 0, "input 0"), tensor(graph, op, 1, "input 1"), output(graph, op)
+    return quant.div_params(*_quant(a), *_quant(b), *_quant(y), activation_of(op, y))
+
+
+def _div_check(graph: Graph, op: Operator) -> str | None:
+    a, b, y = tensor(graph, op, 0, "input 0"), tensor(graph, op, 1, "input 1"), output(graph, op)
+    if any(is_int16(t) for t in (a, b, y)):
+        return "TensorFlow Lite Micro runs DIV in float32, int32 and int8 only, not int16"
+    return first_reason(
+        binary_reason(graph, op),
+        *(per_tensor_reason(t, role) for t, role in ((a, "input 0"), (b, "input 1"), (y, "output"))),
+        broadcast_reason(a.shape, b.shape, y.shape),
+        derivation_reason(_div_params, graph, op),
+    )
+
+
+@rule("DIV", check=_div_check)
+def lower_div(graph: Graph, op: Operator) -> KernelCall:
+    a, b, y = tensor(graph, op, 0, "input 0"), tensor(graph, op, 1, "input 1"), output(graph, op)
+    return KernelCall(op=op, kernel="pycmsisnn_div_s8",
+                      args={"input_1": _arg(graph, a.index), "input_2": _arg(graph, b.index), "params": _div_params(graph, op)},
+                      outputs=(y.index,))
+
+
+def _add_n_inputs(graph: Graph, op: Operator) -> list[Tensor]:
+    return [tensor(graph, op, i, f"input {i}") for i in range(len(op.inputs))]
+
+
+def _add_n_params(graph: Graph, op: Operator) -> object:
+    xs, y = _add_n_inputs(graph, op), output(graph, op)
+    return quant.add_n_params(*_quant(xs[0]), *_quant(y), len(xs))
+
+
+def _add_n_check(graph: Graph, op: Operator) -> str | None:
+    xs, y = _add_n_inputs(graph, op), output(graph, op)
+    if len(xs) < 2:
+        return f"ADD_N has {len(xs)} input; TensorFlow Lite Micro needs two or more"
+    if any(is_int16(t) for t in (*xs, y)):
+        return "TensorFlow Lite Micro runs ADD_N in float32 and int8 only, not int16"
+    reason = first_reason(
+        *(dtype_reason(t, f"input {i}", [np.int8]) for i, t in enumerate(xs)),
+        dtype_reason(y, "output", [np.int8]),
+        *(per_tensor_reason(t, f"input {i}") for i, t in enumerate(xs)),
+        per_tensor_reason(y, "output"),
+    )
+    if reason:
+        return reason
+    for i, t in enumerate(xs[1:], 1):
+        if t.shape != y.shape or xs[0].shape != y.shape:
+            return f"input {i} shape {list(t.shape)}, input 0 {list(xs[0].shape)} and output {list(y.shape)} differ (ADD_N does not broadcast)"
+        if _quant(t) != _quant(xs[0]):
+            return (f"input {i} scale/zero point {_quant(t)} differ from input 0's {_quant(xs[0])}: "
+                    f"TensorFlow Lite Micro's ADD_N needs every input quantised alike")
+    return derivation_reason(_add_n_params, graph, op)
+
+
+@rule("ADD_N", check=_add_n_check)
+def lower_add_n(graph: Graph, op: Operator) -> KernelCall:
+    xs, y = _add_n_inputs(graph, op), output(graph, op)
+    return KernelCall(op=op, kernel="pycmsisnn_add_n_s8", args={"inputs": [_arg(graph, t.index) for t in xs], "params": _add_n_params(graph, op)},
                       outputs=(y.index,))

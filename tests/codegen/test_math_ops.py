@@ -47,6 +47,9 @@ MODELS: dict[str, tuple[Callable[[], bytes], int]] = {
     "pycmsisnn_squared_difference_s16": (lambda: _binary("SQUARED_DIFFERENCE", S16, Q16, Q16B, (0.001, 0)), -32768),
     "pycmsisnn_minimum_s16": (lambda: _binary("MINIMUM", S16, Q16, Q16, Q16, (5, 1)), -32768),
     "pycmsisnn_maximum_s16": (lambda: _binary("MAXIMUM", S16, Q16, Q16, Q16, (3, 1, 4)), -32768),
+    "pycmsisnn_log_softmax_s8": (lambda: _unary("LOG_SOFTMAX", S8, Q8, (1 / 16, 127)), -128),
+    "pycmsisnn_div_s8": (lambda: _binary("DIV", S8, Q8, Q8B, (0.02, -100), (5, 1)), -128),
+    "pycmsisnn_add_n_s8": (lambda: model_of("ADD_N", [Spec(A, S8, Q8)] * 3, Spec(A, S8, (0.08, 10))), -128),
 }
 
 

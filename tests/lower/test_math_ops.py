@@ -240,7 +240,7 @@ REFUSALS: list[tuple[str, bytes, str]] = [
     ("min_int16_scales", model_of("MINIMUM", [Spec(S, np.int16, (0.001, 0)), Spec(S, np.int16, (0.002, 0))],
                                   Spec(S, np.int16, (0.001, 0))), "share one quantisation"),
     ("sqrt_float_only", model_of("SQRT", [Spec(S, np.int8, (0.1, 0))], Spec(S, np.int8, (0.1, 0))), "SQRT"),
-    ("div_int8", model_of("DIV", [Spec(S, np.int8, (0.1, 0)), Spec(S, np.int8, (0.1, 0))], Spec(S, np.int8, (0.1, 0))), "DIV"),
+    ("div_int16", model_of("DIV", [Spec(S, np.int16, (0.1, 0)), Spec(S, np.int16, (0.1, 0))], Spec(S, np.int16, (0.1, 0))), "DIV"),
 ]
 
 

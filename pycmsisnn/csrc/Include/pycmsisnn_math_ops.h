@@ -9,6 +9,9 @@
  *   pycmsisnn_prelu_s8 / _s16                 PRELU, int8 alpha broadcast against the input
  *   pycmsisnn_squared_difference_s8 / _s16    SQUARED_DIFFERENCE with broadcasting
  *   pycmsisnn_minimum_s16 / pycmsisnn_maximum_s16   raw int16 MINIMUM / MAXIMUM with broadcasting
+ *   pycmsisnn_log_softmax_s8                  LOG_SOFTMAX over the innermost dimension
+ *   pycmsisnn_div_s8                          DIV with broadcasting
+ *   pycmsisnn_add_n_s8                        ADD_N of two or more same-shaped inputs
  *
  * All parameters are derived by the caller (pycmsisnn.quant) with the
  * arithmetic of TensorFlow Lite Micro's reference kernels; the kernels only
@@ -145,6 +148,80 @@ arm_cmsis_nn_status pycmsisnn_maximum_s16(const cmsis_nn_dims *input_1_dims,
                                           const int16_t *input_2,
                                           const cmsis_nn_dims *output_dims,
                                           int16_t *output);
+
+/* LOG_SOFTMAX of `num_rows` rows of `row_size` int8 elements (output scale
+ * 1/16, zero point 127). Each difference d to the row maximum is scaled into
+ * Q5.26 by input_multiplier and input_left_shift (d << shift times the Q31
+ * multiplier); the exponentials of the differences at or above diff_min sum
+ * into Q12.19 and L is the Q5.26 logarithm of that sum. An element whose
+ * difference exceeds max(diff_min - 1, (L + INT32_MIN) requantised by
+ * reverse_multiplier and reverse_shift) becomes (scaled d - L) / 2^22 rounded,
+ * plus 127, clamped; the others -128. row_size <= 4095 (so the sum cannot
+ * overflow), 1 <= input_left_shift <= 31, -31 <= reverse_shift <= 0,
+ * diff_min <= 0. */
+typedef struct
+{
+    int32_t input_multiplier;   /* Q31 of s_in * 2^26 (above 1) */
+    int32_t input_left_shift;   /* its exponent, 1..31 */
+    int32_t reverse_multiplier; /* Q31 of 2^(31 - input_left_shift) / input_multiplier */
+    int32_t reverse_shift;      /* its exponent, -31..0 */
+    int32_t diff_min;           /* the most negative difference counted in the sum */
+} pycmsisnn_log_softmax_params;
+
+arm_cmsis_nn_status pycmsisnn_log_softmax_s8(const pycmsisnn_log_softmax_params *params,
+                                             const int8_t *input,
+                                             int32_t num_rows,
+                                             int32_t row_size,
+                                             int8_t *output);
+
+/* DIV: n = x1 + input_1_offset, d = x2 + input_2_offset, both negated when d
+ * is negative; the Q31 reciprocal of d (1 / (1 + m) of d's mantissa m by
+ * three Newton-Raphson steps, wrapping as the reference does) times n shifted
+ * left by its headroom, then requantised by output_multiplier with the
+ * exponent output_shift - (d's bits above one) - headroom, offset and clamped
+ * to [activation_min, activation_max]. That exponent can fall below -31
+ * (a quotient far below the output step); the rounding division by 2^e then
+ * behaves as TensorFlow Lite Micro's x86-64 build: an all-ones mask and a
+ * shift by e modulo 32. A divisor at its zero point (d = 0) gives the value
+ * TensorFlow Lite Micro computes there (its reciprocal of 0 wraps). -25 <=
+ * output_shift <= 22 keeps every exponent in [0, 63]. */
+typedef struct
+{
+    int32_t input_1_offset;    /* minus the zero point of input 1 */
+    int32_t input_2_offset;    /* minus the zero point of input 2 */
+    int32_t output_offset;     /* the output zero point */
+    int32_t output_multiplier; /* Q31 of s1 / (s2 * s_out) */
+    int32_t output_shift;      /* its exponent, -25..22 */
+    int32_t activation_min;    /* the fused activation's clamp, in int8 */
+    int32_t activation_max;
+} pycmsisnn_div_params;
+
+arm_cmsis_nn_status pycmsisnn_div_s8(const pycmsisnn_div_params *params,
+                                     const cmsis_nn_dims *input_1_dims,
+                                     const int8_t *input_1,
+                                     const cmsis_nn_dims *input_2_dims,
+                                     const int8_t *input_2,
+                                     const cmsis_nn_dims *output_dims,
+                                     int8_t *output);
+
+/* ADD_N of num_inputs (>= 2) int8 arrays of `size` elements sharing one
+ * scale and zero point: acc = (input_offset + sum over the inputs of
+ * (x + input_offset)) * 2^19 (TensorFlow Lite Micro's sum starts from the
+ * offset zero), requantised by output_multiplier and output_shift, offset and
+ * clamped to int8. The caller keeps acc within int32. */
+typedef struct
+{
+    int32_t input_offset;      /* minus the inputs' zero point */
+    int32_t output_offset;     /* the output zero point */
+    int32_t output_multiplier; /* Q31 of 2 s_in / (2^20 s_out) */
+    int32_t output_shift;      /* its exponent, -31..0 */
+} pycmsisnn_add_n_params;
+
+arm_cmsis_nn_status pycmsisnn_add_n_s8(const pycmsisnn_add_n_params *params,
+                                       const int8_t *const *inputs,
+                                       int32_t num_inputs,
+                                       int8_t *output,
+                                       int32_t size);
 
 #ifdef __cplusplus
 }
