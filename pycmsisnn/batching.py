@@ -54,7 +54,7 @@ UNARY = frozenset({
     "pycmsisnn_tanh_s8", "pycmsisnn_tanh_s16", "pycmsisnn_logistic_s8", "pycmsisnn_logistic_s16",
     "pycmsisnn_lut_s8", "pycmsisnn_hard_swish_s8", "arm_nn_activation_s16",
     "pycmsisnn_quantize_f32_s8", "pycmsisnn_quantize_f32_s16", "pycmsisnn_dequantize_s8", "pycmsisnn_dequantize_s16",
-    "arm_reshape_s8",
+    "arm_reshape_s8", "reshape_s16",
 })
 
 # Two (or three) activations of the output's shape, element by element.

@@ -20,14 +20,24 @@ in parallel; one state must not be run from two threads at once), and
 Models without variable tensors have no state: nothing persists between
 their runs and they run lock-free.
 
-A model is safe to run from several threads at once. After a call's first
-run its C call is replayed from a table of ``BoundCall``s, and a bound call
-owns mutable memory (its scratch buffers), so a table serves one run at a
-time: ``run`` takes a free table from the model's pool (or starts a new one,
-which records itself on its first run) and puts it back when done. A single
-thread keeps reusing one table; N concurrent runs use N tables. The kernels
-run with the GIL released (cffi API mode), so runs in different threads
-proceed in parallel.
+A model is safe to run from several threads at once. A run takes a
+``program.Program`` (a table: one buffer per activation tensor and, after its
+first run recorded them through the kernel wrappers, every C call with its
+arguments fixed, pointers into those buffers) from the model's pool, or starts
+a new one, and puts it back when done. A program owns mutable memory (its
+buffers and scratch), so it serves one run at a time: a single thread keeps
+reusing one; N concurrent runs use N. The kernels run with the GIL released
+(cffi API mode), so runs in different threads proceed in parallel.
+
+Batches. ``Model.run_batch(inputs)`` takes N independent samples (each input
+with a leading axis of N) and returns each output with a leading axis of N,
+element for element what N calls of ``run`` give. A kernel whose C API takes
+a batch (NHWC ``n``, fully-connected rows, softmax rows, elementwise size:
+``batching.batched_call``) is called once for the whole batch, any other once
+per sample, by a program of that batch size (pooled like the single ones).
+Samples go in groups of at most ``batch_size`` (default ``BATCH_SIZE``, fewer
+when one sample's tensors are large). A stateful model is refused: its
+samples are steps of one sequence.
 """
 from __future__ import annotations
 
@@ -167,7 +177,8 @@ class Model:
         return values
 
     def _check_batch(self, inputs: Any) -> tuple[list[np.ndarray], int]:
-        """One array per model input, each of shape (N, *its tensor's shape), and N."""
+        """One array per model input, each of shape (N, *its tensor's shape), and N.
+        An input whose tensor has batch 1 may also come as (N, *shape[1:])."""
         values: list[np.ndarray] = []
         count: int | None = None
         for (t, name, dtype, shape, size), x in zip(self._in_specs, self._input_list(inputs)):
@@ -176,8 +187,9 @@ class Model:
             if x.dtype != dtype:
                 raise ArgError(f"input '{name}': dtype {x.dtype.name}, the model takes {dtype.name}")
             n = x.shape[0] if x.ndim >= 1 else -1
-            if n < 0 or (x.shape[1:] != shape and (x.ndim - 1 == len(shape) or int(np.prod(x.shape[1:])) != size)):
-                raise ArgError(f"input '{name}': shape {list(x.shape)}, run_batch takes (N, {', '.join(map(str, shape))}): a leading sample axis")
+            if n < 0 or (x.shape[1:] != shape and not (shape[:1] == (1,) and x.shape[1:] == shape[1:])):
+                alt = f" or (N, {', '.join(map(str, shape[1:]))})" if shape[:1] == (1,) else ""
+                raise ArgError(f"input '{name}': shape {list(x.shape)}, run_batch takes (N, {', '.join(map(str, shape))}){alt}: a leading sample axis")
             if count is not None and n != count:
                 raise ArgError(f"input '{name}': {n} samples, the first input has {count}")
             count = n
