@@ -72,7 +72,6 @@ class Program:
         self.model = model
         self.batch = batch
         self._lead: tuple[int, ...] = () if batch is None else (batch,)
-        graph = model.graph
         self._state_ids = frozenset(model.state.arrays)
         # Buffers of the graph inputs now; a call's outputs get theirs when the
         # call is recorded (the wrapper's result decides the dtype).
@@ -225,7 +224,7 @@ class Program:
         if bound is not None and len(call.outputs) == 1:
             out = self.values[call.outputs[0]]
             args = self._bind(bound, dynamic, out)
-        if args is None:
+        if bound is None or args is None:
             steps.append(self._wrapper_step(k, call, None))
             return
         self.bound[k] = bound
@@ -248,7 +247,7 @@ class Program:
                     per_sample = []
                     break
                 per_sample.append(args)
-        if not per_sample:
+        if bound is None or not per_sample:
             steps.append(self._wrapper_step(k, call, n))
             self._wrapper_samples(k, call, range(1, n))  # the rest of this first run
             return

@@ -176,3 +176,26 @@ def test_verify_runs_the_host_in_batches(monkeypatch: pytest.MonkeyPatch) -> Non
     report = verify.verify_host(mlperf_tiny.built("ad01"), samples=7, seed=3)
     assert report.exact and report.exact_samples == 7
     assert calls == [7]
+
+
+@pytest.mark.parametrize("per_channel", [False, True])
+@pytest.mark.parametrize("rows,cols,depth", [(9, 7, 37), (8, 2, 640), (5, 1, 3), (4, 11, 128)])
+def test_fully_connected_rows_of_a_batch_equal_one_row_at_a_time(rows: int, cols: int, depth: int, per_channel: bool) -> None:
+    """The portable s8 fully connected takes four rows against two weight rows
+    at a time when there are four or more (a batch): each row's outputs must
+    equal that row alone."""
+    from pycmsisnn.kernels.fully_connected import arm_fully_connected_wrapper_s8
+    from pycmsisnn.params import Activation, FcParams, PerChannelQuant, PerTensorQuant
+
+    rng = np.random.default_rng(rows * 1000 + cols + depth)
+    x = rng.integers(-128, 128, (rows, depth), dtype=np.int8)
+    w = rng.integers(-128, 128, (cols, depth), dtype=np.int8)
+    for bias in (rng.integers(-5000, 5000, cols, dtype=np.int32), None):
+        for fc in (FcParams(128, 0, -3, Activation(-100, 120)), FcParams(-7, 5, 11)):
+            q: PerTensorQuant | PerChannelQuant = (
+                PerChannelQuant(tuple(int(m) for m in rng.integers(1 << 30, 1 << 31, cols)), tuple(int(s) for s in rng.integers(-12, -6, cols)))
+                if per_channel else PerTensorQuant(1 << 30, -9)
+            )
+            whole = arm_fully_connected_wrapper_s8(fc, q, x, w, bias)
+            for r in range(rows):
+                np.testing.assert_array_equal(whole[r], arm_fully_connected_wrapper_s8(fc, q, x[r:r + 1], w, bias)[0])
