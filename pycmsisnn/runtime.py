@@ -20,14 +20,24 @@ in parallel; one state must not be run from two threads at once), and
 Models without variable tensors have no state: nothing persists between
 their runs and they run lock-free.
 
-A model is safe to run from several threads at once. After a call's first
-run its C call is replayed from a table of ``BoundCall``s, and a bound call
-owns mutable memory (its scratch buffers), so a table serves one run at a
-time: ``run`` takes a free table from the model's pool (or starts a new one,
-which records itself on its first run) and puts it back when done. A single
-thread keeps reusing one table; N concurrent runs use N tables. The kernels
-run with the GIL released (cffi API mode), so runs in different threads
-proceed in parallel.
+A model is safe to run from several threads at once. A run takes a
+``program.Program`` (a table: one buffer per activation tensor and, after its
+first run recorded them through the kernel wrappers, every C call with its
+arguments fixed, pointers into those buffers) from the model's pool, or starts
+a new one, and puts it back when done. A program owns mutable memory (its
+buffers and scratch), so it serves one run at a time: a single thread keeps
+reusing one; N concurrent runs use N. The kernels run with the GIL released
+(cffi API mode), so runs in different threads proceed in parallel.
+
+Batches. ``Model.run_batch(inputs)`` takes N independent samples (each input
+with a leading axis of N) and returns each output with a leading axis of N,
+element for element what N calls of ``run`` give. A kernel whose C API takes
+a batch (NHWC ``n``, fully-connected rows, softmax rows, elementwise size:
+``batching.batched_call``) is called once for the whole batch, any other once
+per sample, by a program of that batch size (pooled like the single ones).
+Samples go in groups of at most ``batch_size`` (default ``BATCH_SIZE``, fewer
+when one sample's tensors are large). A stateful model is refused: its
+samples are steps of one sequence.
 """
 from __future__ import annotations
 
@@ -41,8 +51,8 @@ import numpy as np
 from .errors import ArgError
 from .ir import Graph, Tensor
 from .kernels import lookup
-from .kernels._binding import BoundCall, recording
-from .lower import Plan, TensorArg, lower
+from .lower import Plan, lower
+from .program import Program
 from .tflite import read_model
 
 
@@ -97,17 +107,18 @@ class Model:
         self.plan = plan
         self.graph: Graph = plan.graph
         self._fns: list[Callable[..., Any]] = [lookup(c.kernel) for c in plan.calls]
-        # Free tables of bound calls: per call, after its first run in that table
-        # (validated by its wrapper), its C call replayed directly. A table is
-        # used by one run at a time (see the module docstring); list.pop and
-        # list.append are atomic, so no lock is needed.
-        self._tables: list[list[BoundCall | None]] = []
-        # Per call: its activation arguments (tensor, view shape) and its outputs (tensor, shape).
-        # (An argument may be a list or tuple of them: LSTM's (hidden, cell) state, PACK's inputs.)
-        self._dynamic = [[(a.index, a.shape) for a in _tensor_args(c.args.values())] for c in plan.calls]
-        self._out_shapes = [[(o, self.graph.tensor(o).shape) for o in c.outputs] for c in plan.calls]
         self.state = ModelState(self.graph)  # the model's own state (empty for a stateless model)
         self._state_lock = threading.Lock()
+        self._inputs = [self.graph.tensor(i) for i in self.graph.inputs]
+        self._outputs = [self.graph.tensor(i) for i in self.graph.outputs]
+        # Per input: (tensor, name, dtype, shape, size), for checking run after run.
+        self._in_specs = [(t, t.name, np.dtype(t.dtype), tuple(t.shape), t.size) for t in self._inputs]
+        # Free programs (tables of bound calls with their buffers, see
+        # ``program.Program``), for single runs and per batch size. A program
+        # is used by one run at a time (see the module docstring); list.pop and
+        # list.append are atomic, so no lock is needed.
+        self._tables: list[Program] = []
+        self._batch_tables: dict[int, list[Program]] = {}
 
     @property
     def stateful(self) -> bool:
@@ -127,59 +138,63 @@ class Model:
 
     @property
     def inputs(self) -> list[Tensor]:
-        return [self.graph.tensor(i) for i in self.graph.inputs]
+        return list(self._inputs)
 
     @property
     def outputs(self) -> list[Tensor]:
-        return [self.graph.tensor(i) for i in self.graph.outputs]
+        return list(self._outputs)
 
-    def _check_inputs(self, inputs: Any) -> dict[int, np.ndarray]:
+    def _input_list(self, inputs: Any) -> Sequence[Any]:
+        """``inputs`` (an array, a list in model input order or a dict by
+        input name) as one entry per model input."""
         if isinstance(inputs, np.ndarray):
             inputs = [inputs]
-        if isinstance(inputs, Mapping):
-            by_name = {t.name: t for t in self.inputs}
+        elif isinstance(inputs, (list, tuple)):
+            pass
+        elif isinstance(inputs, Mapping):
+            by_name = {t.name: t for t in self._inputs}
             unknown = [k for k in inputs if k not in by_name]
             if unknown:
                 raise ArgError(f"unknown input name(s) {unknown}; the model's inputs are {list(by_name)}")
-            inputs = [inputs.get(t.name) for t in self.inputs]
-        if not isinstance(inputs, Sequence) or len(inputs) != len(self.inputs):
-            raise ArgError(f"the model takes {len(self.inputs)} input(s), got {len(inputs) if isinstance(inputs, Sequence) else type(inputs).__name__}")
-        values: dict[int, np.ndarray] = {}
-        for t, x in zip(self.inputs, inputs):
+            inputs = [inputs.get(t.name) for t in self._inputs]
+        if not isinstance(inputs, Sequence) or len(inputs) != len(self._inputs):
+            raise ArgError(f"the model takes {len(self._inputs)} input(s), got {len(inputs) if isinstance(inputs, Sequence) else type(inputs).__name__}")
+        return inputs
+
+    def _check_inputs(self, inputs: Any) -> list[np.ndarray]:
+        """One array per model input, each of its tensor's shape."""
+        values: list[np.ndarray] = []
+        for (t, name, dtype, shape, size), x in zip(self._in_specs, self._input_list(inputs)):
             if not isinstance(x, np.ndarray):
-                raise ArgError(f"input '{t.name}': must be a numpy array, got {type(x).__name__}")
-            if x.dtype != t.dtype:
-                raise ArgError(f"input '{t.name}': dtype {x.dtype.name}, the model takes {np.dtype(t.dtype).name}")
-            if x.size != t.size or (x.shape != t.shape and x.ndim == len(t.shape)):
-                raise ArgError(f"input '{t.name}': shape {list(x.shape)}, the model takes {list(t.shape)}")
-            values[t.index] = np.ascontiguousarray(x).reshape(t.shape)
+                raise ArgError(f"input '{name}': must be a numpy array, got {type(x).__name__}")
+            if x.dtype != dtype:
+                raise ArgError(f"input '{name}': dtype {x.dtype.name}, the model takes {dtype.name}")
+            if x.shape != shape:
+                if x.size != size or x.ndim == len(shape):
+                    raise ArgError(f"input '{name}': shape {list(x.shape)}, the model takes {list(shape)}")
+                x = x.reshape(shape)
+            values.append(x)
         return values
 
-    def _resolve(self, value: Any, values: Mapping[int, np.ndarray]) -> Any:
-        if isinstance(value, TensorArg):
-            arr = values[value.index]
-            return arr.reshape(value.shape) if value.shape is not None else arr
-        if isinstance(value, (list, tuple)) and any(isinstance(v, TensorArg) for v in value):
-            return [self._resolve(v, values) for v in value]
-        return value
-
-    def _execute(self, k: int, values: dict[int, np.ndarray], table: list[BoundCall | None]) -> None:
-        dynamic = [values[i] if shape is None else values[i].reshape(shape) for i, shape in self._dynamic[k]]
-        bound = table[k]
-        if bound is not None:
-            result: Any = bound(*dynamic)
-        else:
-            call = self.plan.calls[k]
-            with recording(dynamic) as rec:
-                result = self._fns[k](**{name: self._resolve(v, values) for name, v in call.args.items()})
-            table[k] = rec.bound
-        outputs = self._out_shapes[k]
-        if len(outputs) == 1:
-            index, shape = outputs[0]
-            values[index] = np.asarray(result).reshape(shape)
-            return
-        for (index, shape), arr in zip(outputs, result):
-            values[index] = np.asarray(arr).reshape(shape)
+    def _check_batch(self, inputs: Any) -> tuple[list[np.ndarray], int]:
+        """One array per model input, each of shape (N, *its tensor's shape), and N.
+        An input whose tensor has batch 1 may also come as (N, *shape[1:])."""
+        values: list[np.ndarray] = []
+        count: int | None = None
+        for (t, name, dtype, shape, size), x in zip(self._in_specs, self._input_list(inputs)):
+            if not isinstance(x, np.ndarray):
+                raise ArgError(f"input '{name}': must be a numpy array, got {type(x).__name__}")
+            if x.dtype != dtype:
+                raise ArgError(f"input '{name}': dtype {x.dtype.name}, the model takes {dtype.name}")
+            n = x.shape[0] if x.ndim >= 1 else -1
+            if n < 0 or (x.shape[1:] != shape and not (shape[:1] == (1,) and x.shape[1:] == shape[1:])):
+                alt = f" or (N, {', '.join(map(str, shape[1:]))})" if shape[:1] == (1,) else ""
+                raise ArgError(f"input '{name}': shape {list(x.shape)}, run_batch takes (N, {', '.join(map(str, shape))}){alt}: a leading sample axis")
+            if count is not None and n != count:
+                raise ArgError(f"input '{name}': {n} samples, the first input has {count}")
+            count = n
+            values.append(x.reshape((n, *shape)))
+        return values, count or 0
 
     def run(self, inputs: Any, *, intermediates: bool = False, state: ModelState | None = None) -> list[np.ndarray] | RunResult:
         """Run the model on ``inputs`` (an array, a list in model input order,
@@ -192,39 +207,90 @@ class Model:
             if not isinstance(state, ModelState) or set(state.arrays) != set(self.state.arrays):
                 raise ArgError("state must be a ModelState of this model (from Model.new_state())")
             return self._run(values, intermediates, state)
-        if not self.stateful:
-            return self._run(values, intermediates, self.state)
+        if not self.state.arrays:
+            return self._run(values, intermediates, None)
         with self._state_lock:
             return self._run(values, intermediates, self.state)
 
-    def _run(self, values: dict[int, np.ndarray], intermediates: bool, state: ModelState) -> list[np.ndarray] | RunResult:
-        # The kernels write the state arrays themselves (bound calls too: their
-        # dynamic pointers are taken from ``values`` on every replay).
-        values.update(state.arrays)
+    def _run(self, values: list[np.ndarray], intermediates: bool, state: ModelState | None) -> list[np.ndarray] | RunResult:
+        # The kernels write the state arrays themselves (replayed calls too:
+        # the program points them at ``state``'s arrays).
+        tables = self._tables
         try:
-            table = self._tables.pop()
+            program = tables.pop()
         except IndexError:
-            table = [None] * len(self.plan.calls)
+            program = Program(self)
+        program.run(values, state)  # a program whose first run failed is dropped
         try:
-            for k in range(len(table)):
-                self._execute(k, values, table)
+            got = program.values
+            outputs = [got[i].copy() for i in self.graph.outputs]
+            if not intermediates:
+                return outputs
+            return RunResult(outputs, {i: a.copy() for i, a in got.items()})
         finally:
-            self._tables.append(table)
-        outputs = [values[i].copy() for i in self.graph.outputs]
-        if not intermediates:
-            return outputs
-        for i in state.arrays:
-            values[i] = values[i].copy()
-        return RunResult(outputs, values)
+            tables.append(program)
+
+    def run_batch(self, inputs: Any, *, batch_size: int | None = None) -> list[np.ndarray]:
+        """Run N independent samples: ``inputs`` as for ``run`` (an array, a
+        list in model input order or a dict by input name), each array with a
+        leading sample axis of the same length N. Returns the outputs in model
+        order, each with a leading axis of N: element for element, sample k is
+        ``run`` of sample k. Kernels whose C API takes a batch run each layer
+        once for up to ``batch_size`` samples (default: 64, fewer when one
+        sample's tensors are large); the others once per sample. A stateful
+        model is refused: its samples are steps of one sequence (``run`` them
+        in order)."""
+        if self.state.arrays:
+            raise ArgError(
+                "run_batch: the model has variable tensors (state that persists from run to run), so its samples "
+                "are steps of one sequence, not independent: run them in order with run(x) (or run(x, state=s))"
+            )
+        xs, n = self._check_batch(inputs)
+        chunk = self._chunk(n, batch_size)
+        outputs: list[np.ndarray] | None = None
+        for start in range(0, n, chunk):
+            m = min(chunk, n - start)
+            got = self._run_chunk([x[start:start + m] for x in xs], m)
+            if outputs is None:
+                outputs = [np.empty((n, *g.shape[1:]), dtype=g.dtype) for g in got]
+            for out, g in zip(outputs, got):
+                out[start:start + m] = g
+        if outputs is None:  # no samples
+            outputs = [np.empty((0, *t.shape), dtype=t.dtype) for t in self._outputs]
+        return outputs
+
+    def _chunk(self, n: int, batch_size: int | None) -> int:
+        if batch_size is not None:
+            if not isinstance(batch_size, int) or batch_size < 1:
+                raise ArgError(f"run_batch: batch_size must be a positive integer, got {batch_size!r}")
+            return batch_size
+        per_sample = sum(t.nbytes for t in self._inputs) + sum(
+            self.graph.tensor(o).size * np.dtype(self.graph.tensor(o).dtype).itemsize for c in self.plan.calls for o in c.outputs)
+        return max(1, min(BATCH_SIZE, BATCH_BYTES // max(per_sample, 1), max(n, 1)))
+
+    def _run_chunk(self, xs: list[np.ndarray], n: int) -> list[np.ndarray]:
+        if n == 1:  # the single-run program: one sample needs no batched copy
+            got = self._run([x[0] for x in xs], False, None)
+            assert isinstance(got, list)
+            return [g[np.newaxis] for g in got]
+        pool = self._batch_tables.setdefault(n, [])
+        try:
+            program = pool.pop()
+        except IndexError:
+            if len(self._batch_tables) > MAX_BATCH_SIZES:  # keep the programs of a few batch sizes
+                for size in [s for s in list(self._batch_tables) if s != n][: len(self._batch_tables) - MAX_BATCH_SIZES]:
+                    self._batch_tables.pop(size, None)
+            program = Program(self, n)
+        program.run(xs, None)
+        try:
+            return [program.values[i].copy() for i in self.graph.outputs]
+        finally:
+            self._batch_tables.setdefault(n, []).append(program)
 
 
-def _tensor_args(values: Any) -> list[TensorArg]:
-    """The activation arguments of a call in argument order, those in a list or tuple included."""
-    found: list[TensorArg] = []
-    for v in values:
-        items = v if isinstance(v, (list, tuple)) else [v]
-        found.extend(a for a in items if isinstance(a, TensorArg))
-    return found
+BATCH_SIZE = 64  # samples per kernel call in run_batch, at most
+BATCH_BYTES = 64 << 20  # and at most this much activation memory per batched program
+MAX_BATCH_SIZES = 4  # batch sizes whose programs a model keeps
 
 
 def load(source: str | Path | bytes) -> Model:

@@ -8,6 +8,9 @@ The inputs are random (``samples`` of them, seeded) or the user's own
 (``inputs=``, a ``pycmsisnn.samples.Samples``); with labels, the report also
 gives the deployed model's top-1 accuracy.
 
+The host runs a stateless model's samples in batches (``Model.run_batch``:
+the same outputs as one ``run`` per sample, fewer calls).
+
 A stateful model (variable tensors: SVDF, LSTM) takes the samples as one
 sequence, in order: TFLM (one interpreter kept across the steps), the host
 and the target all start from the reset state and carry their state from
@@ -25,7 +28,7 @@ import numpy as np
 from .lower import KernelCall
 from .progress import Progress
 from .reference import TflmRunner
-from .runtime import Model, RunResult, load
+from .runtime import BATCH_SIZE, Model, RunResult, load
 from .samples import RANDOM, Samples, random_inputs, random_samples, top1
 
 __all__ = ["Accuracy", "VerifyReport", "random_inputs", "verify_host", "verify_target"]
@@ -190,11 +193,10 @@ def verify_host(source: str | Path | bytes, samples: int = 10, seed: int = 0, *,
         report = VerifyReport(name, "host", len(batch), seed, 0, inputs=batch.origin)
         per_output = [0] * len(graph.outputs)
         predictions: list[int] = []
-        state = model.new_state()  # a stateful model's samples are one sequence
+        host = _HostRuns(model, batch)  # batched for a stateless model; a stateful model's samples are one sequence
         for s in _steps(len(batch), "verify on host", progress):
             x = batch.inputs(s)
-            ours = model.run(x, state=state)
-            assert isinstance(ours, list)
+            ours = host(s)
             ref = tflm.run(x, len(graph.outputs), reset=not model.stateful or s == 0)
             predictions.append(top1(ours[0]))
             diffs = [_first_diff(graph.tensor(i).name, o, r) for i, o, r in zip(graph.outputs, ours, ref)]
@@ -210,6 +212,27 @@ def verify_host(source: str | Path | bytes, samples: int = 10, seed: int = 0, *,
     report.outputs = [{"name": graph.tensor(i).name, "exact_samples": n} for i, n in zip(graph.outputs, per_output)]
     report.accuracy = _accuracy(batch, predictions)
     return report
+
+
+class _HostRuns:
+    """The host's outputs, sample by sample in order: a stateless model's from
+    ``run_batch`` a group of samples at a time, a stateful model's from ``run``
+    step by step (its samples are one sequence, from the reset state)."""
+
+    def __init__(self, model: Model, samples: Samples, group: int = BATCH_SIZE) -> None:
+        self.model, self.samples, self.group = model, samples, group
+        self.state = model.new_state()
+        self._start, self._outputs = 0, [np.empty((0,))]  # outputs of samples _start.. of the current group
+
+    def __call__(self, s: int) -> list[np.ndarray]:
+        if self.model.stateful:
+            ours = self.model.run(self.samples.inputs(s), state=self.state)
+            assert isinstance(ours, list)
+            return ours
+        if not self._start <= s < self._start + len(self._outputs[0]):
+            self._start = s
+            self._outputs = self.model.run_batch([a[s:s + self.group] for a in self.samples.arrays])
+        return [o[s - self._start] for o in self._outputs]
 
 
 def _history(model: Model, batch: Samples, s: int) -> list[list[np.ndarray]]:
@@ -262,11 +285,10 @@ def verify_target(source: str | Path | bytes, target: str, samples: int = 5, see
         predictions: list[int] = []
         with TargetModel(model.plan, target, cmsis_nn=cmsis_nn) as tm:
             ram = tm.report.ram
-            state, target_state = model.new_state(), tm.initial_state()  # a stateful model's samples are one sequence
+            host, target_state = _HostRuns(model, batch), tm.initial_state()  # a stateful model's samples are one sequence
             for s in _steps(len(batch), f"verify on {target}", progress):
                 x = batch.inputs(s)
-                ours = model.run(x, state=state)
-                assert isinstance(ours, list)
+                ours = host(s)
                 ref = tflm.run(x, len(graph.outputs), reset=not model.stateful or s == 0)
                 run = tm.run(x, state=target_state)
                 target_state = run.state

@@ -221,7 +221,72 @@ static inline void pcn_fc_s8_rows(const int8_t *lhs,
         }
     }
 #else
-    for (int32_t r = 0; r < rows; r++)
+    int32_t r = 0;
+#if !defined(__ARM_ARCH)
+    /* Off Arm (the host): four input rows (a batch) against two weight rows
+     * at a time, so that each value is widened once for several products and
+     * the compiler's vectors stay busy. (A Cortex-M without DSP has too few
+     * registers for eight sums; it takes one row at a time below.) Every
+     * output is the same sum, wrapping adds of the same products, as one row
+     * at a time. */
+    const int16_t lo = (int16_t)lhs_off;
+    const int16_t ro = (int16_t)rhs_off;
+    for (; r + 3 < rows; r += 4)
+    {
+        const int8_t *x0 = lhs + (size_t)r * (size_t)depth;
+        const int8_t *x1 = x0 + depth;
+        const int8_t *x2 = x1 + depth;
+        const int8_t *x3 = x2 + depth;
+        int8_t *dst = out + (size_t)r * (size_t)cols;
+        int32_t c = 0;
+        for (; c + 1 < cols; c += 2)
+        {
+            const int8_t *w = rhs + (size_t)c * (size_t)depth;
+            const int8_t *v = w + depth;
+            uint32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+            for (int32_t k = 0; k < depth; k++)
+            {
+                const int32_t wk = (int16_t)(w[k] + ro);
+                const int32_t vk = (int16_t)(v[k] + ro);
+                const int32_t y0 = (int16_t)(x0[k] + lo);
+                const int32_t y1 = (int16_t)(x1[k] + lo);
+                const int32_t y2 = (int16_t)(x2[k] + lo);
+                const int32_t y3 = (int16_t)(x3[k] + lo);
+                a0 += (uint32_t)(y0 * wk);
+                a1 += (uint32_t)(y1 * wk);
+                a2 += (uint32_t)(y2 * wk);
+                a3 += (uint32_t)(y3 * wk);
+                b0 += (uint32_t)(y0 * vk);
+                b1 += (uint32_t)(y1 * vk);
+                b2 += (uint32_t)(y2 * vk);
+                b3 += (uint32_t)(y3 * vk);
+            }
+            const uint32_t sums[2][4] = {{a0, a1, a2, a3}, {b0, b1, b2, b3}};
+            for (int32_t i = 0; i < 2; i++)
+            {
+                for (int32_t j = 0; j < 4; j++)
+                {
+                    const int32_t sum = pcn_add_wrap_s32((int32_t)sums[i][j], bias != NULL ? bias[c + i] : 0);
+                    dst[(size_t)j * (size_t)cols + (size_t)(c + i)] = pcn_fc_out_s8(
+                        sum, mult[(c + i) * quant_step], shift[(c + i) * quant_step], out_off, act_min, act_max);
+                }
+            }
+        }
+        if (c < cols)
+        {
+            const int8_t *w = rhs + (size_t)c * (size_t)depth;
+            const int8_t *xs[4] = {x0, x1, x2, x3};
+            for (int32_t j = 0; j < 4; j++)
+            {
+                const int32_t sum = pcn_add_wrap_s32(pcn_dot_offset_s8(xs[j], lhs_off, w, rhs_off, depth),
+                                                     bias != NULL ? bias[c] : 0);
+                dst[(size_t)j * (size_t)cols + (size_t)c] =
+                    pcn_fc_out_s8(sum, mult[c * quant_step], shift[c * quant_step], out_off, act_min, act_max);
+            }
+        }
+    }
+#endif
+    for (; r < rows; r++)
     {
         const int8_t *row_in = lhs + (size_t)r * (size_t)depth;
         int8_t *row_out = out + (size_t)r * (size_t)cols;
