@@ -194,7 +194,7 @@ def _program(seed: int) -> tuple[str, int]:
             f"        put8(out, &k, s{i}_o, {c.batches * units});\n    }}\n"
             f"    {'put16' if c.state16 else 'put8'}(out, &k, s{i}_st, {state_len});\n")
         total += 2 * c.batches * units + state_len
-    body.append(f"    out[k++] = (int16_t)s;\n    return ARM_CMSIS_NN_SUCCESS;\n}}\n")
+    body.append("    out[k++] = (int16_t)s;\n    return ARM_CMSIS_NN_SUCCESS;\n}\n")
     total += 1
     return "".join(head + body), total
 
