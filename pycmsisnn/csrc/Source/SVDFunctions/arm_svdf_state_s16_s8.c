@@ -13,6 +13,9 @@
 
 PYCMSISNN_SVDF_FEATURE(int16_t)
 PYCMSISNN_SVDF_TIME(int16_t, int16_t)
+#if defined(ARM_MATH_DSP) || defined(ARM_MATH_MVEI)
+PYCMSISNN_SVDF_SIMD(int16_t)
+#endif
 
 arm_cmsis_nn_status arm_svdf_state_s16_s8(const cmsis_nn_context *input_ctx,
                                           const cmsis_nn_context *output_ctx,
@@ -48,6 +51,27 @@ arm_cmsis_nn_status arm_svdf_state_s16_s8(const cmsis_nn_context *input_ctx,
     {
         return ARM_CMSIS_NN_ARG_ERROR;
     }
+#if defined(ARM_MATH_DSP) || defined(ARM_MATH_MVEI)
+    if (pcn_svdf_simd_ok(svdf_params, input_quant_params, output_quant_params, memory))
+    {
+        pycmsisnn_svdf_simd_int16_t(svdf_params,
+                                input_quant_params,
+                                output_quant_params,
+                                input_data,
+                                weights_feature_data,
+                                state_data,
+                                weights_time_data,
+                                bias_data,
+                                (int32_t *)input_ctx->buf,
+                                (int32_t *)output_ctx->buf,
+                                output_data,
+                                batches,
+                                input_size,
+                                filters,
+                                memory);
+        return ARM_CMSIS_NN_SUCCESS;
+    }
+#endif
     pycmsisnn_svdf_feature_int16_t(svdf_params, input_quant_params, input_data, weights_feature_data, state_data,
                                    batches, input_size, filters, memory);
     pycmsisnn_svdf_time_int16_t(svdf_params, output_quant_params, state_data, weights_time_data, bias_data,
