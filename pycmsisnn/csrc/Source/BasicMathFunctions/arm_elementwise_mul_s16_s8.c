@@ -10,38 +10,12 @@
  * consecutive batches; batch_offset spreads the output's batches (1 for
  * consecutive ones, the number of time steps for a batch-major sequence).
  *
- * MVE builds compute four lanes at a time (Internal/pycmsisnn_rnn_simd.h);
- * a multiplier of INT32_MIN or a shift beyond +-31 takes the portable loop.
+ * The body is shared with its twin (pcn_lstm_mul_s16, Internal/pycmsisnn_lstm.h):
+ * MVE builds compute four lanes at a time; a multiplier of INT32_MIN or a
+ * shift beyond +-31 takes the portable loop.
  */
 #include "arm_nnfunctions.h"
-#include "arm_nnsupportfunctions.h"
-#include "Internal/pycmsisnn_rnn_simd.h"
-
-#if defined(ARM_MATH_MVEI)
-static inline __attribute__((always_inline)) void mul_s16_s8_mve(const int16_t *a,
-                                                                 const int16_t *c,
-                                                                 int8_t *out,
-                                                                 const int32_t n,
-                                                                 const int32_t out_offset,
-                                                                 const int32_t mult,
-                                                                 const int32_t shift,
-                                                                 const int has_left,
-                                                                 const int has_right)
-{
-    const int32x4_t lo = vdupq_n_s32(NN_Q7_MIN);
-    const int32x4_t hi = vdupq_n_s32(NN_Q7_MAX);
-    for (int32_t i = n; i > 0; i -= 4)
-    {
-        const mve_pred16_t p = vctp32q((uint32_t)i);
-        int32x4_t v = pcn_rnn_mve_mul4(a, c, p, mult, shift, has_left, has_right);
-        v = vminq_s32(vmaxq_s32(vaddq_n_s32(v, out_offset), lo), hi);
-        vstrbq_p_s32(out, v, p);
-        a += 4;
-        c += 4;
-        out += 4;
-    }
-}
-#endif
+#include "Internal/pycmsisnn_lstm.h"
 
 arm_cmsis_nn_status arm_elementwise_mul_s16_s8(const int16_t *input_1_vect,
                                                const int16_t *input_2_vect,
@@ -53,41 +27,14 @@ arm_cmsis_nn_status arm_elementwise_mul_s16_s8(const int16_t *input_1_vect,
                                                const int32_t batch_size,
                                                const int32_t batch_offset)
 {
-    if (block_size < 0 || batch_size < 0 || batch_offset < 1)
-    {
-        return ARM_CMSIS_NN_ARG_ERROR;
-    }
-#if defined(ARM_MATH_MVEI)
-    if (pcn_rnn_mve_rq_ok(out_mult, out_shift))
-    {
-        for (int32_t b = 0; b < batch_size; b++)
-        {
-            const int16_t *a = input_1_vect + (size_t)b * block_size;
-            const int16_t *c = input_2_vect + (size_t)b * block_size;
-            int8_t *out = output + (size_t)b * batch_offset * block_size;
-            if (out_shift < 0)
-            {
-                mul_s16_s8_mve(a, c, out, block_size, out_offset, out_mult, out_shift, 0, 1);
-            }
-            else
-            {
-                mul_s16_s8_mve(a, c, out, block_size, out_offset, out_mult, out_shift, 1, 0);
-            }
-        }
-        return ARM_CMSIS_NN_SUCCESS;
-    }
-#endif
-    for (int32_t b = 0; b < batch_size; b++)
-    {
-        const int16_t *a = input_1_vect + (size_t)b * block_size;
-        const int16_t *c = input_2_vect + (size_t)b * block_size;
-        int8_t *out = output + (size_t)b * batch_offset * block_size;
-
-        for (int32_t i = 0; i < block_size; i++)
-        {
-            int32_t v = arm_nn_requantize((int32_t)a[i] * c[i], out_mult, out_shift) + out_offset;
-            out[i] = (int8_t)PCN_CLAMP(v, NN_Q7_MIN, NN_Q7_MAX);
-        }
-    }
-    return ARM_CMSIS_NN_SUCCESS;
+    return pcn_lstm_mul_s16(input_1_vect,
+                            input_2_vect,
+                            output,
+                            1,
+                            out_offset,
+                            out_mult,
+                            out_shift,
+                            block_size,
+                            batch_size,
+                            batch_offset);
 }

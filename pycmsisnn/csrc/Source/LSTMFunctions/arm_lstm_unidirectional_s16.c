@@ -14,79 +14,31 @@
  * variable tensors, carried from one invoke to the next). In a batch-major
  * sequence the starting hidden state is first copied into the first step's
  * output rows, where the step reads it with the sequence's batch stride.
+ *
+ * The body is shared with its twin (pcn_lstm_unidirectional, Internal/pycmsisnn_lstm.h).
  */
-#include <string.h>
-
 #include "arm_nnfunctions.h"
-#include "arm_nnsupportfunctions.h"
+#include "Internal/pycmsisnn_lstm.h"
+
+static arm_cmsis_nn_status one_step(const void *data_in,
+                                    const void *hidden_in,
+                                    void *hidden_out,
+                                    const cmsis_nn_lstm_params *params,
+                                    cmsis_nn_lstm_context *buffers,
+                                    const int32_t batch_offset)
+{
+    return arm_nn_lstm_step_s16((const int16_t *)data_in,
+                                (const int16_t *)hidden_in,
+                                (int16_t *)hidden_out,
+                                params,
+                                buffers,
+                                batch_offset);
+}
 
 arm_cmsis_nn_status arm_lstm_unidirectional_s16(const int16_t *input,
                                                 int16_t *output,
                                                 const cmsis_nn_lstm_params *params,
                                                 cmsis_nn_lstm_context *buffers)
 {
-    const int32_t batches = params != NULL ? params->batch_size : 0;
-    const int32_t steps = params != NULL ? params->time_steps : 0;
-    const int32_t in_size = params != NULL ? params->input_size : 0;
-    const int32_t hidden = params != NULL ? params->hidden_size : 0;
-    int16_t *state;
-    const int16_t *hidden_in = NULL;
-    int32_t batch_offset;
-    size_t in_step, out_step, out_batch;
-
-    if (params == NULL || buffers == NULL || batches < 1 || steps < 0 || in_size < 1 || hidden < 1 ||
-        buffers->temp1 == NULL || buffers->temp2 == NULL || buffers->cell_state == NULL ||
-        (steps > 0 && (input == NULL || output == NULL)))
-    {
-        return ARM_CMSIS_NN_ARG_ERROR;
-    }
-    state = (int16_t *)buffers->hidden_state;
-    if (params->time_major)
-    {
-        batch_offset = 1;
-        in_step = (size_t)batches * in_size;
-        out_step = (size_t)batches * hidden;
-        out_batch = (size_t)hidden;
-    }
-    else
-    {
-        batch_offset = steps;
-        in_step = (size_t)in_size;
-        out_step = (size_t)hidden;
-        out_batch = (size_t)steps * hidden;
-    }
-
-    if (state == NULL)
-    {
-        memset(buffers->cell_state, 0, (size_t)batches * hidden * sizeof(int16_t));
-    }
-    else if (steps > 0)
-    {
-        for (int32_t b = 0; b < batches; b++)
-        {
-            memmove(output + b * out_batch, state + (size_t)b * hidden, (size_t)hidden * sizeof(int16_t));
-        }
-        hidden_in = output;
-    }
-
-    for (int32_t t = 0; t < steps; t++)
-    {
-        int16_t *hidden_out = output + t * out_step;
-        const arm_cmsis_nn_status status =
-            arm_nn_lstm_step_s16(input + t * in_step, hidden_in, hidden_out, params, buffers, batch_offset);
-        if (status != ARM_CMSIS_NN_SUCCESS)
-        {
-            return status;
-        }
-        hidden_in = hidden_out;
-    }
-
-    if (state != NULL && steps > 0)
-    {
-        for (int32_t b = 0; b < batches; b++)
-        {
-            memmove(state + (size_t)b * hidden, hidden_in + b * out_batch, (size_t)hidden * sizeof(int16_t));
-        }
-    }
-    return ARM_CMSIS_NN_SUCCESS;
+    return pcn_lstm_unidirectional(input, output, 2, params, buffers, one_step);
 }

@@ -10,11 +10,34 @@
  * gate_data->activation_type (sigmoid or tanh) on Q3.12 input, Q0.15 output
  * (arm_nn_activation_s16). data_in and hidden_in hold one step: their
  * batches are batch_offset steps apart; output has consecutive batches.
+ *
+ * The body is shared with its twin (pcn_lstm_gate, Internal/pycmsisnn_lstm.h).
  */
-#include <string.h>
-
 #include "arm_nnfunctions.h"
-#include "arm_nnsupportfunctions.h"
+#include "Internal/pycmsisnn_lstm.h"
+
+static arm_cmsis_nn_status gate_mat(const void *in,
+                                    const int8_t *weights,
+                                    const void *effective_bias,
+                                    int16_t *output,
+                                    const int32_t multiplier,
+                                    const int32_t shift,
+                                    const int32_t cols,
+                                    const int32_t rows,
+                                    const int32_t batches,
+                                    const int32_t batch_offset)
+{
+    return arm_nn_vec_mat_mul_result_acc_s16((const int16_t *)in,
+                                             weights,
+                                             (const int64_t *)effective_bias,
+                                             output,
+                                             multiplier,
+                                             shift,
+                                             cols,
+                                             rows,
+                                             batches,
+                                             batch_offset);
+}
 
 arm_cmsis_nn_status arm_nn_lstm_calculate_gate_s16(const int16_t *data_in,
                                                    const int16_t *hidden_in,
@@ -23,37 +46,5 @@ arm_cmsis_nn_status arm_nn_lstm_calculate_gate_s16(const int16_t *data_in,
                                                    int16_t *output,
                                                    const int32_t batch_offset)
 {
-    const int32_t batches = params->batch_size;
-    const int32_t hidden = params->hidden_size;
-    arm_cmsis_nn_status status;
-
-    memset(output, 0, (size_t)batches * hidden * sizeof(int16_t));
-    status = arm_nn_vec_mat_mul_result_acc_s16(data_in,
-                                               (const int8_t *)gate_data->input_weights,
-                                               (const int64_t *)gate_data->input_effective_bias,
-                                               output,
-                                               gate_data->input_multiplier,
-                                               gate_data->input_shift,
-                                               params->input_size,
-                                               hidden,
-                                               batches,
-                                               batch_offset);
-    if (status == ARM_CMSIS_NN_SUCCESS && hidden_in != NULL)
-    {
-        status = arm_nn_vec_mat_mul_result_acc_s16(hidden_in,
-                                                   (const int8_t *)gate_data->hidden_weights,
-                                                   (const int64_t *)gate_data->hidden_effective_bias,
-                                                   output,
-                                                   gate_data->hidden_multiplier,
-                                                   gate_data->hidden_shift,
-                                                   hidden,
-                                                   hidden,
-                                                   batches,
-                                                   batch_offset);
-    }
-    if (status != ARM_CMSIS_NN_SUCCESS)
-    {
-        return status;
-    }
-    return arm_nn_activation_s16(output, output, batches * hidden, 0, gate_data->activation_type);
+    return pcn_lstm_gate(data_in, hidden_in, gate_data, params, output, batch_offset, gate_mat);
 }

@@ -13,9 +13,43 @@
  * takes the cell's scale 2^cell_scale_power (arm_nn_activation_s16 with left
  * shift cell_scale_power + 12). buffers->temp1 and temp2 hold two gates at a
  * time; buffers->cell_state is updated in place.
+ *
+ * The body is shared with its twin (pcn_lstm_step, Internal/pycmsisnn_lstm.h).
  */
 #include "arm_nnfunctions.h"
-#include "arm_nnsupportfunctions.h"
+#include "Internal/pycmsisnn_lstm.h"
+
+static arm_cmsis_nn_status step_gate(const void *data_in,
+                                     const void *hidden_in,
+                                     const cmsis_nn_lstm_gate *gate_data,
+                                     const cmsis_nn_lstm_params *params,
+                                     int16_t *output,
+                                     const int32_t batch_offset)
+{
+    return arm_nn_lstm_calculate_gate_s16((const int16_t *)data_in,
+                                          (const int16_t *)hidden_in,
+                                          gate_data,
+                                          params,
+                                          output,
+                                          batch_offset);
+}
+
+static arm_cmsis_nn_status hidden_out_of(const int16_t *output_gate,
+                                         const int16_t *tanh_cell,
+                                         void *hidden_out,
+                                         const cmsis_nn_lstm_params *params,
+                                         const int32_t batch_offset)
+{
+    return arm_elementwise_mul_s16_batch_offset(output_gate,
+                                                tanh_cell,
+                                                (int16_t *)hidden_out,
+                                                params->output_offset,
+                                                params->output_multiplier,
+                                                params->output_shift,
+                                                params->hidden_size,
+                                                params->batch_size,
+                                                batch_offset);
+}
 
 arm_cmsis_nn_status arm_nn_lstm_step_s16(const int16_t *data_in,
                                          const int16_t *hidden_in,
@@ -24,67 +58,5 @@ arm_cmsis_nn_status arm_nn_lstm_step_s16(const int16_t *data_in,
                                          cmsis_nn_lstm_context *buffers,
                                          const int32_t batch_offset)
 {
-    const int32_t batches = params->batch_size;
-    const int32_t hidden = params->hidden_size;
-    const int32_t size = batches * hidden;
-    int16_t *gate_a = (int16_t *)buffers->temp1;
-    int16_t *gate_b = (int16_t *)buffers->temp2;
-    int16_t *cell = (int16_t *)buffers->cell_state;
-    arm_cmsis_nn_status status;
-
-    status = arm_nn_lstm_calculate_gate_s16(data_in, hidden_in, &params->forget_gate, params, gate_a, batch_offset);
-    if (status != ARM_CMSIS_NN_SUCCESS)
-    {
-        return status;
-    }
-    arm_elementwise_mul_s16_batch_offset(
-        gate_a, cell, cell, 0, params->forget_to_cell_multiplier, params->forget_to_cell_shift, size, 1, 1);
-
-    status = arm_nn_lstm_calculate_gate_s16(data_in, hidden_in, &params->input_gate, params, gate_a, batch_offset);
-    if (status == ARM_CMSIS_NN_SUCCESS)
-    {
-        status = arm_nn_lstm_calculate_gate_s16(data_in, hidden_in, &params->cell_gate, params, gate_b, batch_offset);
-    }
-    if (status != ARM_CMSIS_NN_SUCCESS)
-    {
-        return status;
-    }
-    arm_elementwise_mul_acc_s16(gate_a,
-                                gate_b,
-                                0,
-                                0,
-                                cell,
-                                0,
-                                params->input_to_cell_multiplier,
-                                params->input_to_cell_shift,
-                                NN_Q15_MIN,
-                                NN_Q15_MAX,
-                                size);
-    if (params->cell_clip > 0)
-    {
-        const int32_t clip = params->cell_clip;
-        for (int32_t i = 0; i < size; i++)
-        {
-            cell[i] = (int16_t)PCN_CLAMP((int32_t)cell[i], -clip, clip);
-        }
-    }
-
-    status = arm_nn_lstm_calculate_gate_s16(data_in, hidden_in, &params->output_gate, params, gate_a, batch_offset);
-    if (status == ARM_CMSIS_NN_SUCCESS)
-    {
-        status = arm_nn_activation_s16(cell, gate_b, size, params->cell_scale_power + 12, ARM_TANH);
-    }
-    if (status != ARM_CMSIS_NN_SUCCESS)
-    {
-        return status;
-    }
-    return arm_elementwise_mul_s16_batch_offset(gate_a,
-                                                gate_b,
-                                                hidden_out,
-                                                params->output_offset,
-                                                params->output_multiplier,
-                                                params->output_shift,
-                                                hidden,
-                                                batches,
-                                                batch_offset);
+    return pcn_lstm_step(data_in, hidden_in, hidden_out, params, buffers, batch_offset, step_gate, hidden_out_of);
 }
