@@ -7,12 +7,11 @@
  * sizes), SPLIT_V (given sizes) and UNPACK (sizes of 1, the axis then
  * dropped from the outputs' shapes, which leaves their bytes unchanged).
  * Values are copied unchanged.
+ *
+ * The body is shared with its twin (pcn_split, Internal/pycmsisnn_data_movement.h).
  */
 #include "pycmsisnn_data_ops.h"
-#include "arm_nn_types.h"
-#include "arm_nn_math_types.h"
-
-#include <string.h>
+#include "Internal/pycmsisnn_data_movement.h"
 
 arm_cmsis_nn_status pycmsisnn_split_s8(const int8_t *input,
                                        int32_t outer,
@@ -22,39 +21,5 @@ arm_cmsis_nn_status pycmsisnn_split_s8(const int8_t *input,
                                        const int32_t *sizes,
                                        int8_t *const *outputs)
 {
-    if (input == NULL || sizes == NULL || outputs == NULL || outer <= 0 || axis_size <= 0 || inner <= 0 ||
-        num_outputs <= 0 || (int64_t)outer * axis_size * inner > NN_Q31_MAX)
-    {
-        return ARM_CMSIS_NN_ARG_ERROR;
-    }
-    int32_t total = 0;
-    for (int32_t k = 0; k < num_outputs; k++)
-    {
-        if (outputs[k] == NULL || sizes[k] <= 0 || sizes[k] > axis_size - total)
-        {
-            return ARM_CMSIS_NN_ARG_ERROR;
-        }
-        total += sizes[k];
-    }
-    if (total != axis_size)
-    {
-        return ARM_CMSIS_NN_ARG_ERROR;
-    }
-
-    const int32_t in_block = axis_size * inner;
-    int32_t start = 0; /* first position of output k along the axis */
-    for (int32_t k = 0; k < num_outputs; k++)
-    {
-        const int32_t block = sizes[k] * inner;
-        const int8_t *src = input + start * inner;
-        int8_t *dst = outputs[k];
-        for (int32_t o = 0; o < outer; o++)
-        {
-            memcpy(dst, src, (size_t)block);
-            dst += block;
-            src += in_block;
-        }
-        start += sizes[k];
-    }
-    return ARM_CMSIS_NN_SUCCESS;
+    return pcn_split(input, outer, axis_size, inner, num_outputs, sizes, outputs, 1);
 }
