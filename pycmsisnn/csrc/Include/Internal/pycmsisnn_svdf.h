@@ -39,6 +39,39 @@
 
 #include "arm_nnsupportfunctions.h"
 
+/* The sizes one SVDF step reads from its dimensions: input_dims->n (batches),
+ * input_dims->h (input size), weights_feature_dims->n (filters = units *
+ * rank), weights_time_dims->h (memory). */
+typedef struct
+{
+    int32_t batches;
+    int32_t input_size;
+    int32_t filters;
+    int32_t memory;
+} pcn_svdf_sizes;
+
+/* The argument checks of arm_svdf_s8 and arm_svdf_state_s16_s8, and the
+ * sizes; 0 when an argument is invalid. */
+static inline int pcn_svdf_sizes_of(const cmsis_nn_context *input_ctx,
+                                    const cmsis_nn_context *output_ctx,
+                                    const cmsis_nn_svdf_params *svdf_params,
+                                    const cmsis_nn_dims *input_dims,
+                                    const cmsis_nn_dims *weights_feature_dims,
+                                    const cmsis_nn_dims *weights_time_dims,
+                                    pcn_svdf_sizes *sizes)
+{
+    if (input_ctx == NULL || output_ctx == NULL || input_ctx->buf == NULL || output_ctx->buf == NULL ||
+        svdf_params == NULL || svdf_params->rank <= 0)
+    {
+        return 0;
+    }
+    sizes->batches = input_dims->n;
+    sizes->input_size = input_dims->h;
+    sizes->filters = weights_feature_dims->n;
+    sizes->memory = weights_time_dims->h;
+    return sizes->filters % svdf_params->rank == 0;
+}
+
 /* Steps 1 and 2 for one state type. */
 #define PYCMSISNN_SVDF_FEATURE(STATE_T)                                                                                \
     static void pycmsisnn_svdf_feature_##STATE_T(const cmsis_nn_svdf_params *params,                                  \

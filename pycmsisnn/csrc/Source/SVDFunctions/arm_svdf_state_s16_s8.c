@@ -38,44 +38,37 @@ arm_cmsis_nn_status arm_svdf_state_s16_s8(const cmsis_nn_context *input_ctx,
     (void)state_dims;
     (void)bias_dims;
     (void)output_dims;
-    if (input_ctx == NULL || output_ctx == NULL || input_ctx->buf == NULL || output_ctx->buf == NULL ||
-        svdf_params == NULL || svdf_params->rank <= 0)
-    {
-        return ARM_CMSIS_NN_ARG_ERROR;
-    }
-    const int32_t batches = input_dims->n;
-    const int32_t input_size = input_dims->h;
-    const int32_t filters = weights_feature_dims->n;
-    const int32_t memory = weights_time_dims->h;
-    if (filters % svdf_params->rank != 0)
+    pcn_svdf_sizes sz;
+    if (!pcn_svdf_sizes_of(
+            input_ctx, output_ctx, svdf_params, input_dims, weights_feature_dims, weights_time_dims, &sz))
     {
         return ARM_CMSIS_NN_ARG_ERROR;
     }
 #if defined(ARM_MATH_DSP) || defined(ARM_MATH_MVEI)
-    if (pcn_svdf_simd_ok(svdf_params, input_quant_params, output_quant_params, memory))
+    if (pcn_svdf_simd_ok(svdf_params, input_quant_params, output_quant_params, sz.memory))
     {
         pycmsisnn_svdf_simd_int16_t(svdf_params,
-                                input_quant_params,
-                                output_quant_params,
-                                input_data,
-                                weights_feature_data,
-                                state_data,
-                                weights_time_data,
-                                bias_data,
-                                (int32_t *)input_ctx->buf,
-                                (int32_t *)output_ctx->buf,
-                                output_data,
-                                batches,
-                                input_size,
-                                filters,
-                                memory);
+                                    input_quant_params,
+                                    output_quant_params,
+                                    input_data,
+                                    weights_feature_data,
+                                    state_data,
+                                    weights_time_data,
+                                    bias_data,
+                                    (int32_t *)input_ctx->buf,
+                                    (int32_t *)output_ctx->buf,
+                                    output_data,
+                                    sz.batches,
+                                    sz.input_size,
+                                    sz.filters,
+                                    sz.memory);
         return ARM_CMSIS_NN_SUCCESS;
     }
 #endif
     pycmsisnn_svdf_feature_int16_t(svdf_params, input_quant_params, input_data, weights_feature_data, state_data,
-                                   batches, input_size, filters, memory);
+                                   sz.batches, sz.input_size, sz.filters, sz.memory);
     pycmsisnn_svdf_time_int16_t(svdf_params, output_quant_params, state_data, weights_time_data, bias_data,
-                                (int32_t *)input_ctx->buf, (int32_t *)output_ctx->buf, output_data, batches, filters,
-                                memory);
+                                (int32_t *)input_ctx->buf, (int32_t *)output_ctx->buf, output_data, sz.batches,
+                                sz.filters, sz.memory);
     return ARM_CMSIS_NN_SUCCESS;
 }
