@@ -1,7 +1,7 @@
 /*
  * pycmsisnn: the bodies the int8 and int16 twins of pycmsisnn_math_ops.h
- * share (pycmsisnn_prelu_s8 / _s16, pycmsisnn_rsqrt_s8 / _s16); private, not
- * part of the API. Each body takes the element size of its input and output
+ * share (pycmsisnn_abs_s8 / _s16, pycmsisnn_prelu_s8 / _s16,
+ * pycmsisnn_rsqrt_s8 / _s16); private, not part of the API. Each body takes the element size of its input and output
  * (1: int8, 2: int16), a constant at every call: the bodies are always
  * inlined, so each public function keeps loops of its own element type.
  */
@@ -44,6 +44,27 @@ static inline __attribute__((always_inline)) void pcn_store_sat_s8_s16(void *bas
     {
         ((int16_t *)base)[i] = (int16_t)PCN_CLAMP(y, NN_Q15_MIN, NN_Q15_MAX);
     }
+}
+
+/* ABS (pycmsisnn_abs_s8 / _s16): input and output of elem_bytes bytes. */
+static inline __attribute__((always_inline)) arm_cmsis_nn_status pcn_abs(const pycmsisnn_requantize_params *params,
+                                                                         const void *input,
+                                                                         void *output,
+                                                                         const int32_t size,
+                                                                         const int32_t elem_bytes)
+{
+    if (params == NULL || input == NULL || output == NULL || size < 0 || params->shift > 31 || params->shift < -31)
+    {
+        return ARM_CMSIS_NN_ARG_ERROR;
+    }
+    for (int32_t i = 0; i < size; i++)
+    {
+        const int32_t v = pcn_load_s8_s16(input, i, elem_bytes) + params->input_offset;
+        const int64_t y =
+            (int64_t)arm_nn_requantize(v < 0 ? -v : v, params->multiplier, params->shift) + params->output_offset;
+        pcn_store_sat_s8_s16(output, i, y, elem_bytes);
+    }
+    return ARM_CMSIS_NN_SUCCESS;
 }
 
 /* PRELU (pycmsisnn_prelu_s8 / _s16): input and output of elem_bytes bytes, int8 alpha. */
