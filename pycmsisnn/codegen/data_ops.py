@@ -12,14 +12,10 @@ from ..kernels._data_geometry import bilinear_scale_10, split_view
 from ..lower import KernelCall
 from .cwriter import Layer, c_int, c_type
 from .structs import declare_dims, init
+from ..kernels._base import nhwc as _nhwc
 
 DATA_OPS = "pycmsisnn_data_ops.h"
 Emitter = Callable[[Layer, KernelCall], None]
-
-
-def _nhwc(shape: Sequence[int]) -> tuple[int, int, int, int]:
-    s = tuple(int(d) for d in shape)
-    return (1,) * (4 - len(s)) + s  # type: ignore[return-value]
 
 
 def _dims(layer: Layer, name: str, shape: Sequence[int]) -> str:

@@ -28,18 +28,13 @@ from .data_ops import DATA_OPS_EMITTERS
 from .cast_logic import CAST_LOGIC_EMITTERS
 from .math_ops import MATH_OPS_EMITTERS
 from .structs import declare, declare_bias_data, declare_context, declare_dims, declare_quant_params, declare_transpose_params, dims, init
+from ..kernels._base import nhwc as _nhwc
 
 Emitter = Callable[[Layer, KernelCall], None]
 NNFUNCTIONS, ACTIVATIONS, TENSOR_OPS = "arm_nnfunctions.h", "pycmsisnn_activations.h", "pycmsisnn_tensor_ops.h"
 ACTIVATIONS_S16, TENSOR_OPS_S16 = "pycmsisnn_activations_s16.h", "pycmsisnn_tensor_ops_s16.h"
 CONV_FC_S16 = "pycmsisnn_conv_fc_s16.h"
 REDUCE_OPS = "pycmsisnn_reduce_ops.h"
-
-
-def _nhwc(shape: Sequence[int], fill: int = 1) -> tuple[int, int, int, int]:
-    """A rank <= 4 shape right-aligned in (N, H, W, C), leading entries ``fill``."""
-    s = tuple(int(d) for d in shape)
-    return (fill,) * (4 - len(s)) + s  # type: ignore[return-value]
 
 
 def _left_aligned(shape: Sequence[int]) -> tuple[int, int, int, int]:
@@ -786,7 +781,6 @@ def cumsum(layer: Layer, call: KernelCall) -> None:
         declare_dims(layer, "input_dims", _nhwc(shape)), layer.input(a["input"], "input"),
         c_int(int(a["axis"]) % len(shape) + 4 - len(shape)), c_bool(a["exclusive"]), c_bool(a["reverse"]), layer.output(),
     ])
-
 
 
 EMITTERS: dict[str, tuple[Emitter, str]] = {

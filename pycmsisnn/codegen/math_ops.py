@@ -10,14 +10,10 @@ from ..lower import KernelCall
 from ..params import AddNParams, DivParams, LogSoftmaxParams
 from .cwriter import Layer, c_int
 from .structs import declare_dims, init
+from ..kernels._base import nhwc as _nhwc
 
 MATH_OPS = "pycmsisnn_math_ops.h"
 Emitter = Callable[[Layer, KernelCall], None]
-
-
-def _nhwc(shape: Sequence[int]) -> tuple[int, int, int, int]:
-    s = tuple(int(d) for d in shape)
-    return (1,) * (4 - len(s)) + s  # type: ignore[return-value]
 
 
 def _params(layer: Layer, ctype: str, value: object, cls: type, fields: Sequence[str]) -> str:

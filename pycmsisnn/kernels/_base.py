@@ -25,6 +25,12 @@ DIM_MAX = 2**15 - 1  # several kernels keep dims in 16 bits
 SHIFT_MIN, SHIFT_MAX = -31, 30
 
 
+def nhwc(shape: Sequence[int], fill: int = 1) -> tuple[int, int, int, int]:
+    """A rank <= 4 shape right-aligned in (N, H, W, C), leading entries ``fill``."""
+    s = tuple(int(d) for d in shape)
+    return (fill,) * (4 - len(s)) + s  # type: ignore[return-value]
+
+
 def fail(kernel: str, argument: str, reason: str) -> ArgError:
     """The error raised for a bad argument: names the kernel, the argument and why."""
     return ArgError(f"{kernel}: {argument}: {reason}")

@@ -18,6 +18,7 @@ import numpy as np
 from ._base import DIM_MAX, INT32_MAX, check_array, check_int, dims, fail, ffi, invoke, lib, ptr
 from ._reverse_geometry import reverse_view
 from .elementwise import broadcast_shape
+from ._base import nhwc as _nhwc
 
 # pycmsisnn_element_type: the C name and enum value of each element type.
 ELEMENT_TYPES: dict[np.dtype, tuple[str, str]] = {
@@ -29,10 +30,6 @@ ELEMENT_TYPES: dict[np.dtype, tuple[str, str]] = {
 }
 DUS_MAX_DIMS = 8
 _RANKS = (1, 2, 3, 4)
-
-
-def _nhwc(shape: Sequence[int]) -> tuple[int, int, int, int]:
-    return tuple([1] * (4 - len(shape)) + [int(d) for d in shape])  # type: ignore[return-value]
 
 
 def _any_array(k: str, name: str, value: Any, dtype: type) -> np.ndarray:

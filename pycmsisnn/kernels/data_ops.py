@@ -19,13 +19,10 @@ import numpy as np
 
 from ._data_geometry import bilinear_scale_10, split_view
 from ._base import DIM_MAX, call, INT8_MAX, INT8_MIN, INT16_MAX, INT16_MIN, INT32_MAX, check_array, check_int, dims, fail, ffi, invoke, lib, ptr
+from ._base import nhwc as _nhwc
 
 _CTYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int16): "int16_t"}
 _LIMITS = {np.dtype(np.int8): (INT8_MIN, INT8_MAX), np.dtype(np.int16): (INT16_MIN, INT16_MAX)}
-
-
-def _nhwc(shape: Sequence[int], fill: int = 1) -> tuple[int, int, int, int]:
-    return tuple([fill] * (4 - len(shape)) + [int(d) for d in shape])  # type: ignore[return-value]
 
 
 def _ints(kernel: str, name: str, value: Any) -> tuple[int, ...]:

@@ -18,6 +18,7 @@ from ..params import AddNParams, DivParams, LogSoftmaxParams, PreluParams, Requa
 from ._base import DIM_MAX, INT32_MAX, call, check_array, check_int, check_multiplier, dims, fail, ffi, lib, ptr
 from .activations_extra import _elements, _params
 from .elementwise import broadcast_shape
+from ._base import nhwc as _nhwc
 
 _C = {np.dtype(np.int8): "int8_t", np.dtype(np.int16): "int16_t"}
 
@@ -92,10 +93,6 @@ def pycmsisnn_lut_s8(input: np.ndarray, table: np.ndarray) -> np.ndarray:
     out = np.empty(x.shape, dtype=np.int8)
     call(k, lib.pycmsisnn_lut_s8(ptr(t, "int8_t"), ptr(x, "int8_t"), ptr(out, "int8_t"), int(x.size)))
     return out
-
-
-def _nhwc(shape: tuple[int, ...]) -> tuple[int, ...]:
-    return (1,) * (4 - len(shape)) + tuple(int(d) for d in shape)
 
 
 def _pair(kernel: str, a: Any, b: Any, dtype_a: type, dtype_b: type, names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:

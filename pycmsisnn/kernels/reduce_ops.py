@@ -20,13 +20,10 @@ import numpy as np
 from ..params import CompareParams, CumsumParams
 from ._base import DIM_MAX, INT32_MAX, check_array, check_int, check_multiplier, check_shift, dims, fail, ffi, invoke, lib, ptr
 from .elementwise import broadcast_shape
+from ._base import nhwc as _nhwc
 
 _RANKS = (1, 2, 3, 4)
 _CTYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int16): "int16_t"}
-
-
-def _nhwc(shape: Sequence[int]) -> tuple[int, int, int, int]:
-    return tuple([1] * (4 - len(shape)) + [int(d) for d in shape])  # type: ignore[return-value]
 
 
 def _axis(k: str, name: str, value: Any, rank: int) -> int:

@@ -41,6 +41,7 @@ from ._base import (
     ptr,
 )
 from .elementwise import broadcast_shape
+from ._base import nhwc as _nhwc
 
 # ADD/SUB shift each int16 input left by at most this much without leaving
 # int32 (32767 << 16 < 2^31, -32768 << 16 = -2^31).
@@ -55,10 +56,6 @@ SIGMOID_TANH_S16_SHIFT_MAX = 31
 def _zero(kernel: str, name: str, value: Any) -> int:
     """An offset of a symmetric int16 tensor: only 0."""
     return check_int(kernel, name, value, 0, 0)
-
-
-def _nhwc(shape: tuple[int, ...]) -> tuple[int, int, int, int]:
-    return tuple([1] * (4 - len(shape)) + [int(d) for d in shape])  # type: ignore[return-value]
 
 
 def _elements(kernel: str, name: str, arr: Any) -> np.ndarray:

@@ -39,6 +39,7 @@ from ._base import (
     ptr,
 )
 from .elementwise import broadcast_shape
+from ._base import nhwc as _nhwc
 
 # ADD/SUB shift each offset input (9 bits) left by at most this much without
 # leaving int32 (255 << 23 < 2^31).
@@ -47,11 +48,6 @@ ADD_LEFT_SHIFT_MAX = 23
 MEAN_MAX_COUNT = INT32_MAX // 255
 # The same for int16 inputs (|x + offset| <= 65535).
 MEAN_S16_MAX_COUNT = INT32_MAX // 65535
-
-
-def _nhwc(shape: Sequence[int]) -> tuple[int, int, int, int]:
-    """A rank <= 4 shape padded with leading 1s to (N, H, W, C)."""
-    return tuple([1] * (4 - len(shape)) + [int(d) for d in shape])  # type: ignore[return-value]
 
 
 def _int_sequence(kernel: str, name: str, value: Any, length: int) -> tuple[Any, ...]:
