@@ -131,8 +131,7 @@ def bench(source: str | Path | bytes, target: str, seed: int = 0, *, cmsis_nn: s
     model = load(data)
     x = random_inputs(model.graph, np.random.default_rng(seed))
     name = str(source) if not isinstance(source, (bytes, bytearray)) else "<bytes>"
-    memory = {"arena_limit": arena_limit, "patches": patches}
-    with TargetModel(model.plan, target, cmsis_nn=cmsis_nn, library=library, **memory) as tm:
+    with TargetModel(model.plan, target, cmsis_nn=cmsis_nn, library=library, arena_limit=arena_limit, patches=patches) as tm:
         result = tm.run(x, count_instructions=True)
         expected = model.run(x, state=model.new_state())  # a stateful model: one step from the reset state
         assert isinstance(expected, list)
@@ -144,7 +143,8 @@ def bench(source: str | Path | bytes, target: str, seed: int = 0, *, cmsis_nn: s
         sizes = tm.build.sizes
         rep = tm.report
         # the plan code generation placed the build's arena by
-        arena = plan_arena(model.plan, target, library="official" if cmsis_nn is not None else "pycmsisnn", **memory)
+        arena = plan_arena(model.plan, target, library="official" if cmsis_nn is not None else "pycmsisnn",
+                           arena_limit=arena_limit, patches=patches)
         if arena.arena_bytes != rep.arena_bytes:
             raise AssertionError(f"{name} on {target}: arena plan of {arena.arena_bytes} B, the build has {rep.arena_bytes} B")
         layers = [

@@ -26,6 +26,15 @@ for the target core, see ``pycmsisnn.scratch``) in one arena:
   the ADD's other input; a stride-1 convolution whose output has its dying
   input's shape writes over it in chunks of rows, where that lowers the arena
   (the chunk buffers are the call's last scratch buffer, role "ring");
+* where the plan exceeds the core's RAM or the caller's ``arena_limit``
+  (``PYCMSISNN_ARENA_LIMIT``), with the network's first convolutions run in
+  bands of rows (a patch chain, ``pycmsisnn.patches``), if that lowers the
+  arena: the chain runs whole at its first call, its intermediate
+  activations are two band buffers and its scratch one buffer, all in one
+  buffer named "patch" at that call, and its output exists from that call
+  on. Every chain length and band height is planned; of those that fit the
+  limit the one recomputing the fewest MACs is kept, or, if none fits, the
+  one with the lowest arena (``ArenaPlan.patch``);
 * or linearly, one buffer after another without reuse (``strategy="linear"``
   or the environment variable ``PYCMSISNN_NO_MEMORY_PLANNER=1``), for debugging
   (no in-place reuse and no fusion either).

@@ -27,9 +27,13 @@ rows; the chain's scratch is one buffer, the largest of its layers'.
 
 The memory planner (``pycmsisnn.memory.plan_arena``) tries chains only where
 the plan does not fit (the core's RAM or the caller's ``arena_limit``), and
-keeps one only when it lowers the arena: the lowest arena over every chain
-length (up to ``MAX_CHAIN``) and band height (``BAND_CHOICES``), then the
-fewest recomputed MACs. ``PYCMSISNN_NO_PATCHES=1`` (or
+keeps one only when it lowers the arena. It plans every chain length (up to
+``MAX_CHAIN``) and band height (``BAND_CHOICES``) and takes, of those that
+fit, the one recomputing the fewest MACs (then the fewest bands); where none
+fits, the lowest arena (then the fewest MACs). The cost in instructions is
+measured by ``pycmsisnn bench``, which counts the program with and without
+the chain under QEMU; the codegen report gives the recomputed MACs.
+``PYCMSISNN_NO_PATCHES=1`` (or
 ``PYCMSISNN_NO_FUSION=1``, or ``plan_arena(..., patches=False)``) switches it
 off; ``PYCMSISNN_PATCHES=all`` takes the best chain whether or not it lowers
 the arena, ``PYCMSISNN_PATCHES=LxR`` the chain of L layers in bands of R rows
@@ -42,7 +46,6 @@ from dataclasses import dataclass, replace
 
 from .ir import Graph
 from .lower import KernelCall, Plan, TensorArg
-from .params import ConvParams, DwConvParams
 from .scratch import KERNELS_WITHOUT_SCRATCH, ScratchNeed, call_scratch
 
 NO_PATCHES_ENV = "PYCMSISNN_NO_PATCHES"
