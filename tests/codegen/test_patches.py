@@ -119,3 +119,26 @@ def test_forcing_an_impossible_chain_changes_nothing(net: Net, monkeypatch: pyte
     assert plan_arena(plan, "cortex-m4").arena_bytes == whole.arena_bytes
     monkeypatch.setenv(PATCHES_ENV, "2x100")  # one band: no chain
     assert plan_arena(plan, "cortex-m4").patch is None
+
+
+def test_the_command_line_checks_the_limit(capsys: pytest.CaptureFixture[str]) -> None:
+    from pycmsisnn.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["bench", "default", "--target", "cortex-m4", "--arena-limit", "0"])
+    assert exc.value.code == 2 and "positive number of bytes" in capsys.readouterr().err
+    assert main(["verify", "default", "--arena-limit", "1000"]) == 2  # the host has no arena
+    assert "--arena-limit needs a Cortex-M --target" in capsys.readouterr().err
+
+
+def test_the_report_names_the_chain_and_its_cost(tmp_path: Path) -> None:
+    from pycmsisnn.codegen import convert
+
+    model = load(MOBILENET.model())
+    whole = plan_arena(model.plan, "cortex-m4")
+    report = convert(model, tmp_path, target="cortex-m4", measure_size=False, arena_limit=whole.arena_bytes - 1)
+    assert report.patch is not None and report.patch.arena_bytes_without == whole.arena_bytes > report.arena_bytes
+    assert report.patch.patched_macs > report.patch.macs and report.patch.bands > 1
+    text = (tmp_path / "report.txt").read_text()
+    assert f"patches: layers 0-{report.patch.last} in {report.patch.bands} bands" in text and "MACs recomputed" in text
+    assert '"patch": {' in (tmp_path / "report.json").read_text()
