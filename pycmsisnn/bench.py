@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +151,11 @@ def bench(source: str | Path | bytes, target: str, seed: int = 0, *, cmsis_nn: s
             LayerBench(k, call.op.opcode, tm.variant(k), int(n), int(call.macs), arena.live_bytes(k))
             for k, (call, n) in enumerate(zip(model.plan.calls, counts.layers))
         ]
+        if arena.patch is not None:  # the chain's first layer runs them all: its row carries their MACs
+            chain = arena.patch
+            for k in chain.calls:
+                kernel = f"bands of layers {chain.first}-{chain.last}" if k == chain.first else f"(in layer {chain.first})"
+                layers[k] = replace(layers[k], kernel=kernel, macs=chain.macs if k == chain.first else 0)
         info: dict[str, Any] = {
             "flash_bytes": sizes.flash if sizes else rep.flash_bytes,
             "code_bytes": sizes.code if sizes else rep.code_bytes,
