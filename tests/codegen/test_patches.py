@@ -18,7 +18,7 @@ import pytest
 
 from pycmsisnn.fusion import NO_FUSION_ENV
 from pycmsisnn.memory import plan_arena
-from pycmsisnn.patches import ARENA_LIMIT_ENV, NO_PATCHES_ENV, PATCHES_ENV, Geometry, band_plan
+from pycmsisnn.patches import ARENA_LIMIT_ENV, NO_PATCHES_ENV, PATCHES_ENV, Geometry, band_plan, candidates
 from pycmsisnn.reference import TflmRunner
 from pycmsisnn.runtime import load
 from pycmsisnn.verify import random_inputs
@@ -93,6 +93,12 @@ def test_the_planner_takes_a_chain_only_where_it_lowers_the_arena(monkeypatch: p
     monkeypatch.setenv(ARENA_LIMIT_ENV, str(whole.arena_bytes - 1))
     assert plan_arena(plan, "cortex-m4").arena_bytes == patched.arena_bytes
     assert plan_arena(plan, "cortex-m4", patches=False).patch is None
+    monkeypatch.delenv(ARENA_LIMIT_ENV)
+    monkeypatch.setenv(PATCHES_ENV, "all")  # forced without a limit: the chain recomputing the fewest MACs, then the fewest bands
+    forced = plan_arena(plan, "cortex-m4").patch
+    cheapest = min((c.patched_macs, len(c.bands)) for c in candidates(plan))
+    assert forced is not None and (forced.patched_macs, len(forced.bands)) == cheapest and forced.layers == 2
+    monkeypatch.delenv(PATCHES_ENV)
     for switch in (NO_PATCHES_ENV, NO_FUSION_ENV):
         monkeypatch.setenv(switch, "1")
         assert plan_arena(plan, "cortex-m4").patch is None
