@@ -322,20 +322,21 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-_EXECUTOR: ThreadPoolExecutor | None = None
+_EXECUTOR: tuple[ThreadPoolExecutor, int] | None = None  # the pool and its number of threads
 _EXECUTOR_LOCK = threading.Lock()
 
 
 def _executor(threads: int) -> ThreadPoolExecutor:
     """A process-wide pool of at least ``threads`` worker threads (made on
-    first use, replaced by a larger one when a call asks for more)."""
+    first use, replaced by a larger one when a call asks for more; the old
+    one finishes what it was given)."""
     global _EXECUTOR
     with _EXECUTOR_LOCK:
-        if _EXECUTOR is None or _EXECUTOR._max_workers < threads:
-            old, _EXECUTOR = _EXECUTOR, ThreadPoolExecutor(max_workers=threads, thread_name_prefix="pycmsisnn-batch")
+        if _EXECUTOR is None or _EXECUTOR[1] < threads:
+            old, _EXECUTOR = _EXECUTOR, (ThreadPoolExecutor(max_workers=threads, thread_name_prefix="pycmsisnn-batch"), threads)
             if old is not None:
-                old.shutdown(wait=False)
-        return _EXECUTOR
+                old[0].shutdown(wait=False)
+        return _EXECUTOR[0]
 BATCH_BYTES = 64 << 20  # and at most this much activation memory per batched program
 MAX_BATCH_SIZES = 4  # batch sizes whose programs a model keeps
 
