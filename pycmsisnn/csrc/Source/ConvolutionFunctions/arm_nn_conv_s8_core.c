@@ -32,6 +32,7 @@
  */
 #include "Internal/arm_nn_conv_s8.h"
 #include "Internal/arm_nn_mat_mult_s8.h"
+#include "Internal/pycmsisnn_host_s8.h"
 #include "arm_nnfunctions.h"
 #include "arm_nnsupportfunctions.h"
 
@@ -638,6 +639,20 @@ arm_cmsis_nn_status arm_nn_conv_s8_im2col(int8_t *col_buf,
     const int32_t act_max = conv_params->activation.max;
     const int8_t hole = (int8_t)(-input_offset);
 
+#if defined(PCN_HOST_S8)
+    {
+        const pcn_host_conv_s8 hc = {input_dims->n, in_h, in_w, in_c, real_h, real_w, up_h, up_w,
+                                     k_h, k_w, k_c, groups, out_h, out_w, out_c, conv_params->stride.h,
+                                     conv_params->stride.w, conv_params->padding.h, conv_params->padding.w,
+                                     conv_params->dilation.h, conv_params->dilation.w, input_offset, output_offset,
+                                     act_min, act_max, quant_params->multiplier, quant_params->shift, bias_data};
+        if (pcn_host_s8_conv(&hc, input_data, filter_data, output_data))
+        {
+            return ARM_CMSIS_NN_SUCCESS;
+        }
+    }
+#endif
+
 #if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
     /* Columns that fit in the scratch the buffer-size functions of this
      * build promise: the im2col size, or for a one-row layer (which may have
@@ -858,6 +873,18 @@ arm_cmsis_nn_status arm_nn_conv_s8_pointwise(const cmsis_nn_conv_params *conv_pa
     const int32_t output_offset = conv_params->output_offset;
     const int32_t act_min = conv_params->activation.min;
     const int32_t act_max = conv_params->activation.max;
+
+#if defined(PCN_HOST_S8)
+    {
+        const pcn_host_conv_s8 hc = {input_dims->n, in_h, in_w, in_c, in_h, in_w, 1, 1, 1, 1, in_c, 1, out_h, out_w,
+                                     out_c, stride_h, stride_w, 0, 0, 1, 1, input_offset, output_offset, act_min,
+                                     act_max, quant_params->multiplier, quant_params->shift, bias_data};
+        if (pcn_host_s8_conv(&hc, input_data, filter_data, output_data))
+        {
+            return ARM_CMSIS_NN_SUCCESS;
+        }
+    }
+#endif
 
 #if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
     conv_s8_out q;
