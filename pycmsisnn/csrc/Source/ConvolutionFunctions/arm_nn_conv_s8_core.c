@@ -417,6 +417,36 @@ static inline int32x4_t conv_s8_mve_requantize_out(int32x4_t v,
     return vminq_s32(v, vdupq_n_s32(act_max));
 }
 
+/* The sums of four channels (n of them real, the others repeating the
+ * last) of three pixels: sums[4 * i + j] for pixel i and channel j. */
+static inline void conv_s8_mve_sums_4(const int8_t *const *cols,
+                                      const int32_t len,
+                                      const int8_t *w,
+                                      const int32_t *kbias,
+                                      const int32_t n,
+                                      int32_t *sums)
+{
+    int32_t s[6];
+    conv_s8_mve_dot_3x2(cols[0], cols[1], cols[2], w, n > 1 ? len : 0, len, kbias[0], kbias[n > 1 ? 1 : 0], s);
+    sums[0] = s[0];
+    sums[1] = s[3];
+    sums[4] = s[1];
+    sums[5] = s[4];
+    sums[8] = s[2];
+    sums[9] = s[5];
+    if (n > 2)
+    {
+        w += 2 * len;
+        conv_s8_mve_dot_3x2(cols[0], cols[1], cols[2], w, n > 3 ? len : 0, len, kbias[2], kbias[n > 3 ? 3 : 2], s);
+        sums[2] = s[0];
+        sums[3] = s[3];
+        sums[6] = s[1];
+        sums[7] = s[4];
+        sums[10] = s[2];
+        sums[11] = s[5];
+    }
+}
+
 /* Output channels [0, n_oc) of npx (1..3) pixels whose columns of len
  * entries are cols[0..2] (a missing pixel repeats the last one). Weights w
  * hold n_oc rows of len entries; kbias, mult and shift are those of the
@@ -424,7 +454,8 @@ static inline int32x4_t conv_s8_mve_requantize_out(int32x4_t v,
  * Four channels at a time: two 3x2 dot blocks give their twelve sums,
  * which go through a small buffer so that each pixel's four channels are
  * requantised as one vector (VQRDMULH, a rounding shift per lane) and
- * stored with one VSTRB. Not inlined: the dot loop needs twelve registers. */
+ * stored with one VSTRB. Not inlined: the dot loop needs eleven registers
+ * besides LR. */
 static __attribute__((noinline)) void conv_s8_mve_block(const int8_t *const *cols,
                                                          const int32_t npx,
                                                          const int32_t len,
@@ -441,45 +472,27 @@ static __attribute__((noinline)) void conv_s8_mve_block(const int8_t *const *col
     const int32_t act_max = req->act_max;
     const int32_t out_stride = req->out_stride;
     int32_t sums[3 * 4];
-    for (int32_t oc = 0; oc < n_oc; oc += 4)
+    int32_t oc = 0;
+    /* Whole groups of four channels: three pixels stored without
+     * predication, fewer in a loop. */
+    for (; oc + 4 <= n_oc; oc += 4)
     {
-        const int32_t n = PCN_MIN(4, n_oc - oc);
-        int32_t s[6];
-        /* Channels beyond n repeat the last one (their lanes are not stored). */
-        conv_s8_mve_dot_3x2(cols[0], cols[1], cols[2], w, n > 1 ? len : 0, len, kbias[0], kbias[n > 1 ? 1 : 0], s);
-        sums[0] = s[0];
-        sums[1] = s[3];
-        sums[4] = s[1];
-        sums[5] = s[4];
-        sums[8] = s[2];
-        sums[9] = s[5];
-        if (n > 2)
+        conv_s8_mve_sums_4(cols, len, w, kbias, 4, sums);
+        const conv_s8_mve_lane_q lq = conv_s8_mve_lane_params(mult, shift, vctp32q(4));
+        if (npx == 3)
         {
-            conv_s8_mve_dot_3x2(
-                cols[0], cols[1], cols[2], w + 2 * len, n > 3 ? len : 0, len, kbias[2], kbias[n > 3 ? 3 : 2], s);
-            sums[2] = s[0];
-            sums[3] = s[3];
-            sums[6] = s[1];
-            sums[7] = s[4];
-            sums[10] = s[2];
-            sums[11] = s[5];
-        }
-        const mve_pred16_t lanes = vctp32q((uint32_t)n);
-        const conv_s8_mve_lane_q lq = conv_s8_mve_lane_params(mult, shift, lanes);
-        int8_t *dst = out;
-        if (n == 4)
-        {
-            for (int32_t i = 0; i < npx; i++, dst += out_stride)
-            {
-                vstrbq_s32(dst, conv_s8_mve_requantize_out(vldrwq_s32(sums + 4 * i), &lq, out_off, act_min, act_max));
-            }
+            vstrbq_s32(out, conv_s8_mve_requantize_out(vldrwq_s32(sums), &lq, out_off, act_min, act_max));
+            vstrbq_s32(out + out_stride,
+                       conv_s8_mve_requantize_out(vldrwq_s32(sums + 4), &lq, out_off, act_min, act_max));
+            vstrbq_s32(out + 2 * out_stride,
+                       conv_s8_mve_requantize_out(vldrwq_s32(sums + 8), &lq, out_off, act_min, act_max));
         }
         else
         {
+            int8_t *dst = out;
             for (int32_t i = 0; i < npx; i++, dst += out_stride)
             {
-                const int32x4_t v = conv_s8_mve_requantize_out(vldrwq_s32(sums + 4 * i), &lq, out_off, act_min, act_max);
-                vstrbq_p_s32(dst, v, lanes);
+                vstrbq_s32(dst, conv_s8_mve_requantize_out(vldrwq_s32(sums + 4 * i), &lq, out_off, act_min, act_max));
             }
         }
         w += 4 * len;
@@ -487,6 +500,20 @@ static __attribute__((noinline)) void conv_s8_mve_block(const int8_t *const *col
         mult += 4;
         shift += 4;
         out += 4;
+    }
+    if (oc < n_oc)
+    {
+        /* One to three channels left: predicated lanes. */
+        const int32_t n = n_oc - oc;
+        const mve_pred16_t lanes = vctp32q((uint32_t)n);
+        conv_s8_mve_sums_4(cols, len, w, kbias, n, sums);
+        const conv_s8_mve_lane_q lq = conv_s8_mve_lane_params(mult, shift, lanes);
+        int8_t *dst = out;
+        for (int32_t i = 0; i < npx; i++, dst += out_stride)
+        {
+            const int32x4_t v = conv_s8_mve_requantize_out(vldrwq_s32(sums + 4 * i), &lq, out_off, act_min, act_max);
+            vstrbq_p_s32(dst, v, lanes);
+        }
     }
 }
 
