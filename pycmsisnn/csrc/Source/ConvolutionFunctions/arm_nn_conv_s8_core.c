@@ -10,12 +10,14 @@
  *
  * Code paths, chosen at build time (arm_nn_math_types.h); the helpers are
  * in Internal/arm_nn_mat_mult_s8.h:
- * - MVE (Helium): up to four output pixels at a time. Each output channel's
- *   weight row meets the four pixel columns in int8 lanes (VMLADAVA, the
- *   last partial vector tail-predicated); the offset enters as
- *   input_offset * sum(weights), and the four results, which share the
- *   channel's multiplier and shift, are requantised as one vector. Columns
- *   shorter than a vector put four output channels in int32 lanes instead.
+ * - MVE (Helium): blocks of three output pixels times two output
+ *   channels: each loaded int8 vector of a column or a weight row is used
+ *   two or three times by VMLADAVA, in a tail-predicated low-overhead loop
+ *   (the last partial vector loads and accumulates its valid lanes only).
+ *   The sums start at bias + input_offset * sum(weights), computed once
+ *   per call for a chunk of up to 64 channels (on the stack), so the dot
+ *   products use the raw int8 input. Four channels of a pixel are then
+ *   requantised as one vector (per-lane multiplier and shift).
  * - DSP: two output pixels times two output channels at a time with SMLAD
  *   on 16-bit pairs. The 1x1 core and the im2col core with channel counts
  *   that are not whole words widen the int8 pixels with the offset as they
@@ -24,8 +26,8 @@
  * - Portable C (the host, Cortex-M0/M3): one dot product per output value.
  * The im2col scratch is used within what the build's buffer-size function
  * promises (DSP: 4 * ceil4(KH * KW * C_IN) bytes, two int8 columns or one
- * int16 pair; MVE: up to four int8 columns, fewer where the 1xN formula is
- * smaller); one-row windows wholly inside the input are read in place, and
+ * int16 pair; MVE: up to three int8 columns of the four promised, fewer
+ * where the 1xN formula is smaller); one-row windows wholly inside the input are read in place, and
  * the 1x1 core needs no scratch. All paths compute the same integer sums
  * and requantise them exactly as arm_nn_requantize, so their results are
  * identical.
@@ -37,12 +39,8 @@
 
 #if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
 
-/* Pixels per block of the optimised paths. */
-    #if defined(ARM_MATH_MVEI)
-        #define CONV_S8_BLOCK 4
-    #else
-        #define CONV_S8_BLOCK 2
-    #endif
+/* Pixels per block of the DSP path. */
+    #define CONV_S8_BLOCK 2
 
 /* What turns one channel's sum into an output value. */
 typedef struct
