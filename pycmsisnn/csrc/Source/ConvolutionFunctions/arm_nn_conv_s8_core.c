@@ -960,31 +960,18 @@ arm_cmsis_nn_status arm_nn_conv_s8_im2col(int8_t *col_buf,
     const int32_t act_max = conv_params->activation.max;
     const int8_t hole = (int8_t)(-input_offset);
 
-#if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
-    /* Columns that fit in the scratch the buffer-size functions of this
-     * build promise: the im2col size, or for a one-row layer (which may have
-     * come through arm_convolve_1_x_n_s8) the smaller of it and the 1xN one. */
-    #if defined(ARM_MATH_MVEI)
-    int32_t scratch = arm_nn_conv_s8_col_buffer_size_mve(input_dims, filter_dims);
-    if (in_h == 1 && k_h == 1)
-    {
-        const int32_t row_scratch =
-            arm_nn_conv_s8_1_x_n_buffer_size_mve(conv_params, input_dims, filter_dims, output_dims);
-        scratch = PCN_MIN(scratch, row_scratch);
-    }
-    #else
+    #if defined(ARM_MATH_DSP)
+    /* Columns that fit in the scratch the buffer-size function of this
+     * build promises. */
     const int32_t scratch = arm_nn_conv_s8_col_buffer_size(input_dims, filter_dims);
-    #endif
     const int32_t block = PCN_MAX(1, PCN_MIN(CONV_S8_BLOCK, scratch / cols));
     /* A one-row filter window of an ungrouped, undilated, dense input that
      * lies wholly inside the input is contiguous there: used in place. */
     const int in_place_rows = k_h == 1 && groups == 1 && dil_w == 1 && up_h == 1 && up_w == 1;
     const int32_t n_pixels = input_dims->n * out_h * out_w;
-    #if !defined(ARM_MATH_MVEI)
-    /* DSP: with whole words of channels per tap, pixel pairs go through an
+    /* With whole words of channels per tap, pixel pairs go through an
      * interleaved int16 column pair (4 * cols bytes, within the promise). */
     const int wide = k_c % 4 == 0 && block == 2;
-    #endif
 
     conv_s8_geom gm;
     gm.in_h = in_h;
@@ -1002,11 +989,7 @@ arm_cmsis_nn_status arm_nn_conv_s8_im2col(int8_t *col_buf,
      * adjacent input pixels, whole pixels of channels each. */
     gm.dense_rows = groups == 1 && dil_w == 1 && up_h == 1 && up_w == 1;
     gm.hole = hole;
-    #if !defined(ARM_MATH_MVEI)
     gm.off2 = pcn_dsp_offset_pair(input_offset);
-    #else
-    gm.off2 = 0;
-    #endif
 
     conv_s8_out q;
     q.multiplier = quant_params->multiplier;
@@ -1027,9 +1010,7 @@ arm_cmsis_nn_status arm_nn_conv_s8_im2col(int8_t *col_buf,
         for (int32_t g = 0; g < groups; g++)
         {
             const int8_t *col_ptr[CONV_S8_BLOCK];
-    #if !defined(ARM_MATH_MVEI)
             const int use_wide = wide && npx == 2;
-    #endif
             int32_t b = b0;
             int32_t oy = oy0;
             int32_t ox = ox0;
@@ -1038,14 +1019,11 @@ arm_cmsis_nn_status arm_nn_conv_s8_im2col(int8_t *col_buf,
                 const int8_t *in_batch = input_data + (size_t)b * real_h * real_w * in_c;
                 const int32_t y0 = oy * stride_h - pad_h;
                 const int32_t x0 = ox * stride_w - pad_w;
-    #if !defined(ARM_MATH_MVEI)
                 if (use_wide)
                 {
                     conv_s8_gather_wide(&gm, in_batch, y0, x0, g, col_buf, i);
                 }
-                else
-    #endif
-                    if (in_place_rows && y0 >= 0 && y0 < in_h && x0 >= 0 && x0 + k_w <= in_w)
+                else if (in_place_rows && y0 >= 0 && y0 < in_h && x0 >= 0 && x0 + k_w <= in_w)
                 {
                     col_ptr[i] = in_batch + ((size_t)y0 * in_w + (size_t)x0) * in_c;
                 }
@@ -1071,13 +1049,11 @@ arm_cmsis_nn_status arm_nn_conv_s8_im2col(int8_t *col_buf,
             q.bias = bias_data != NULL ? bias_data + oc0 : NULL;
             q.multiplier = quant_params->multiplier + oc0;
             q.shift = quant_params->shift + oc0;
-    #if !defined(ARM_MATH_MVEI)
             if (use_wide)
             {
                 conv_s8_block_wide(col_buf, cols, w, out_per_group, &q, out + oc0, out_c);
                 continue;
             }
-    #endif
             conv_s8_block(col_ptr, npx, cols, w, out_per_group, &q, out + oc0, out_c);
         }
         /* Advance to the next block's first pixel. */
@@ -1094,7 +1070,7 @@ arm_cmsis_nn_status arm_nn_conv_s8_im2col(int8_t *col_buf,
             }
         }
     }
-#else
+    #else
     for (int32_t b = 0; b < input_dims->n; b++)
     {
         const int8_t *in_batch = input_data + (size_t)b * real_h * real_w * in_c;
@@ -1147,7 +1123,7 @@ arm_cmsis_nn_status arm_nn_conv_s8_im2col(int8_t *col_buf,
             }
         }
     }
-#endif
+    #endif
     return ARM_CMSIS_NN_SUCCESS;
 #endif
 }
@@ -1185,7 +1161,7 @@ arm_cmsis_nn_status arm_nn_conv_s8_pointwise(const cmsis_nn_conv_params *conv_pa
     const int32_t act_min = conv_params->activation.min;
     const int32_t act_max = conv_params->activation.max;
 
-#if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
+    #if defined(ARM_MATH_DSP)
     conv_s8_out q;
     q.bias = bias_data;
     q.multiplier = quant_params->multiplier;
@@ -1218,7 +1194,7 @@ arm_cmsis_nn_status arm_nn_conv_s8_pointwise(const cmsis_nn_conv_params *conv_pa
         }
         conv_s8_block(px_ptr, npx, in_c, filter_data, out_c, &q, output_data + (size_t)p * out_c, out_c);
     }
-#else
+    #else
     int8_t *dst = output_data;
     for (int32_t b = 0; b < input_dims->n; b++)
     {
@@ -1240,7 +1216,7 @@ arm_cmsis_nn_status arm_nn_conv_s8_pointwise(const cmsis_nn_conv_params *conv_pa
             }
         }
     }
-#endif
+    #endif
 #endif
     return ARM_CMSIS_NN_SUCCESS;
 }
