@@ -1143,6 +1143,7 @@ arm_cmsis_nn_status arm_nn_conv_s8_pointwise(const cmsis_nn_conv_params *conv_pa
     const int32_t in_c = input_dims->c;
     const int32_t out_h = output_dims->h;
     const int32_t out_w = output_dims->w;
+    const int32_t out_c = output_dims->c;
     const int32_t stride_h = conv_params->stride.h;
     const int32_t stride_w = conv_params->stride.w;
 
@@ -1152,10 +1153,10 @@ arm_cmsis_nn_status arm_nn_conv_s8_pointwise(const cmsis_nn_conv_params *conv_pa
         return ARM_CMSIS_NN_ARG_ERROR;
     }
 #if defined(ARM_MATH_MVEI)
+    (void)out_c;
     conv_s8_mve_pointwise(
         conv_params, quant_params, input_dims, input_data, filter_data, bias_data, output_dims, output_data);
 #else
-    const int32_t out_c = output_dims->c;
     const int32_t input_offset = conv_params->input_offset;
     const int32_t output_offset = conv_params->output_offset;
     const int32_t act_min = conv_params->activation.min;
