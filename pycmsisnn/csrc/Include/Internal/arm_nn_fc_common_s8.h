@@ -81,9 +81,195 @@ static inline int32_t pcn_fc_row_term(const int8_t *lhs, const int32_t lhs_off, 
 }
 #endif
 
+#if defined(ARM_MATH_MVEI)
+/* Lane i < 4: init + sum_k x[k] * w_i[k] over n bytes of raw int8 (no
+ * offsets). One load of x serves the four weight rows; the last partial
+ * vector is loaded with tail predication. (The empty asm keeps the pointers
+ * as plain post-incremented registers: without it gcc 12 rewrites them as
+ * end - count, five more instructions per vector.) */
+static inline __attribute__((always_inline)) int32x4_t pcn_mve_fc_dot4(const int8_t *x,
+                                                                      const int8_t *w0,
+                                                                      const int8_t *w1,
+                                                                      const int8_t *w2,
+                                                                      const int8_t *w3,
+                                                                      const int32_t n,
+                                                                      const int32_t init)
+{
+    int32_t s0 = init;
+    int32_t s1 = init;
+    int32_t s2 = init;
+    int32_t s3 = init;
+    for (int32_t i = n >> 4; i > 0; i--)
+    {
+        const int8x16_t xv = vldrbq_s8(x);
+        s0 = vmladavaq_s8(s0, xv, vldrbq_s8(w0));
+        s1 = vmladavaq_s8(s1, xv, vldrbq_s8(w1));
+        s2 = vmladavaq_s8(s2, xv, vldrbq_s8(w2));
+        s3 = vmladavaq_s8(s3, xv, vldrbq_s8(w3));
+        x += 16;
+        w0 += 16;
+        w1 += 16;
+        w2 += 16;
+        w3 += 16;
+    }
+    if ((n & 15) != 0)
+    {
+        const mve_pred16_t p = vctp8q((uint32_t)(n & 15));
+        const int8x16_t xv = vldrbq_z_s8(x, p);
+        s0 = vmladavaq_s8(s0, xv, vldrbq_z_s8(w0, p));
+        s1 = vmladavaq_s8(s1, xv, vldrbq_z_s8(w1, p));
+        s2 = vmladavaq_s8(s2, xv, vldrbq_z_s8(w2, p));
+        s3 = vmladavaq_s8(s3, xv, vldrbq_z_s8(w3, p));
+    }
+    int32x4_t v = vdupq_n_s32(s0);
+    v = vsetq_lane_s32(s1, v, 1);
+    v = vsetq_lane_s32(s2, v, 2);
+    return vsetq_lane_s32(s3, v, 3);
+}
+
+/* Per-layer constants of the MVE fully-connected blocks. */
+typedef struct
+{
+    const int8_t *x;          /* the input row */
+    int32_t depth;            /* its length, and the weight rows' */
+    int32_t row_term;         /* added to every sum of the row */
+    int32_t lhs_off;          /* input offset (without kernel sums) */
+    const int32_t *bias;      /* NULL for none (without kernel sums) */
+    const int32_t *kernel_sums; /* NULL for none */
+    const int32_t *mult;      /* per channel when per_channel, else mult[0] */
+    const int32_t *shift;
+    int32_t per_channel;
+    int32_t out_off;
+    int32_t act_min;
+    int32_t act_max;
+} pcn_mve_fc_layer;
+
+/* Lane i: sum_k w_i[k] over n bytes (the weight sums of four rows, for
+ * calls without kernel sums: not the fast path, so not inlined). */
+static __attribute__((noinline)) int32x4_t
+pcn_mve_fc_wsums(const int8_t *w0, const int8_t *w1, const int8_t *w2, const int8_t *w3, const int32_t n)
+{
+    int32x4_t v = vdupq_n_s32(pcn_mve_sum_s8(w0, n));
+    v = vsetq_lane_s32(pcn_mve_sum_s8(w1, n), v, 1);
+    v = vsetq_lane_s32(pcn_mve_sum_s8(w2, n), v, 2);
+    return vsetq_lane_s32(pcn_mve_sum_s8(w3, n), v, 3);
+}
+
+/* Outputs c .. c + 3 of one input row (only the first `count` stored when
+ * count < 4: the missing weight rows then repeat w's first, and every load
+ * and store past the end is predicated off). Inlined into the loop of
+ * whole blocks (count 4: no predication) and once for the partial block. */
+static inline __attribute__((always_inline)) void
+pcn_mve_fc_block(const pcn_mve_fc_layer *l, const int8_t *w, const int32_t c, const int32_t count, int8_t *dst)
+{
+    const size_t step = (size_t)l->depth;
+    const int8_t *w1 = count > 1 ? w + step : w;
+    const int8_t *w2 = count > 2 ? w1 + step : w;
+    const int8_t *w3 = count > 3 ? w2 + step : w;
+    const mve_pred16_t p = vctp32q((uint32_t)count);
+    int32x4_t acc = pcn_mve_fc_dot4(l->x, w, w1, w2, w3, l->depth, l->row_term);
+    if (l->kernel_sums != NULL)
+    {
+        acc = vaddq_s32(acc, count < 4 ? vldrwq_z_s32(l->kernel_sums + c, p) : vldrwq_s32(l->kernel_sums + c));
+    }
+    else
+    {
+        acc = vmlaq_n_s32(acc, pcn_mve_fc_wsums(w, w1, w2, w3, l->depth), l->lhs_off);
+        if (l->bias != NULL)
+        {
+            acc = vaddq_s32(acc, vldrwq_z_s32(l->bias + c, p));
+        }
+    }
+    if (l->per_channel)
+    {
+        const int32x4_t zero = vdupq_n_s32(0);
+        const int32x4_t sh = vldrwq_z_s32(l->shift + c, p);
+        acc = vqrdmulhq_s32(vshlq_s32(acc, vmaxq_s32(sh, zero)), vldrwq_z_s32(l->mult + c, p));
+        acc = vqaddq_m_s32(acc, acc, vshrq_n_s32(acc, 31), vcmpltq_n_s32(sh, 0));
+        acc = vrshlq_s32(acc, vminq_s32(sh, zero));
+    }
+    else
+    {
+        /* TFLite's MultiplyByQuantizedMultiplier lane by lane, as
+         * pcn_mve_requantize_n */
+        acc = pcn_mve_requantize_n(acc, l->mult[0], l->shift[0]);
+    }
+    acc = vaddq_n_s32(acc, l->out_off);
+    acc = vminq_s32(vmaxq_s32(acc, vdupq_n_s32(l->act_min)), vdupq_n_s32(l->act_max));
+    if (count < 4)
+    {
+        vstrbq_p_s32(dst + c, acc, p);
+    }
+    else
+    {
+        vstrbq_s32(dst + c, acc);
+    }
+}
+
+/* The MVE body of pcn_fc_s8_rows: per input row, four outputs at a time
+ * (pcn_mve_fc_block), whole blocks first, then the partial one. */
+static __attribute__((noinline, optimize("no-ivopts"))) void pcn_mve_fc_rows(const int8_t *lhs,
+                                   const int32_t rows,
+                                   const int8_t *rhs,
+                                   const int32_t cols,
+                                   const int32_t depth,
+                                   const int32_t lhs_off,
+                                   const int32_t rhs_off,
+                                   const int32_t out_off,
+                                   const int32_t act_min,
+                                   const int32_t act_max,
+                                   const int32_t *bias,
+                                   const int32_t *kernel_sums,
+                                   const int32_t *mult,
+                                   const int32_t *shift,
+                                   const int32_t quant_step,
+                                   int8_t *out)
+{
+    pcn_mve_fc_layer l;
+    l.depth = depth;
+    l.lhs_off = lhs_off;
+    l.bias = bias;
+    l.kernel_sums = kernel_sums;
+    l.mult = mult;
+    l.shift = shift;
+    l.per_channel = quant_step != 0;
+    l.out_off = out_off;
+    l.act_min = act_min;
+    l.act_max = act_max;
+    const size_t block = 4 * (size_t)depth;
+    for (int32_t r = 0; r < rows; r++)
+    {
+        l.x = lhs + (size_t)r * (size_t)depth;
+        if (kernel_sums != NULL)
+        {
+            l.row_term = rhs_off != 0 ? pcn_wrap_mul(rhs_off, pcn_mve_sum_s8(l.x, depth)) : 0;
+        }
+        else
+        {
+            l.row_term = pcn_fc_row_term(l.x, lhs_off, rhs_off, depth);
+        }
+        int8_t *dst = out + (size_t)r * (size_t)cols;
+        const int8_t *w = rhs;
+        int32_t c = 0;
+        for (; c + 4 <= cols; c += 4)
+        {
+            pcn_mve_fc_block(&l, w, c, 4, dst);
+            w += block;
+        }
+        if (c < cols)
+        {
+            pcn_mve_fc_block(&l, w, c, cols - c, dst);
+        }
+    }
+}
+#endif
+
 /* out[r][c] for r < rows, c < cols: the requantised, offset and clamped
  * sum_k (lhs[r][k] + lhs_off) * (rhs[c][k] + rhs_off) (+ bias[c]), row c of
- * rhs using multiplier[c * quant_step] and shift[c * quant_step]. */
+ * rhs using multiplier[c * quant_step] and shift[c * quant_step].
+ * kernel_sums (read by the MVE path only; NULL for none) holds per column
+ * lhs_off * sum_k (rhs[c][k] + rhs_off) + bias[c], as arm_vector_sum_s8
+ * computes it: bias is then not read. */
 static inline void pcn_fc_s8_rows(const int8_t *lhs,
                                   const int32_t rows,
                                   const int8_t *rhs,
@@ -95,51 +281,17 @@ static inline void pcn_fc_s8_rows(const int8_t *lhs,
                                   const int32_t act_min,
                                   const int32_t act_max,
                                   const int32_t *bias,
+                                  const int32_t *kernel_sums,
                                   const int32_t *mult,
                                   const int32_t *shift,
                                   const int32_t quant_step,
                                   int8_t *out)
 {
 #if defined(ARM_MATH_MVEI)
-    /* One input row against two weight rows at a time; the input offset
-     * enters as lhs_off * sum(weights). */
-    for (int32_t r = 0; r < rows; r++)
-    {
-        const int8_t *x = lhs + (size_t)r * (size_t)depth;
-        const int32_t row_term = pcn_fc_row_term(x, lhs_off, rhs_off, depth);
-        int8_t *dst = out + (size_t)r * (size_t)cols;
-        const int8_t *w = rhs;
-        int32_t c = 0;
-        for (; c + 1 < cols; c += 2)
-        {
-            int32_t s[2];
-            int32_t ws[2];
-            pcn_mve_dot_1x2(x, w, w + depth, depth, s, ws);
-            int32_t acc0 = pcn_wrap_add(pcn_wrap_add(s[0], pcn_wrap_mul(lhs_off, ws[0])), row_term);
-            int32_t acc1 = pcn_wrap_add(pcn_wrap_add(s[1], pcn_wrap_mul(lhs_off, ws[1])), row_term);
-            if (bias != NULL)
-            {
-                acc0 = pcn_wrap_add(acc0, bias[c]);
-                acc1 = pcn_wrap_add(acc1, bias[c + 1]);
-            }
-            dst[c] = pcn_fc_out_s8(acc0, mult[c * quant_step], shift[c * quant_step], out_off, act_min, act_max);
-            dst[c + 1] =
-                pcn_fc_out_s8(acc1, mult[(c + 1) * quant_step], shift[(c + 1) * quant_step], out_off, act_min, act_max);
-            w += 2 * depth;
-        }
-        if (c < cols)
-        {
-            int32_t ws;
-            const int32_t s = pcn_mve_dot_1x1(x, w, depth, &ws);
-            int32_t acc = pcn_wrap_add(pcn_wrap_add(s, pcn_wrap_mul(lhs_off, ws)), row_term);
-            if (bias != NULL)
-            {
-                acc = pcn_wrap_add(acc, bias[c]);
-            }
-            dst[c] = pcn_fc_out_s8(acc, mult[c * quant_step], shift[c * quant_step], out_off, act_min, act_max);
-        }
-    }
+    pcn_mve_fc_rows(lhs, rows, rhs, cols, depth, lhs_off, rhs_off, out_off, act_min, act_max, bias, kernel_sums, mult,
+                    shift, quant_step, out);
 #elif defined(ARM_MATH_DSP)
+    (void)kernel_sums;
     /* Two input rows (or one) against two weight rows at a time with SMLAD;
      * the input offset is added as the inputs are widened. */
     const int32_t off2 = pcn_dsp_offset_pair(lhs_off);
@@ -221,6 +373,7 @@ static inline void pcn_fc_s8_rows(const int8_t *lhs,
         }
     }
 #else
+    (void)kernel_sums;
     int32_t r = 0;
 #if !defined(__ARM_ARCH)
     /* Off Arm (the host): four input rows (a batch) against two weight rows
@@ -303,7 +456,13 @@ static inline void pcn_fc_s8_rows(const int8_t *lhs,
 #endif
 }
 
-static inline void pcn_fully_connected_s8(const cmsis_nn_fc_params *fc_params,
+/* The fully-connected kernels' common body. On an MVE build a ctx buffer
+ * of at least 4 * out_ch bytes holds the kernel sums of arm_vector_sum_s8
+ * (input offset, filter offset and bias folded in), as Arm's API requires
+ * whenever arm_fully_connected_s8_get_buffer_size() is not 0; other builds,
+ * and calls without such a buffer, read no ctx. */
+static inline void pcn_fully_connected_s8(const cmsis_nn_context *ctx,
+                                          const cmsis_nn_fc_params *fc_params,
                                           const int32_t *mult,
                                           const int32_t *shift,
                                           const int32_t quant_step,
@@ -315,6 +474,15 @@ static inline void pcn_fully_connected_s8(const cmsis_nn_fc_params *fc_params,
                                           const int32_t depth,
                                           const int32_t out_ch)
 {
+    const int32_t *kernel_sums = NULL;
+#if defined(ARM_MATH_MVEI)
+    if (ctx != NULL && ctx->buf != NULL && ctx->size >= out_ch * (int32_t)sizeof(int32_t))
+    {
+        kernel_sums = (const int32_t *)ctx->buf;
+    }
+#else
+    (void)ctx;
+#endif
     pcn_fc_s8_rows(input,
                    batches,
                    filter,
@@ -326,6 +494,7 @@ static inline void pcn_fully_connected_s8(const cmsis_nn_fc_params *fc_params,
                    fc_params->activation.min,
                    fc_params->activation.max,
                    bias,
+                   kernel_sums,
                    mult,
                    shift,
                    quant_step,
