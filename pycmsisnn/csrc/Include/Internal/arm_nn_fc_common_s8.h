@@ -264,6 +264,245 @@ static __attribute__((noinline, optimize("no-ivopts"))) void pcn_mve_fc_rows(con
 }
 #endif
 
+#if defined(ARM_MATH_DSP) && !defined(ARM_MATH_MVEI)
+/* s[i] += sum_k (x[k] + off) * w_i[k] for the four weight rows
+ * w_i = w0 + i * n: each word of x is loaded and widened (with the offset,
+ * SXTAB16) once for the four rows. */
+/* One word (four entries) of pcn_dsp_fc_dot4: rows 2 and 3 are read at the
+ * offset n2 = 2n from rows 0 and 1, before those pointers step on (two
+ * pointers and one offset instead of four pointers: the loop fits the
+ * core's registers, and every pointer steps with its load). (Two words per
+ * turn need one register more than the core has: no faster.) */
+#define PCN_DSP_FC_STEP4()                                                                                             \
+    do                                                                                                                 \
+    {                                                                                                                  \
+        const int32_t v = pcn_read_s8x4(x);                                                                            \
+        const int32_t xe = __sxtab16(off2, v);                                                                         \
+        const int32_t xo = pcn_dsp_sxtab16_odd(off2, v);                                                               \
+        int32_t t = pcn_read_s8x4(w0 + n2);                                                                            \
+        s2 = __smlad(xe, __sxtb16(t), s2);                                                                             \
+        s2 = __smlad(xo, pcn_dsp_sxtb16_odd(t), s2);                                                                   \
+        t = pcn_read_s8x4(w0);                                                                                         \
+        s0 = __smlad(xe, __sxtb16(t), s0);                                                                             \
+        s0 = __smlad(xo, pcn_dsp_sxtb16_odd(t), s0);                                                                   \
+        t = pcn_read_s8x4(w1 + n2);                                                                                    \
+        s3 = __smlad(xe, __sxtb16(t), s3);                                                                             \
+        s3 = __smlad(xo, pcn_dsp_sxtb16_odd(t), s3);                                                                   \
+        t = pcn_read_s8x4(w1);                                                                                         \
+        s1 = __smlad(xe, __sxtb16(t), s1);                                                                             \
+        s1 = __smlad(xo, pcn_dsp_sxtb16_odd(t), s1);                                                                   \
+        x += 4;                                                                                                        \
+        w0 += 4;                                                                                                       \
+        w1 += 4;                                                                                                       \
+    } while (0)
+
+/* s[i] += sum_k (x[k] + off) * w_i[k] for the four weight rows
+ * w_i = w0 + i * n: each word of x is loaded and widened (with the offset,
+ * SXTAB16) once for the four rows. */
+static inline __attribute__((always_inline)) void
+pcn_dsp_fc_dot4(const int8_t *x, const int8_t *w0, const int32_t n, const int32_t off, const int32_t off2, int32_t *s)
+{
+    const int32_t n2 = 2 * n;
+    const int8_t *w1 = w0 + n;
+    const int8_t *const x_end = x + (n & ~3);
+    int32_t s0 = s[0];
+    int32_t s1 = s[1];
+    int32_t s2 = s[2];
+    int32_t s3 = s[3];
+    while (x != x_end)
+    {
+        PCN_DSP_FC_STEP4();
+    }
+    for (int32_t k = n & 3; k > 0; k--)
+    {
+        const int32_t v = *x++ + off;
+        s0 += v * w0[0];
+        s1 += v * w1[0];
+        s2 += v * w0[n2];
+        s3 += v * w1[n2];
+        w0++;
+        w1++;
+    }
+    s[0] = s0;
+    s[1] = s1;
+    s[2] = s2;
+    s[3] = s3;
+}
+#undef PCN_DSP_FC_STEP4
+
+/* s[i] += sum_k (x[k] + off) * w_i[k], k < n, for the two weight rows w0,
+ * w0 + step; two words per loop turn. */
+static inline __attribute__((always_inline)) void pcn_dsp_fc_dot2(const int8_t *x,
+                                                                  const int8_t *w0,
+                                                                  const int32_t step,
+                                                                  const int32_t n,
+                                                                  const int32_t off,
+                                                                  const int32_t off2,
+                                                                  int32_t *s)
+{
+    const int8_t *const x_end = x + (n & ~7);
+    int32_t s0 = s[0];
+    int32_t s1 = s[1];
+    while (x != x_end)
+    {
+        int32_t v = pcn_read_s8x4(x);
+        int32_t xe = __sxtab16(off2, v);
+        int32_t xo = pcn_dsp_sxtab16_odd(off2, v);
+        int32_t t = pcn_read_s8x4(w0 + step);
+        s1 = __smlad(xe, __sxtb16(t), s1);
+        s1 = __smlad(xo, pcn_dsp_sxtb16_odd(t), s1);
+        t = pcn_read_s8x4(w0);
+        s0 = __smlad(xe, __sxtb16(t), s0);
+        s0 = __smlad(xo, pcn_dsp_sxtb16_odd(t), s0);
+        x += 4;
+        w0 += 4;
+        /* keeps the two steps apart: each pointer then steps with its load */
+        __asm__("" : "+r"(x), "+r"(w0));
+        v = pcn_read_s8x4(x);
+        xe = __sxtab16(off2, v);
+        xo = pcn_dsp_sxtab16_odd(off2, v);
+        t = pcn_read_s8x4(w0 + step);
+        s1 = __smlad(xe, __sxtb16(t), s1);
+        s1 = __smlad(xo, pcn_dsp_sxtb16_odd(t), s1);
+        t = pcn_read_s8x4(w0);
+        s0 = __smlad(xe, __sxtb16(t), s0);
+        s0 = __smlad(xo, pcn_dsp_sxtb16_odd(t), s0);
+        x += 4;
+        w0 += 4;
+    }
+    for (int32_t k = n & 7; k > 0; k--)
+    {
+        const int32_t v = *x++ + off;
+        s0 += v * w0[0];
+        s1 += v * w0[step];
+        w0++;
+    }
+    s[0] = s0;
+    s[1] = s1;
+}
+
+/* arm_nn_requantize of v (pcn_dsp_requantize_1), k being
+ * pcn_dsp_requantize_k(-shift) when shift < 0 (hoisted by the caller). */
+static inline int32_t pcn_dsp_fc_requantize(const int32_t v, const int32_t m, const int32_t shift, const int64_t k)
+{
+    if (shift >= 0)
+    {
+        return (int32_t)(((int64_t)(int32_t)((uint32_t)v << shift) * m + ((int64_t)1 << 30)) >> 31);
+    }
+    return pcn_dsp_requantize_right(v, m, k, -shift - 1);
+}
+
+/* Per-layer constants of the DSP single-row fully-connected path. */
+typedef struct
+{
+    int32_t depth;
+    int32_t lhs_off;
+    int32_t off2;       /* lhs_off in both halfwords */
+    int32_t out_off;
+    int32_t act_min;
+    int32_t act_max;
+    const int32_t *bias; /* NULL for none */
+    const int32_t *mult;
+    const int32_t *shift;
+    int32_t per_channel;
+} pcn_dsp_fc_layer;
+
+/* Output c of a row from its sum s (bias and row term included); m0, sh0
+ * and k0 are the per-tensor multiplier, shift and requantisation constant. */
+static inline int8_t pcn_dsp_fc_out1(const pcn_dsp_fc_layer *l,
+                                     const int32_t s,
+                                     const int32_t c,
+                                     const int32_t m0,
+                                     const int32_t sh0,
+                                     const int64_t k0)
+{
+    int32_t v;
+    if (l->per_channel)
+    {
+        const int32_t sh = l->shift[c];
+        v = pcn_dsp_fc_requantize(s, l->mult[c], sh, sh < 0 ? pcn_dsp_requantize_k(-sh) : 0);
+    }
+    else
+    {
+        v = pcn_dsp_fc_requantize(s, m0, sh0, k0);
+    }
+    return pcn_dsp_out_s8(v, l->out_off, l->act_min, l->act_max);
+}
+
+/* One input row x against all cols weight rows: four outputs at a time
+ * (pcn_dsp_fc_dot4; per-tensor requantisation constants hoisted, the four
+ * bytes clamped together and stored as one word), then pairs (the last
+ * output alone as a pair of one row twice). row_term is added to every
+ * sum. */
+static __attribute__((noinline, optimize("no-schedule-insns"))) void pcn_dsp_fc_row(const pcn_dsp_fc_layer *l,
+                                                     const int8_t *x,
+                                                     const int8_t *rhs,
+                                                     const int32_t cols,
+                                                     const int32_t row_term,
+                                                     int8_t *dst)
+{
+    const int32_t depth = l->depth;
+    const int32_t m0 = l->mult[0];
+    const int32_t sh0 = l->shift[0];
+    const int64_t k0 = sh0 < 0 ? pcn_dsp_requantize_k(-sh0) : 0;
+    const int8_t *w = rhs;
+    int32_t c = 0;
+    if (cols >= 4)
+    {
+        const uint32_t min4 = pcn_dsp_bytes4(l->act_min);
+        const uint32_t max4 = pcn_dsp_bytes4(l->act_max);
+        for (; c + 4 <= cols; c += 4)
+        {
+            int32_t s[4] = {row_term, row_term, row_term, row_term};
+            if (l->bias != NULL)
+            {
+                s[0] = pcn_wrap_add(s[0], l->bias[c]);
+                s[1] = pcn_wrap_add(s[1], l->bias[c + 1]);
+                s[2] = pcn_wrap_add(s[2], l->bias[c + 2]);
+                s[3] = pcn_wrap_add(s[3], l->bias[c + 3]);
+            }
+            pcn_dsp_fc_dot4(x, w, depth, l->lhs_off, l->off2, s);
+            if (l->per_channel)
+            {
+                for (int32_t i = 0; i < 4; i++)
+                {
+                    const int32_t sh = l->shift[c + i];
+                    s[i] = pcn_dsp_fc_requantize(s[i], l->mult[c + i], sh, sh < 0 ? pcn_dsp_requantize_k(-sh) : 0);
+                }
+            }
+            else
+            {
+                s[0] = pcn_dsp_fc_requantize(s[0], m0, sh0, k0);
+                s[1] = pcn_dsp_fc_requantize(s[1], m0, sh0, k0);
+                s[2] = pcn_dsp_fc_requantize(s[2], m0, sh0, k0);
+                s[3] = pcn_dsp_fc_requantize(s[3], m0, sh0, k0);
+            }
+            const uint32_t word = pcn_dsp_out_s8x4(s[0], s[1], s[2], s[3], l->out_off, min4, max4);
+            memcpy(dst + c, &word, sizeof(word));
+            w += 4 * (size_t)depth;
+        }
+    }
+    for (; c < cols; c += 2)
+    {
+        /* a pair, or the last output alone (its row read twice) */
+        const int32_t pair = c + 1 < cols;
+        int32_t s[2] = {row_term, row_term};
+        if (l->bias != NULL)
+        {
+            s[0] = pcn_wrap_add(s[0], l->bias[c]);
+            s[1] = pcn_wrap_add(s[1], l->bias[c + pair]);
+        }
+        pcn_dsp_fc_dot2(x, w, pair ? depth : 0, depth, l->lhs_off, l->off2, s);
+        dst[c] = pcn_dsp_fc_out1(l, s[0], c, m0, sh0, k0);
+        if (pair)
+        {
+            dst[c + 1] = pcn_dsp_fc_out1(l, s[1], c + 1, m0, sh0, k0);
+        }
+        w += 2 * (size_t)depth;
+    }
+}
+#endif
+
 /* out[r][c] for r < rows, c < cols: the requantised, offset and clamped
  * sum_k (lhs[r][k] + lhs_off) * (rhs[c][k] + rhs_off) (+ bias[c]), row c of
  * rhs using multiplier[c * quant_step] and shift[c * quant_step].
@@ -335,42 +574,19 @@ static inline void pcn_fc_s8_rows(const int8_t *lhs,
     }
     if (r < rows)
     {
+        pcn_dsp_fc_layer l;
+        l.depth = depth;
+        l.lhs_off = lhs_off;
+        l.off2 = off2;
+        l.out_off = out_off;
+        l.act_min = act_min;
+        l.act_max = act_max;
+        l.bias = bias;
+        l.mult = mult;
+        l.shift = shift;
+        l.per_channel = quant_step != 0;
         const int8_t *x0 = lhs + (size_t)r * (size_t)depth;
-        const int32_t t0 = pcn_fc_row_term(x0, lhs_off, rhs_off, depth);
-        int8_t *dst0 = out + (size_t)r * (size_t)cols;
-        const int8_t *w = rhs;
-        int32_t c = 0;
-        for (; c + 1 < cols; c += 2)
-        {
-            int32_t s[2];
-            pcn_dsp_dot_1x2(x0, w, w + depth, depth, lhs_off, off2, s);
-            const int32_t b0 = bias != NULL ? bias[c] : 0;
-            const int32_t b1 = bias != NULL ? bias[c + 1] : 0;
-            dst0[c] = pcn_fc_out_s8(pcn_wrap_add(pcn_wrap_add(s[0], t0), b0),
-                                    mult[c * quant_step],
-                                    shift[c * quant_step],
-                                    out_off,
-                                    act_min,
-                                    act_max);
-            dst0[c + 1] = pcn_fc_out_s8(pcn_wrap_add(pcn_wrap_add(s[1], t0), b1),
-                                        mult[(c + 1) * quant_step],
-                                        shift[(c + 1) * quant_step],
-                                        out_off,
-                                        act_min,
-                                        act_max);
-            w += 2 * depth;
-        }
-        if (c < cols)
-        {
-            const int32_t b0 = bias != NULL ? bias[c] : 0;
-            const int32_t s0 = pcn_dsp_dot_1x1(x0, w, depth, lhs_off, off2);
-            dst0[c] = pcn_fc_out_s8(pcn_wrap_add(pcn_wrap_add(s0, t0), b0),
-                                    mult[c * quant_step],
-                                    shift[c * quant_step],
-                                    out_off,
-                                    act_min,
-                                    act_max);
-        }
+        pcn_dsp_fc_row(&l, x0, rhs, cols, pcn_fc_row_term(x0, lhs_off, rhs_off, depth), out + (size_t)r * (size_t)cols);
     }
 #else
     (void)kernel_sums;
