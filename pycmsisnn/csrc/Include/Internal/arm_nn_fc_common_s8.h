@@ -131,6 +131,8 @@ static inline __attribute__((always_inline)) int32x4_t pcn_mve_fc_dot4(const int
 typedef struct
 {
     const int8_t *x;          /* the input row */
+    int8x16_t xs;             /* the input row when depth <= 16 (zeros past it) */
+    mve_pred16_t px;          /* its first depth lanes */
     int32_t depth;            /* its length, and the weight rows' */
     int32_t row_term;         /* added to every sum of the row */
     int32_t lhs_off;          /* input offset (without kernel sums) */
@@ -167,7 +169,19 @@ pcn_mve_fc_block(const pcn_mve_fc_layer *l, const int8_t *w, const int32_t c, co
     const int8_t *w2 = count > 2 ? w1 + step : w;
     const int8_t *w3 = count > 3 ? w2 + step : w;
     const mve_pred16_t p = vctp32q((uint32_t)count);
-    int32x4_t acc = pcn_mve_fc_dot4(l->x, w, w1, w2, w3, l->depth, l->row_term);
+    int32x4_t acc;
+    if (l->depth <= 16)
+    {
+        /* the whole row in one vector, loaded once per row (l->xs) */
+        acc = vdupq_n_s32(vmladavaq_s8(l->row_term, l->xs, vldrbq_z_s8(w, l->px)));
+        acc = vsetq_lane_s32(vmladavaq_s8(l->row_term, l->xs, vldrbq_z_s8(w1, l->px)), acc, 1);
+        acc = vsetq_lane_s32(vmladavaq_s8(l->row_term, l->xs, vldrbq_z_s8(w2, l->px)), acc, 2);
+        acc = vsetq_lane_s32(vmladavaq_s8(l->row_term, l->xs, vldrbq_z_s8(w3, l->px)), acc, 3);
+    }
+    else
+    {
+        acc = pcn_mve_fc_dot4(l->x, w, w1, w2, w3, l->depth, l->row_term);
+    }
     if (l->kernel_sums != NULL)
     {
         acc = vaddq_s32(acc, count < 4 ? vldrwq_z_s32(l->kernel_sums + c, p) : vldrwq_s32(l->kernel_sums + c));
@@ -227,6 +241,7 @@ static __attribute__((noinline, optimize("no-ivopts"))) void pcn_mve_fc_rows(con
 {
     pcn_mve_fc_layer l;
     l.depth = depth;
+    l.px = vctp8q((uint32_t)(depth < 16 ? depth : 16));
     l.lhs_off = lhs_off;
     l.bias = bias;
     l.kernel_sums = kernel_sums;
@@ -240,6 +255,7 @@ static __attribute__((noinline, optimize("no-ivopts"))) void pcn_mve_fc_rows(con
     for (int32_t r = 0; r < rows; r++)
     {
         l.x = lhs + (size_t)r * (size_t)depth;
+        l.xs = vldrbq_z_s8(l.x, l.px);
         if (kernel_sums != NULL)
         {
             l.row_term = rhs_off != 0 ? pcn_wrap_mul(rhs_off, pcn_mve_sum_s8(l.x, depth)) : 0;
