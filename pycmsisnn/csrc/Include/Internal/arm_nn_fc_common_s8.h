@@ -1,8 +1,24 @@
 /*
  * pycmsisnn: private helpers of the s8 fully-connected and batch-matmul kernels.
  *
- * Not part of the public API. Everything here is static inline so that each
- * kernel file stays self-contained when linked into the shared library.
+ * Not part of the public API. Everything here is static (inline, or a
+ * static function per including file) so that each kernel file stays
+ * self-contained when linked into the shared library.
+ *
+ * Paths of pcn_fc_s8_rows:
+ * - MVE: per input row, four outputs at a time: one load of 16 inputs serves
+ *   four weight rows (VMLADAVA), the four sums are requantised, offset,
+ *   clamped and stored as one vector; the input offset enters through the
+ *   kernel sums of arm_vector_sum_s8 when the caller gives them (ctx), else
+ *   through weight sums computed per block.
+ * - DSP: pairs of input rows against pairs of weight rows (batches); a single
+ *   row against four weight rows at a time (each input word widened once,
+ *   SXTAB16 adding the offset, for four rows), then pairs; per-tensor
+ *   requantisation constants hoisted out of the loops.
+ * - portable: row by row (the host: four rows at a time).
+ * The two hot functions are not inlined and keep gcc's pre-allocation
+ * scheduling off (DSP) or its induction-variable rewriting off (MVE): both
+ * otherwise turn the loops' pointers into more registers than the core has.
  */
 #ifndef ARM_NN_FC_COMMON_S8_H
 #define ARM_NN_FC_COMMON_S8_H

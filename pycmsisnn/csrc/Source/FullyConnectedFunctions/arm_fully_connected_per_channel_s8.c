@@ -2,8 +2,8 @@
  * pycmsisnn: arm_fully_connected_per_channel_s8.
  *
  * As arm_fully_connected_s8, but output feature o is requantised with
- * quant_params->multiplier[o] and quant_params->shift[o]. No path needs
- * scratch or reads ctx.
+ * quant_params->multiplier[o] and quant_params->shift[o]. ctx as there (MVE
+ * builds: the kernel sums of arm_vector_sum_s8, when given).
  */
 #include "arm_nnfunctions.h"
 #include "arm_nnsupportfunctions.h"

@@ -5,9 +5,11 @@
  * each of the input_dims->n rows of filter_dims->n values is multiplied by the
  * [output_dims->c][filter_dims->n] weight matrix, offsets applied to both
  * operands, bias added, the sum requantised, the output offset added and the
- * result clamped. No path (portable, DSP, MVE: Internal/arm_nn_fc_common_s8.h)
- * needs scratch or reads ctx: the MVE path computes the weight sums it folds
- * the input offset with as it goes, instead of expecting them in ctx->buf.
+ * result clamped (paths: Internal/arm_nn_fc_common_s8.h). The portable and
+ * DSP paths read no ctx. On MVE, as Arm's API states (the buffer size is
+ * then > 0 and arm_vector_sum_s8 fills it), a ctx buffer of 4 * C_OUT bytes
+ * holds the kernel sums (input offset times weight sums, plus bias: bias_data
+ * is then not read); without one the kernel computes the weight sums itself.
  */
 #include "arm_nnfunctions.h"
 #include "arm_nnsupportfunctions.h"
