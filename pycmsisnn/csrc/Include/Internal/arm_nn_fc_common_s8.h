@@ -604,7 +604,7 @@ static inline void pcn_fc_s8_rows(const int8_t *lhs,
             dst1[c] = pcn_fc_out_s8(pcn_wrap_add(pcn_wrap_add(s1, t1), b0), m0, h0, out_off, act_min, act_max);
         }
     }
-    if (r < rows)
+    if (r < rows && cols > 0) /* (mult and shift may be empty without outputs) */
     {
         pcn_dsp_fc_layer l;
         l.depth = depth;
