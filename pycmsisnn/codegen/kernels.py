@@ -224,8 +224,8 @@ def fully_connected(layer: Layer, call: KernelCall) -> None:
     a = call.args
     fc = _Fc(layer, call)
     if layer.unit.feature is Feature.MVE:
-        # Arm's MVE kernels read per-row kernel sums (bias and input offset
-        # folded in) from ctx; ours ignore ctx. Computed here, kept in flash.
+        # The MVE kernels (Arm's and ours) read per-row kernel sums (bias and
+        # input offset folded in) from ctx. Computed here, kept in flash.
         sums = arm_vector_sum_s8(fc.w, fc.params.input_offset, fc.params.filter_offset, a["bias"])
         ctx = layer.declare("cmsis_nn_context", "ctx", init([("buf", f"(void *){layer.constant(sums, 'kernel_sums')}"), ("size", c_int(sums.nbytes))]))
     else:

@@ -79,12 +79,13 @@ def _tconv(shape: tuple[int, ...], filters: int, kernel: tuple[int, int], **kw: 
     return build
 
 
-def _dense(shape: tuple[int, ...], units: int, rng: tuple[float, float] = (-1.0, 1.0), per_channel: bool = True) -> Callable[[], bytes]:
+def _dense(shape: tuple[int, ...], units: int, rng: tuple[float, float] = (-1.0, 1.0), per_channel: bool = True,
+           activation: str | None = None) -> Callable[[], bytes]:
     def build() -> bytes:
-        key = f"dense-paths|{shape}|{units}|{rng}|{per_channel}"
+        key = f"dense-paths|{shape}|{units}|{rng}|{per_channel}" + (f"|{activation}" if activation else "")
 
         def make(inputs: list) -> Any:
-            return tf().keras.layers.Dense(units, bias_initializer=random_bias_initializer())(inputs[0])
+            return tf().keras.layers.Dense(units, activation=activation, bias_initializer=random_bias_initializer())(inputs[0])
 
         return build_model(key, make, [shape], seed=13, input_range=rng, per_channel_dense=per_channel)
 
@@ -164,10 +165,18 @@ CASES = [
     # requantisation shifts of both signs, per channel
     Case("im2col-shifts-both-signs", "arm_convolve_s8", _amplified(_conv((1, 4, 5, 3), 6, (3, 3), ZP_LOW, padding="same"), (1.0, 256.0, 1.0, 4096.0))),
     Case("1x1-shifts-both-signs", "arm_convolve_1x1_s8_fast", _amplified(_conv((1, 7, 9, 5), 6, (1, 1), ZP_HIGH), (512.0, 64.0, 128.0, 1.0, 32.0, 256.0))),
-    # fully connected: one row (channel pairs + tail), three rows (row pair + tail)
+    # fully connected: one row (channel blocks, pair + single), three rows (row pair + tail)
     Case("fc-d37-u11-per-channel-zp128", "arm_fully_connected_per_channel_s8", _dense((1, 37), 11, ZP_LOW)),
     Case("fc-d20-u5-rows3-per-tensor-zp-127", "arm_fully_connected_s8", _dense((3, 20), 5, ZP_HIGH, per_channel=False)),
     Case("fc-d70-u6-shift-positive", "arm_fully_connected_s8", _amplified(_dense((2, 70), 6, (-1.0, 3.0), per_channel=False), (1024.0,))),
+    # one row against four weight rows at a time (DSP words, MVE vectors and
+    # their kernel sums), then the pair / single / predicated partial block
+    Case("fc-d64-u12-blocks-relu", "arm_fully_connected_s8", _dense((1, 64), 12, ZP_LOW, per_channel=False, activation="relu")),
+    Case("fc-d8-u10-short-zp-127", "arm_fully_connected_s8", _dense((1, 8), 10, ZP_HIGH, per_channel=False)),
+    Case("fc-d45-u7-shifts-both-signs", "arm_fully_connected_per_channel_s8",
+         _amplified(_dense((1, 45), 7, ZP_LOW), (1.0, 256.0, 4096.0, 1.0, 512.0, 1.0, 2048.0))),
+    Case("fc-d50-u2-pair-relu6", "arm_fully_connected_s8", _dense((1, 50), 2, ZP_HIGH, per_channel=False, activation="relu6")),
+    Case("fc-d19-u1-rows2", "arm_fully_connected_s8", _dense((2, 19), 1, (-1.0, 3.0), per_channel=False)),
     # batch matmul: both operands activations, both offsets non-zero
     Case("bmm-3x21-5x21", "arm_batch_matmul_s8", _matmul((1, 3, 21), (1, 5, 21), [ZP_LOW, ZP_HIGH])),
 ]

@@ -2,8 +2,8 @@
  * pycmsisnn: arm_fully_connected_per_channel_s8.
  *
  * As arm_fully_connected_s8, but output feature o is requantised with
- * quant_params->multiplier[o] and quant_params->shift[o]. No path needs
- * scratch or reads ctx.
+ * quant_params->multiplier[o] and quant_params->shift[o]. ctx as there (MVE
+ * builds: the kernel sums of arm_vector_sum_s8, when given).
  */
 #include "arm_nnfunctions.h"
 #include "arm_nnsupportfunctions.h"
@@ -24,7 +24,6 @@ arm_cmsis_nn_status arm_fully_connected_per_channel_s8(const cmsis_nn_context *c
     const int32_t batches = input_dims->n;
     const int32_t depth = filter_dims->n;
     const int32_t out_ch = output_dims->c;
-    (void)ctx;
     (void)bias_dims;
 
     if (batches < 0 || depth < 0 || out_ch < 0)
@@ -36,7 +35,8 @@ arm_cmsis_nn_status arm_fully_connected_per_channel_s8(const cmsis_nn_context *c
         return ARM_CMSIS_NN_ARG_ERROR;
     }
 
-    pcn_fully_connected_s8(fc_params,
+    pcn_fully_connected_s8(ctx,
+                           fc_params,
                            quant_params->multiplier,
                            quant_params->shift,
                            1,

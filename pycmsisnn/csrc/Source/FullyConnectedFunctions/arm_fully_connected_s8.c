@@ -5,9 +5,11 @@
  * each of the input_dims->n rows of filter_dims->n values is multiplied by the
  * [output_dims->c][filter_dims->n] weight matrix, offsets applied to both
  * operands, bias added, the sum requantised, the output offset added and the
- * result clamped. No path (portable, DSP, MVE: Internal/arm_nn_fc_common_s8.h)
- * needs scratch or reads ctx: the MVE path computes the weight sums it folds
- * the input offset with as it goes, instead of expecting them in ctx->buf.
+ * result clamped (paths: Internal/arm_nn_fc_common_s8.h). The portable and
+ * DSP paths read no ctx. On MVE, as Arm's API states (the buffer size is
+ * then > 0 and arm_vector_sum_s8 fills it), a ctx buffer of 4 * C_OUT bytes
+ * holds the kernel sums (input offset times weight sums, plus bias: bias_data
+ * is then not read); without one the kernel computes the weight sums itself.
  */
 #include "arm_nnfunctions.h"
 #include "arm_nnsupportfunctions.h"
@@ -28,7 +30,6 @@ arm_cmsis_nn_status arm_fully_connected_s8(const cmsis_nn_context *ctx,
     const int32_t batches = input_dims->n;
     const int32_t depth = filter_dims->n;
     const int32_t out_ch = output_dims->c;
-    (void)ctx;
     (void)bias_dims;
 
     if (batches < 0 || depth < 0 || out_ch < 0)
@@ -36,7 +37,8 @@ arm_cmsis_nn_status arm_fully_connected_s8(const cmsis_nn_context *ctx,
         return ARM_CMSIS_NN_ARG_ERROR;
     }
 
-    pcn_fully_connected_s8(fc_params,
+    pcn_fully_connected_s8(ctx,
+                           fc_params,
                            &quant_params->multiplier,
                            &quant_params->shift,
                            0,

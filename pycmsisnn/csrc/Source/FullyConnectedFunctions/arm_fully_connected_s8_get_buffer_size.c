@@ -4,7 +4,7 @@
  * Scratch, in bytes, that arm_fully_connected_s8 and its per-channel and
  * wrapper siblings take on the build being compiled: the MVE figure on an
  * MVE build (room for per-row kernel sums), the DSP/portable figure (none)
- * elsewhere. Our portable kernel itself never reads the scratch.
+ * elsewhere. Only the MVE kernels read it (the kernel sums).
  */
 #include "arm_nnfunctions.h"
 
