@@ -153,6 +153,10 @@ CASES = [
     Case("1x1-fast-c19-f9-zp128", "arm_convolve_1x1_s8_fast", _conv((1, 5, 5, 19), 9, (1, 1), ZP_LOW)),
     Case("1x1-fast-c16-f16-zp-127-relu", "arm_convolve_1x1_s8_fast", _conv((1, 3, 5, 16), 16, (1, 1), ZP_HIGH, activation="relu")),
     Case("1x1-s2-c12-f5", "arm_convolve_1x1_s8", _conv((1, 7, 6, 12), 5, (1, 1), (-1.0, 3.0), strides=(2, 2))),
+    # DSP 1x1 core (channel pairs outermost, offset folded into the bias):
+    # batches, a single word left after the unrolled pairs, strided batches
+    Case("1x1-fast-batch2-c28-f7-zp128", "arm_convolve_1x1_s8_fast", _conv((2, 3, 3, 28), 7, (1, 1), ZP_LOW)),
+    Case("1x1-s2-batch2-c8-f4-zp-127", "arm_convolve_1x1_s8", _conv((2, 5, 5, 8), 4, (1, 1), ZP_HIGH, strides=(2, 2))),
     # upscaled input: the reverse convolution of a transpose conv (C_IN > 16)
     Case("tconv-reverse-c17", "arm_convolve_s8", _tconv((1, 3, 4, 17), 3, (3, 3), strides=(2, 2), padding="same")),
     # requantisation shifts of both signs, per channel

@@ -567,6 +567,149 @@ static void conv_s8_block_wide(const int8_t *pair,
     }
 }
 
+/* One output channel's requantisation constants, hoisted out of the pixel
+ * loops of the 1x1 core. */
+typedef struct
+{
+    int32_t mult;
+    int32_t shift;
+    int64_t k;    /* pcn_dsp_requantize_k(-shift) for a right shift */
+    int32_t r_m1; /* -shift - 1 */
+} conv_s8_rq;
+
+static inline conv_s8_rq conv_s8_rq_of(const int32_t mult, const int32_t shift)
+{
+    conv_s8_rq r;
+    r.mult = mult;
+    r.shift = shift;
+    r.k = shift < 0 ? pcn_dsp_requantize_k(-shift) : 0;
+    r.r_m1 = -shift - 1;
+    return r;
+}
+
+static inline int32_t conv_s8_rq_apply(const conv_s8_rq *r, const int32_t v)
+{
+    if (r->shift >= 0)
+    {
+        return (int32_t)(((int64_t)(int32_t)((uint32_t)v << r->shift) * r->mult + ((int64_t)1 << 30)) >> 31);
+    }
+    return pcn_dsp_requantize_right(v, r->mult, r->k, r->r_m1);
+}
+
+/* DSP 1x1 convolution: output channels in pairs outermost, so that their
+ * weight sums (the input offset enters the bias once as input_offset *
+ * sum(w)), biases and requantisation constants are set up once per pair,
+ * then every pixel pair meets the two weight rows with raw SXTB16/SMLAD
+ * dot products. Pixels come in rows of row_px, px_step bytes apart; rows
+ * start at row_step bytes apart within a batch of out_h rows (one row of
+ * all pixels when they are contiguous). */
+static void conv_s8_pointwise_dsp(const int8_t *input,
+                                  const int32_t batches,
+                                  const int32_t out_h,
+                                  const int32_t row_px,
+                                  const int32_t px_step,
+                                  const int32_t row_step,
+                                  const int32_t batch_step,
+                                  const int8_t *w,
+                                  const int32_t len,
+                                  const int32_t n_oc,
+                                  const conv_s8_out *q,
+                                  int8_t *output)
+{
+    const int32_t off = q->input_offset;
+    const int32_t out_off = q->output_offset;
+    const int32_t act_min = q->act_min;
+    const int32_t act_max = q->act_max;
+    const uint32_t act_min4 = pcn_dsp_bytes4(act_min);
+    const uint32_t act_max4 = pcn_dsp_bytes4(act_max);
+    const int packed = px_step == len;
+    const int32_t out_px = n_oc;
+    int32_t oc = 0;
+
+    for (; oc + 1 < n_oc; oc += 2, w += 2 * len)
+    {
+        const int32_t bias0 = q->bias != NULL ? q->bias[oc] : 0;
+        const int32_t bias1 = q->bias != NULL ? q->bias[oc + 1] : 0;
+        const int32_t add0 = pcn_wrap_add(bias0, pcn_wrap_mul(off, pcn_dsp_sum_s8(w, len)));
+        const int32_t add1 = pcn_wrap_add(bias1, pcn_wrap_mul(off, pcn_dsp_sum_s8(w + len, len)));
+        const conv_s8_rq rq0 = conv_s8_rq_of(q->multiplier[oc], q->shift[oc]);
+        const conv_s8_rq rq1 = conv_s8_rq_of(q->multiplier[oc + 1], q->shift[oc + 1]);
+        int8_t *out = output + oc;
+
+        for (int32_t b = 0; b < batches; b++)
+        {
+            for (int32_t y = 0; y < out_h; y++)
+            {
+                const int8_t *a = input + (size_t)b * batch_step + (size_t)y * row_step;
+                int32_t i = row_px;
+                for (; i > 1; i -= 2)
+                {
+                    int32_t s[4];
+                    if (packed)
+                    {
+                        pcn_dsp_dot_2x2_raw_packed(a, w, len, s);
+                    }
+                    else
+                    {
+                        pcn_dsp_dot_2x2_raw(a, px_step, w, len, s);
+                    }
+                    const int32_t v00 = conv_s8_rq_apply(&rq0, pcn_wrap_add(s[0], add0));
+                    const int32_t v01 = conv_s8_rq_apply(&rq1, pcn_wrap_add(s[1], add1));
+                    const int32_t v10 = conv_s8_rq_apply(&rq0, pcn_wrap_add(s[2], add0));
+                    const int32_t v11 = conv_s8_rq_apply(&rq1, pcn_wrap_add(s[3], add1));
+                    const uint32_t bytes = pcn_dsp_out_s8x4(v00, v01, v10, v11, out_off, act_min4, act_max4);
+                    const uint16_t pair0 = (uint16_t)bytes;
+                    const uint16_t pair1 = (uint16_t)(bytes >> 16);
+                    memcpy(out, &pair0, sizeof(pair0));
+                    memcpy(out + out_px, &pair1, sizeof(pair1));
+                    out += 2 * out_px;
+                    a += 2 * px_step;
+                }
+                if (i > 0)
+                {
+                    int32_t s[2];
+                    pcn_dsp_dot_1x2_raw(a, w, len, s);
+                    out[0] = pcn_dsp_out_s8(conv_s8_rq_apply(&rq0, pcn_wrap_add(s[0], add0)), out_off, act_min, act_max);
+                    out[1] = pcn_dsp_out_s8(conv_s8_rq_apply(&rq1, pcn_wrap_add(s[1], add1)), out_off, act_min, act_max);
+                    out += out_px;
+                }
+            }
+        }
+    }
+    if (oc < n_oc)
+    {
+        const int32_t bias0 = q->bias != NULL ? q->bias[oc] : 0;
+        const int32_t add0 = pcn_wrap_add(bias0, pcn_wrap_mul(off, pcn_dsp_sum_s8(w, len)));
+        const conv_s8_rq rq0 = conv_s8_rq_of(q->multiplier[oc], q->shift[oc]);
+        int8_t *out = output + oc;
+
+        for (int32_t b = 0; b < batches; b++)
+        {
+            for (int32_t y = 0; y < out_h; y++)
+            {
+                const int8_t *a = input + (size_t)b * batch_step + (size_t)y * row_step;
+                int32_t i = row_px;
+                for (; i > 1; i -= 2)
+                {
+                    int32_t s[2];
+                    pcn_dsp_dot_2x1_raw(a, px_step, w, len, s);
+                    out[0] = pcn_dsp_out_s8(conv_s8_rq_apply(&rq0, pcn_wrap_add(s[0], add0)), out_off, act_min, act_max);
+                    out[out_px] =
+                        pcn_dsp_out_s8(conv_s8_rq_apply(&rq0, pcn_wrap_add(s[1], add0)), out_off, act_min, act_max);
+                    out += 2 * out_px;
+                    a += 2 * px_step;
+                }
+                if (i > 0)
+                {
+                    const int32_t v = pcn_wrap_add(pcn_dsp_dot_1x1(a, w, len, 0, 0), add0);
+                    out[0] = pcn_dsp_out_s8(conv_s8_rq_apply(&rq0, v), out_off, act_min, act_max);
+                    out += out_px;
+                }
+            }
+        }
+    }
+}
+
     #endif /* ARM_MATH_MVEI / ARM_MATH_DSP */
 
 #else /* portable */
@@ -869,6 +1012,21 @@ arm_cmsis_nn_status arm_nn_conv_s8_pointwise(const cmsis_nn_conv_params *conv_pa
     q.act_min = act_min;
     q.act_max = act_max;
 
+    #if !defined(ARM_MATH_MVEI)
+    /* DSP: rows of pixels stride_w apart, or one row of all pixels when
+     * they are contiguous. */
+    if (stride_w == 1 && out_w == in_w && stride_h == 1 && out_h == in_h)
+    {
+        conv_s8_pointwise_dsp(input_data, 1, 1, input_dims->n * out_h * out_w, in_c, 0, 0, filter_data, in_c, out_c, &q,
+                              output_data);
+    }
+    else
+    {
+        conv_s8_pointwise_dsp(input_data, input_dims->n, out_h, out_w, stride_w * in_c, stride_h * in_w * in_c,
+                              in_h * in_w * in_c, filter_data, in_c, out_c, &q, output_data);
+    }
+    return ARM_CMSIS_NN_SUCCESS;
+    #endif
     const int32_t n_pixels = input_dims->n * out_h * out_w;
     int32_t b0 = 0;
     int32_t oy0 = 0;
