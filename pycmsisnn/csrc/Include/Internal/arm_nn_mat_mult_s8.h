@@ -461,66 +461,6 @@ pcn_dsp_dot_2x2_raw(const int8_t *a0, const int32_t a_step, const int8_t *b0, co
     s[3] = s11;
 }
 
-/* s[0] = a0.b0, s[1] = a0.b1 with b1 = b0 + n (raw). */
-static inline void pcn_dsp_dot_1x2_raw(const int8_t *a0, const int8_t *b0, const int32_t n, int32_t *s)
-{
-    int32_t s0 = 0;
-    int32_t s1 = 0;
-    for (int32_t k = n >> 2; k > 0; k--)
-    {
-        const int32_t x = pcn_read_s8x4(a0);
-        const int32_t xe = __sxtb16(x);
-        const int32_t xo = pcn_dsp_sxtb16_odd(x);
-        a0 += 4;
-        int32_t w = pcn_read_s8x4(b0);
-        s0 = __smlad(xe, __sxtb16(w), s0);
-        s0 = __smlad(xo, pcn_dsp_sxtb16_odd(w), s0);
-        w = pcn_read_s8x4(b0 + n);
-        s1 = __smlad(xe, __sxtb16(w), s1);
-        s1 = __smlad(xo, pcn_dsp_sxtb16_odd(w), s1);
-        b0 += 4;
-    }
-    for (int32_t k = n & 3; k > 0; k--)
-    {
-        const int32_t x = *a0++;
-        s0 += x * b0[0];
-        s1 += x * b0[n];
-        b0++;
-    }
-    s[0] = s0;
-    s[1] = s1;
-}
-
-/* s[0] = a0.b0, s[1] = a1.b0 with a1 = a0 + a_step (raw). */
-static inline void pcn_dsp_dot_2x1_raw(const int8_t *a0, const int32_t a_step, const int8_t *b0, const int32_t n, int32_t *s)
-{
-    int32_t s0 = 0;
-    int32_t s1 = 0;
-    for (int32_t k = n >> 2; k > 0; k--)
-    {
-        const int32_t w = pcn_read_s8x4(b0);
-        const int32_t we = __sxtb16(w);
-        const int32_t wo = pcn_dsp_sxtb16_odd(w);
-        b0 += 4;
-        int32_t x = pcn_read_s8x4(a0);
-        s0 = __smlad(we, __sxtb16(x), s0);
-        s0 = __smlad(wo, pcn_dsp_sxtb16_odd(x), s0);
-        x = pcn_read_s8x4(a0 + a_step);
-        s1 = __smlad(we, __sxtb16(x), s1);
-        s1 = __smlad(wo, pcn_dsp_sxtb16_odd(x), s1);
-        a0 += 4;
-    }
-    for (int32_t k = n & 3; k > 0; k--)
-    {
-        const int32_t w = *b0++;
-        s0 += a0[0] * w;
-        s1 += a0[a_step] * w;
-        a0++;
-    }
-    s[0] = s0;
-    s[1] = s1;
-}
-
 /* sum_k b[k] over n int8 entries: USADA8 adds four bytes at a time as
  * unsigned after flipping their sign bits (b + 128), 128 * n comes off at
  * the end. */

@@ -426,7 +426,12 @@ static void conv_s8_block(const int8_t *const *cols,
 
     #else /* ARM_MATH_DSP */
 
-/* As the MVE version, for npx of 1 or 2. */
+/* As the MVE version, for npx of 1 or 2. Kept out of line: the im2col core
+ * is its only caller since the 1x1 core has its own loops, and inlining it
+ * there costs 2 KB of code for a few tenths of a percent. */
+    #if defined(__GNUC__)
+__attribute__((noinline))
+    #endif
 static void conv_s8_block(const int8_t *const *cols,
                           const int32_t npx,
                           const int32_t len,
@@ -601,8 +606,10 @@ static inline int32_t conv_s8_rq_apply(const conv_s8_rq *r, const int32_t v)
  * sum(w)), biases and requantisation constants are set up once per pair,
  * then every pixel pair meets the two weight rows with raw SXTB16/SMLAD
  * dot products. Pixels come in rows of row_px, px_step bytes apart; rows
- * start at row_step bytes apart within a batch of out_h rows (one row of
- * all pixels when they are contiguous). */
+ * start row_step bytes apart within a batch of out_h rows, batches
+ * batch_step bytes apart (one row of all pixels when they are contiguous).
+ * The last channel of an odd count and the last pixel of an odd row go
+ * through conv_s8_block (the offset added as it goes). */
 static void conv_s8_pointwise_dsp(const int8_t *input,
                                   const int32_t batches,
                                   const int32_t out_h,
@@ -610,7 +617,7 @@ static void conv_s8_pointwise_dsp(const int8_t *input,
                                   const int32_t px_step,
                                   const int32_t row_step,
                                   const int32_t batch_step,
-                                  const int8_t *w,
+                                  const int8_t *const filter,
                                   const int32_t len,
                                   const int32_t n_oc,
                                   const conv_s8_out *q,
@@ -618,12 +625,13 @@ static void conv_s8_pointwise_dsp(const int8_t *input,
 {
     const int32_t off = q->input_offset;
     const int32_t out_off = q->output_offset;
-    const int32_t act_min = q->act_min;
-    const int32_t act_max = q->act_max;
-    const uint32_t act_min4 = pcn_dsp_bytes4(act_min);
-    const uint32_t act_max4 = pcn_dsp_bytes4(act_max);
+    const uint32_t act_min4 = pcn_dsp_bytes4(q->act_min);
+    const uint32_t act_max4 = pcn_dsp_bytes4(q->act_max);
     const int packed = px_step == len;
-    const int32_t out_px = n_oc;
+    const int32_t pairs = row_px >> 1;
+    /* output bytes skipped at the end of a row: its odd pixel */
+    const int32_t row_tail = (row_px & 1) * n_oc;
+    const int8_t *w = filter;
     int32_t oc = 0;
 
     for (; oc + 1 < n_oc; oc += 2, w += 2 * len)
@@ -641,8 +649,7 @@ static void conv_s8_pointwise_dsp(const int8_t *input,
             for (int32_t y = 0; y < out_h; y++)
             {
                 const int8_t *a = input + (size_t)b * batch_step + (size_t)y * row_step;
-                int32_t i = row_px;
-                for (; i > 1; i -= 2)
+                for (int32_t i = pairs; i > 0; i--)
                 {
                     int32_t s[4];
                     if (packed)
@@ -661,50 +668,48 @@ static void conv_s8_pointwise_dsp(const int8_t *input,
                     const uint16_t pair0 = (uint16_t)bytes;
                     const uint16_t pair1 = (uint16_t)(bytes >> 16);
                     memcpy(out, &pair0, sizeof(pair0));
-                    memcpy(out + out_px, &pair1, sizeof(pair1));
-                    out += 2 * out_px;
+                    memcpy(out + n_oc, &pair1, sizeof(pair1));
+                    out += 2 * n_oc;
                     a += 2 * px_step;
                 }
-                if (i > 0)
-                {
-                    int32_t s[2];
-                    pcn_dsp_dot_1x2_raw(a, w, len, s);
-                    out[0] = pcn_dsp_out_s8(conv_s8_rq_apply(&rq0, pcn_wrap_add(s[0], add0)), out_off, act_min, act_max);
-                    out[1] = pcn_dsp_out_s8(conv_s8_rq_apply(&rq1, pcn_wrap_add(s[1], add1)), out_off, act_min, act_max);
-                    out += out_px;
-                }
+                out += row_tail;
             }
         }
     }
-    if (oc < n_oc)
-    {
-        const int32_t bias0 = q->bias != NULL ? q->bias[oc] : 0;
-        const int32_t add0 = pcn_wrap_add(bias0, pcn_wrap_mul(off, pcn_dsp_sum_s8(w, len)));
-        const conv_s8_rq rq0 = conv_s8_rq_of(q->multiplier[oc], q->shift[oc]);
-        int8_t *out = output + oc;
 
-        for (int32_t b = 0; b < batches; b++)
+    if (oc == n_oc && row_tail == 0)
+    {
+        return;
+    }
+    conv_s8_out last = *q;
+    if (q->bias != NULL)
+    {
+        last.bias = q->bias + oc;
+    }
+    last.multiplier = q->multiplier + oc;
+    last.shift = q->shift + oc;
+    int8_t *out = output;
+    for (int32_t b = 0; b < batches; b++)
+    {
+        for (int32_t y = 0; y < out_h; y++)
         {
-            for (int32_t y = 0; y < out_h; y++)
+            const int8_t *a = input + (size_t)b * batch_step + (size_t)y * row_step;
+            for (int32_t i = pairs; i > 0; i--)
             {
-                const int8_t *a = input + (size_t)b * batch_step + (size_t)y * row_step;
-                int32_t i = row_px;
-                for (; i > 1; i -= 2)
+                if (oc < n_oc)
                 {
-                    int32_t s[2];
-                    pcn_dsp_dot_2x1_raw(a, px_step, w, len, s);
-                    out[0] = pcn_dsp_out_s8(conv_s8_rq_apply(&rq0, pcn_wrap_add(s[0], add0)), out_off, act_min, act_max);
-                    out[out_px] =
-                        pcn_dsp_out_s8(conv_s8_rq_apply(&rq0, pcn_wrap_add(s[1], add0)), out_off, act_min, act_max);
-                    out += 2 * out_px;
-                    a += 2 * px_step;
+                    const int8_t *cols[2];
+                    cols[0] = a;
+                    cols[1] = a + px_step;
+                    conv_s8_block(cols, 2, len, w, n_oc - oc, &last, out + oc, n_oc);
                 }
-                if (i > 0)
-                {
-                    const int32_t v = pcn_wrap_add(pcn_dsp_dot_1x1(a, w, len, 0, 0), add0);
-                    out[0] = pcn_dsp_out_s8(conv_s8_rq_apply(&rq0, v), out_off, act_min, act_max);
-                    out += out_px;
-                }
+                out += 2 * n_oc;
+                a += 2 * px_step;
+            }
+            if (row_tail != 0)
+            {
+                conv_s8_block(&a, 1, len, filter, n_oc, q, out, n_oc);
+                out += n_oc;
             }
         }
     }
