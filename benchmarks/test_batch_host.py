@@ -1,16 +1,21 @@
 """Host throughput on a data set of N = 64 samples: pycmsisnn's per-sample
-loop (``Model.run`` per sample), ``Model.run_batch`` (the 64 in one call),
-TensorFlow Lite's BUILTIN_REF interpreter sample by sample, and one single
-``Model.run`` against one BUILTIN_REF invoke.
+loop (``Model.run`` per sample), ``Model.run_batch`` (the 64 in one call, in
+the calling thread: ``workers=1``), ``run_batch_threads`` (the same on the
+default number of worker threads, one per CPU), TensorFlow Lite's
+BUILTIN_REF interpreter sample by sample, and one single ``Model.run``
+against one BUILTIN_REF invoke.
 
     python -m pytest benchmarks/test_batch_host.py --benchmark-only \\
         --benchmark-group-by=param:mlperf --benchmark-columns=min,median,rounds \\
         --benchmark-timer=time.thread_time
 
 (``time.thread_time``: CPU time of the measuring thread, steadier than wall
-time on a loaded machine; every engine here runs in that thread.) Compare
-within one group (one model): the ratios are what count. The suite's MLPerf
-Tiny networks always; the real files with ``--models-dir DIR``.
+time on a loaded machine; every engine but ``run_batch_threads`` runs in that
+thread. ``run_batch_threads`` runs on other threads, which thread time does
+not see: measure it, and the others to compare, with wall time,
+``--benchmark-timer=time.perf_counter``, on an otherwise idle machine.)
+Compare within one group (one model): the ratios are what count. The suite's
+MLPerf Tiny networks always; the real files with ``--models-dir DIR``.
 """
 from __future__ import annotations
 
@@ -38,7 +43,7 @@ def _builtin_ref(data: bytes):  # noqa: ANN202 - a tf.lite.Interpreter
     return interp
 
 
-@pytest.mark.parametrize("engine", ["loop", "run_batch", "builtin_ref_loop", "single", "builtin_ref_single"])
+@pytest.mark.parametrize("engine", ["loop", "run_batch", "run_batch_threads", "builtin_ref_loop", "single", "builtin_ref_single"])
 def test_dataset(benchmark, mlperf: MlperfModel, engine: str) -> None:  # noqa: ANN001
     data = mlperf.data
     model = load(data)
@@ -49,6 +54,8 @@ def test_dataset(benchmark, mlperf: MlperfModel, engine: str) -> None:  # noqa: 
     if engine == "loop":
         y = benchmark(lambda: np.stack([model.run(x)[0] for x in inputs]))
     elif engine == "run_batch":
+        y = benchmark(lambda: model.run_batch(arrays, workers=1)[0])
+    elif engine == "run_batch_threads":
         y = benchmark(lambda: model.run_batch(arrays)[0])
     elif engine == "single":
         y = benchmark(lambda: model.run(inputs[0])[0])[np.newaxis]

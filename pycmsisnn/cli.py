@@ -23,6 +23,15 @@ from .exit_status import INTERRUPTED, fail
 from .model_source import MODEL_HELP, model_bytes
 
 TARGETS = (HOST, *CORES)
+ARENA_LIMIT_HELP = ("the arena bytes the generated C may take: beyond them the planner runs the first convolutions in bands "
+                    "of rows where that lowers the arena (default: $PYCMSISNN_ARENA_LIMIT, else the core's RAM)")
+
+
+def _bytes(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be a positive number of bytes")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     ver.add_argument("--labels", type=Path, metavar="FILE", help=".npy of N integer class ids: report top-1 accuracy")
     ver.add_argument("--json", action="store_true", help="print the report as JSON")
     ver.add_argument("--cmsis-nn", type=Path, metavar="PATH", help="build the target against Arm's CMSIS-NN checkout at PATH instead of our kernels")
+    ver.add_argument("--arena-limit", type=_bytes, metavar="BYTES", help=ARENA_LIMIT_HELP)
     from .qmn import cli as qmn_cli
 
     qmn_cli.add_parser(sub)
@@ -58,11 +68,14 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument("--samples", type=int, default=5)
     chk.add_argument("--seed", type=int, default=0)
     chk.add_argument("--cmsis-nn", type=Path, metavar="PATH", help="build the target against Arm's CMSIS-NN checkout at PATH instead of our kernels")
+    chk.add_argument("--arena-limit", type=_bytes, metavar="BYTES", help=ARENA_LIMIT_HELP)
     ben = sub.add_parser("bench", help="instructions per layer and per inference on an emulated Cortex-M core")
     ben.add_argument("model", help=model_help)
     ben.add_argument("--target", required=True, choices=list(CORES))
     ben.add_argument("--seed", type=int, default=0)
     ben.add_argument("--json", action="store_true", help="print the report as JSON")
+    ben.add_argument("--arena-limit", type=_bytes, metavar="BYTES",
+                     help=ARENA_LIMIT_HELP + "; with a patch chain the program without it is counted too")
     ben.add_argument("--plot", type=Path, metavar="FILE",
                      help="also draw instructions per layer and arena use to FILE (.png or .svg; needs pycmsisnn[plot])")
     lib = ben.add_mutually_exclusive_group()
@@ -75,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     con.add_argument("--target", default=DEFAULT_CORE, choices=list(CORES))
     con.add_argument("--name", default="model", help="C name of the model: NAME.h, NAME.c, NAME_invoke (default: model)")
     con.add_argument("--cmsis-nn", type=Path, help="build against Arm's CMSIS-NN checkout at PATH instead of a copy of ours")
+    con.add_argument("--arena-limit", type=_bytes, metavar="BYTES", help=ARENA_LIMIT_HELP)
     con.add_argument("--legacy", action="store_true",
                      help="call the legacy q7 (Qm.n) functions instead of the s8 API; refused, with the reasons, "
                      "unless every layer is exactly expressible (see pycmsisnn qmn)")
@@ -150,13 +164,15 @@ def _verify(args: argparse.Namespace) -> int:
     progress = bar(wanted(json_output=args.json))
     if args.target == HOST and args.cmsis_nn is not None:
         return _bad_input(["--cmsis-nn needs a Cortex-M --target (the host runs the installed extension's kernels)"], args.json)
+    if args.target == HOST and args.arena_limit is not None:
+        return _bad_input(["--arena-limit needs a Cortex-M --target (the host runtime has no arena)"], args.json)
     if args.target == HOST:
         report = verify_host(data, samples=samples, seed=args.seed, inputs=inputs, progress=progress)
     else:
         from .verify import verify_target
 
         report = verify_target(data, args.target, samples=samples, seed=args.seed, inputs=inputs, progress=progress,
-                               cmsis_nn=args.cmsis_nn)
+                               cmsis_nn=args.cmsis_nn, arena_limit=args.arena_limit)
     report.model = name
     print(report.to_json() if args.json else report.to_text())
     return 0 if report.exact else 1
@@ -165,11 +181,15 @@ def _verify(args: argparse.Namespace) -> int:
 def _convert(args: argparse.Namespace) -> int:
     from .codegen import convert, convert_legacy
 
+    if args.legacy and args.arena_limit is not None:
+        print("pycmsisnn: --arena-limit plans the s8 project's arena; leave it out with --legacy", file=sys.stderr)
+        return 2
     if args.legacy:
         legacy = convert_legacy(model_bytes(args.model), args.output, target=args.target, name=args.name, cmsis_nn=args.cmsis_nn)
         print(legacy.to_text(), end="")
         return 0
-    report = convert(model_bytes(args.model), args.output, target=args.target, name=args.name, cmsis_nn=args.cmsis_nn)
+    report = convert(model_bytes(args.model), args.output, target=args.target, name=args.name, cmsis_nn=args.cmsis_nn,
+                     arena_limit=args.arena_limit)
     print(report.to_text(), end="")
     return 0
 
@@ -180,8 +200,8 @@ def _bench(args: argparse.Namespace) -> int:
     if args.compare_cmsis_nn is not None:
         from .bench_compare import compare_bench
 
-        if args.plot is not None:
-            print("pycmsisnn: --plot draws one library's counts; leave it out with --compare-cmsis-nn", file=sys.stderr)
+        if args.plot is not None or args.arena_limit is not None:
+            print("pycmsisnn: --plot and --arena-limit go with one library's counts; leave them out with --compare-cmsis-nn", file=sys.stderr)
             return 2
         comparison = compare_bench(model_bytes(args.model), args.target, args.compare_cmsis_nn, seed=args.seed)
         comparison = replace(comparison, model=args.model)
@@ -195,7 +215,7 @@ def _bench(args: argparse.Namespace) -> int:
         except PlotUnavailable as exc:
             print(f"pycmsisnn: {exc}", file=sys.stderr)
             return 2
-    report = bench(model_bytes(args.model), args.target, seed=args.seed, cmsis_nn=args.cmsis_nn)
+    report = bench(model_bytes(args.model), args.target, seed=args.seed, cmsis_nn=args.cmsis_nn, arena_limit=args.arena_limit)
     report.model = args.model
     print(report.to_json() if args.json else report.to_text())
     if args.plot is not None:
@@ -236,13 +256,13 @@ def _check(args: argparse.Namespace) -> int:
             say(f"{args.model}: host == TensorFlow Lite Micro on {host.exact_samples}/{host.samples} random inputs")
             ok = host.exact
             continue
-        rep = verify_target(data, step, samples=args.samples, seed=args.seed, cmsis_nn=args.cmsis_nn)
-        b = bench(data, step, seed=args.seed, cmsis_nn=args.cmsis_nn)
+        rep = verify_target(data, step, samples=args.samples, seed=args.seed, cmsis_nn=args.cmsis_nn, arena_limit=args.arena_limit)
+        b = bench(data, step, seed=args.seed, cmsis_nn=args.cmsis_nn, arena_limit=args.arena_limit)
         ok = ok and rep.exact
         say(
             f"{step}: TensorFlow Lite Micro == host == target on {rep.exact_samples}/{rep.samples}; "
             f"{b.instructions:,} instructions per inference ({b.macs / b.instructions:.3f} MACs/instruction); "
-            f"flash {b.flash_bytes:,} B; {b.ram.describe()}"
+            f"flash {b.flash_bytes:,} B; {b.ram.describe()}" + (f"; {b.patch.describe()}" if b.patch is not None else "")
         )
     for line in lines:
         print(line)

@@ -46,8 +46,18 @@ of them: where it lowers the peak (``PYCMSISNN_IN_PLACE=all`` keeps every
 one, for tests). Depthwise-separable networks (KWS) then hold one activation
 and a few rows instead of two activations.
 
+Patch chains (``pycmsisnn.patches``) go one step further where the plan
+still does not fit (the core's RAM, or the caller's ``arena_limit``): the
+network's first convolutions run together in bands of output rows of the
+last one, each band recomputing the input rows it shares with the next, so
+that their intermediate activations only ever exist a band at a time. The
+planner keeps a chain only where it lowers the arena; the layers of a chain
+are neither fused nor written in place.
+
 The host runtime runs every layer whole. ``PYCMSISNN_NO_FUSION=1`` (or
-``plan_arena(..., fuse=False)``) switches both off.
+``plan_arena(..., fuse=False)``) switches all three off;
+``PYCMSISNN_NO_PATCHES=1`` (``plan_arena(..., patches=False)``) the patch
+chains alone.
 """
 from __future__ import annotations
 

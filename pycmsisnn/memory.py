@@ -26,6 +26,15 @@ for the target core, see ``pycmsisnn.scratch``) in one arena:
   the ADD's other input; a stride-1 convolution whose output has its dying
   input's shape writes over it in chunks of rows, where that lowers the arena
   (the chunk buffers are the call's last scratch buffer, role "ring");
+* where the plan exceeds the core's RAM or the caller's ``arena_limit``
+  (``PYCMSISNN_ARENA_LIMIT``), with the network's first convolutions run in
+  bands of rows (a patch chain, ``pycmsisnn.patches``), if that lowers the
+  arena: the chain runs whole at its first call, its intermediate
+  activations are two band buffers and its scratch one buffer, all in one
+  buffer named "patch" at that call, and its output exists from that call
+  on. Every chain length and band height is planned; of those that fit the
+  limit the one recomputing the fewest MACs is kept, or, if none fits, the
+  one with the lowest arena (``ArenaPlan.patch``);
 * or linearly, one buffer after another without reuse (``strategy="linear"``
   or the environment variable ``PYCMSISNN_NO_MEMORY_PLANNER=1``), for debugging
   (no in-place reuse and no fusion either).
@@ -49,6 +58,7 @@ from .cores import HOST, alignment_of, get_core
 from .footprint import arena_home
 from .fusion import (InPlaceBand, ResidualFusion, every_band_wanted, fused_add_of, fused_conv_of, fusion_enabled, in_place_band_of,
                      in_place_bands, residual_fusions)
+from .patches import PatchChain, band_scratch, candidates, env_arena_limit, forced, patches_mode
 from .scratch import ScratchNeed, call_scratch
 
 # Kernels whose output is a view of the input: they share one buffer, no copy.
@@ -158,6 +168,7 @@ class ArenaPlan:
     placements: tuple[Placement, ...] = field(default=(), repr=False)  # one per buffer
     fusions: tuple[ResidualFusion, ...] = ()  # residual ADDs computed inside their convolution
     bands: tuple[InPlaceBand, ...] = ()  # convolutions written over their input
+    patch: PatchChain | None = None  # the first layers, computed in bands of rows
     state: Mapping[int, Placement] = field(default_factory=dict)  # variable tensors in the state buffer
     state_bytes: int = 0  # the state buffer's size (0: a stateless model)
 
@@ -167,8 +178,11 @@ class ArenaPlan:
     def layer_output(self, call: int, outputs: tuple[int, ...]) -> int:
         """The tensor that holds call ``call``'s result when it returns: its
         first output, or for a fused convolution the sum it wrote (its own
-        output only ever exists a band at a time)."""
+        output only ever exists a band at a time), or for every layer of a
+        patch chain the chain's output."""
         fused = fused_conv_of(self.fusions, call)
+        if self.patch is not None and call in self.patch.calls:
+            return self.patch.output  # the chain ran whole at its first call
         return fused.sum if fused is not None else outputs[0]
 
     def live_bytes(self, call: int) -> int:
@@ -248,19 +262,48 @@ def _share_buffers(
     return groups, aliases
 
 
-def _fused_spans(plan: Plan, fusions: tuple[ResidualFusion, ...]) -> dict[int, Lifetime]:
-    """Lifetimes, a fused convolution's output shrunk to its band, alive during the convolution only."""
+def _fused_spans(plan: Plan, fusions: tuple[ResidualFusion, ...], patch: PatchChain | None = None) -> dict[int, Lifetime]:
+    """Lifetimes, a fused convolution's output shrunk to its band, alive
+    during the convolution only; a patch chain's intermediates (band buffers)
+    left out, and its output made at its first call, which runs the chain."""
     spans = {s.tensor: s for s in lifetimes(plan)}
     for f in fusions:
         spans[f.conv_output] = Lifetime(f.conv_output, f.band_bytes, f.conv, f.conv)
+    if patch is not None:
+        for t in patch.intermediates:
+            spans.pop(t, None)
+        out = spans[patch.output]
+        spans[patch.output] = Lifetime(out.tensor, out.nbytes, patch.first, max(out.last, patch.first))
     return spans
+
+
+@dataclass(frozen=True)
+class _PatchArea:
+    """The one buffer of a patch chain: band buffer 0, band buffer 1, then the chain's scratch."""
+
+    slots: tuple[int, int]  # aligned bytes of the two band buffers
+    scratch: int  # aligned bytes of the largest scratch of the chain's calls
+
+    @property
+    def nbytes(self) -> int:
+        return sum(self.slots) + self.scratch
+
+
+def _patch_area(patch: PatchChain, needs: tuple[tuple[ScratchNeed, ...], ...], alignment: int) -> _PatchArea:
+    slots = [0, 0]
+    for i, n in enumerate(patch.buffer_bytes):
+        slots[patch.buffer_slot(i)] = max(slots[patch.buffer_slot(i)], _align(n, alignment))
+    scratch = max((sum(_align(n.nbytes, alignment) for n in needs[k]) for k in patch.calls), default=0)
+    return _PatchArea((slots[0], slots[1]), scratch)
 
 
 def _buffers(
     plan: Plan, needs: tuple[tuple[ScratchNeed, ...], ...], alignment: int, in_place: bool, fusions: tuple[ResidualFusion, ...],
-    bands: tuple[InPlaceBand, ...],
+    bands: tuple[InPlaceBand, ...], patch: PatchChain | None = None,
 ) -> tuple[list[Buffer], dict[int, int], dict[int, Lifetime]]:
-    spans = _fused_spans(plan, fusions)
+    """Tensor buffers, then each call's scratch in order (a patch chain's
+    calls: one buffer at its first call, named "patch")."""
+    spans = _fused_spans(plan, fusions, patch)
     if in_place:
         groups, aliases = _share_buffers(plan, spans, fusions, bands)
     else:
@@ -279,6 +322,10 @@ def _buffers(
         for root, ts in sorted(by_root.items())
     ]
     for k, call_needs in enumerate(needs):
+        if patch is not None and k in patch.calls:
+            if k == patch.first:
+                buffers.append(Buffer(name=f"patch {k}", nbytes=_patch_area(patch, needs, alignment).nbytes, first=k, last=k))
+            continue
         for n in call_needs:
             buffers.append(Buffer(name=f"scratch {k} {n.role}", nbytes=_align(n.nbytes, alignment), first=k, last=k))
     return buffers, aliases, spans
@@ -359,7 +406,8 @@ def default_strategy() -> str:
     return "linear" if os.environ.get(NO_PLANNER_ENV, "") not in ("", "0") else "greedy"
 
 
-def plan_arena(plan: Plan, core: str = HOST, *, strategy: str | None = None, library: str = "pycmsisnn", fuse: bool | None = None) -> ArenaPlan:
+def plan_arena(plan: Plan, core: str = HOST, *, strategy: str | None = None, library: str = "pycmsisnn", fuse: bool | None = None,
+               arena_limit: int | None = None, patches: bool | None = None) -> ArenaPlan:
     """Place the activations and scratch of ``plan`` for ``core`` in one arena.
 
     ``strategy`` is "greedy" (with in-place reuse) or "linear" (no reuse, no
@@ -367,48 +415,90 @@ def plan_arena(plan: Plan, core: str = HOST, *, strategy: str | None = None, lib
     "official") selects whose scratch requirements apply. ``fuse`` fuses
     residual ADDs into their convolutions and writes convolutions over their
     inputs where that lowers the arena (greedy only; None: unless
-    ``PYCMSISNN_NO_FUSION`` is set)."""
+    ``PYCMSISNN_NO_FUSION`` is set). ``arena_limit``: the arena bytes the
+    caller can give (None: ``PYCMSISNN_ARENA_LIMIT`` if set, else no limit
+    but the core's RAM). Where the plan exceeds the limit or the core's RAM,
+    ``patches`` (None: unless ``PYCMSISNN_NO_PATCHES`` is set) runs the
+    network's first convolutions in bands of rows (``pycmsisnn.patches``) if
+    that lowers the arena."""
     strategy = strategy or default_strategy()
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown memory planning strategy '{strategy}'; known: {', '.join(STRATEGIES)}")
+    if arena_limit is None:
+        arena_limit = env_arena_limit()
     alignment = alignment_of(core)
     needs = tuple(call_scratch(plan.graph, c, core, library) for c in plan.calls)
     fuse = fusion_enabled() if fuse is None else fuse
     if not (fuse and strategy == "greedy"):
         return _place(plan, core, strategy, alignment, needs, (), ())
     fusions = residual_fusions(plan)
-    best = _banded(plan, core, strategy, alignment, needs, fusions, small=False)
-    if core != HOST and arena_home(plan, best.arena_bytes, get_core(core)) is not get_core(core).ram:
-        # the core's RAM cannot hold the arena with large chunks: the smallest ones
-        best = min((best, _banded(plan, core, strategy, alignment, needs, fusions, small=True)), key=lambda a: a.arena_bytes)
-    return best
+
+    def too_big(a: ArenaPlan) -> bool:
+        if arena_limit is not None and a.arena_bytes > arena_limit:
+            return True
+        return core != HOST and arena_home(plan, a.arena_bytes, get_core(core)) is not get_core(core).ram
+
+    def fitted(patch: PatchChain | None) -> ArenaPlan:
+        fs = tuple(f for f in fusions if patch is None or f.conv not in patch.calls)
+        best = _banded(plan, core, strategy, alignment, needs, fs, small=False, patch=patch, library=library)
+        if too_big(best):  # the core's RAM or the limit cannot hold the arena with large chunks: the smallest ones
+            best = min((best, _banded(plan, core, strategy, alignment, needs, fs, small=True, patch=patch, library=library)),
+                       key=lambda a: a.arena_bytes)
+        return best
+
+    best = fitted(None)
+    mode = patches_mode() if patches is None else ("auto" if patches else "off")
+    if mode == "off" or (mode == "auto" and not too_big(best)):
+        return best
+    if mode not in ("auto", "all"):
+        chain = forced(plan, mode)
+        return fitted(chain) if chain is not None else best
+    tried = [fitted(c) for c in candidates(plan)]
+    if not tried:
+        return best
+    return _choose(tried, best, mode == "all", too_big)
+
+
+def _choose(tried: list[ArenaPlan], best: ArenaPlan, force: bool, too_big: Callable[[ArenaPlan], bool]) -> ArenaPlan:
+    """Of the plans with a patch chain, the cheapest (fewest MACs in bands,
+    then fewest bands) of those that fit, else the lowest arena; kept when it
+    lowers the arena of ``best`` (or ``force``)."""
+    def cost(a: ArenaPlan) -> tuple[int, int]:
+        return (a.patch.patched_macs, len(a.patch.bands)) if a.patch is not None else (0, 0)
+
+    fitting = [a for a in tried if not too_big(a)]
+    patched = min(fitting, key=lambda a: (cost(a), a.arena_bytes)) if fitting else min(tried, key=lambda a: (a.arena_bytes, cost(a)))
+    return patched if force or patched.arena_bytes < best.arena_bytes else best
 
 
 def _banded(
     plan: Plan, core: str, strategy: str, alignment: int, needs: tuple[tuple[ScratchNeed, ...], ...],
-    fusions: tuple[ResidualFusion, ...], small: bool,
+    fusions: tuple[ResidualFusion, ...], small: bool, patch: PatchChain | None = None, library: str = "pycmsisnn",
 ) -> ArenaPlan:
-    """The plan with the in-place bands that lower its arena."""
-    candidates = in_place_bands(plan, fusions, small)
-    without = _place(plan, core, strategy, alignment, needs, fusions, ())
+    """The plan with the in-place bands that lower its arena (and ``patch``)."""
+    if patch is not None:
+        chain_needs = band_scratch(plan, patch, core, library)
+        needs = tuple(chain_needs[k - patch.first] if k in patch.calls else n for k, n in enumerate(needs))
+    candidates = tuple(b for b in in_place_bands(plan, fusions, small) if patch is None or b.call not in patch.calls)
+    without = _place(plan, core, strategy, alignment, needs, fusions, (), patch)
     if not candidates:
         return without
     # A band costs instructions (one kernel call per chunk): keep those of the
     # layers whose live bytes without bands exceed the arena with all of them.
-    every = _place(plan, core, strategy, alignment, needs, fusions, candidates)
+    every = _place(plan, core, strategy, alignment, needs, fusions, candidates, patch)
     if every_band_wanted():
         return every
     kept = tuple(b for b in candidates if without.live_bytes(b.call) > every.arena_bytes)
-    chosen = _place(plan, core, strategy, alignment, needs, fusions, kept)
+    chosen = _place(plan, core, strategy, alignment, needs, fusions, kept, patch)
     return min((chosen, every, without), key=lambda a: (a.arena_bytes, len(a.bands)))
 
 
 def _place(
     plan: Plan, core: str, strategy: str, alignment: int, needs: tuple[tuple[ScratchNeed, ...], ...],
-    fusions: tuple[ResidualFusion, ...], bands: tuple[InPlaceBand, ...],
+    fusions: tuple[ResidualFusion, ...], bands: tuple[InPlaceBand, ...], patch: PatchChain | None = None,
 ) -> ArenaPlan:
     needs = tuple(n + ((ScratchNeed("ring", band.ring_bytes),) if (band := in_place_band_of(bands, k)) else ()) for k, n in enumerate(needs))
-    buffers, aliases, spans = _buffers(plan, needs, alignment, in_place=strategy == "greedy", fusions=fusions, bands=bands)
+    buffers, aliases, spans = _buffers(plan, needs, alignment, in_place=strategy == "greedy", fusions=fusions, bands=bands, patch=patch)
     placements = _best_greedy(buffers, alignment) if strategy == "greedy" else _linear(buffers, alignment)
     tensors: dict[int, Placement] = {}
     scratch: list[list[Placement]] = [[] for _ in plan.calls]
@@ -418,6 +508,11 @@ def _place(
     n_tensor_buffers = sum(1 for b in buffers if b.tensors)
     i = n_tensor_buffers
     for k, call_needs in enumerate(needs):
+        if patch is not None and k in patch.calls:
+            if k == patch.first:
+                _place_patch(patch, needs, alignment, placements[i].offset, tensors, scratch)
+                i += 1
+            continue
         for n in call_needs:
             scratch[k].append(Placement(placements[i].offset, n.nbytes))
             i += 1
@@ -439,4 +534,19 @@ def _place(
         bands=bands,
         state=state,
         state_bytes=state_bytes,
+        patch=patch,
     )
+
+
+def _place_patch(patch: PatchChain, needs: tuple[tuple[ScratchNeed, ...], ...], alignment: int, offset: int,
+                 tensors: dict[int, Placement], scratch: list[list[Placement]]) -> None:
+    """The band buffers and the shared scratch of a patch chain inside its buffer at ``offset``."""
+    area = _patch_area(patch, needs, alignment)
+    for i, t in enumerate(patch.intermediates):
+        tensors[t] = Placement(offset + (area.slots[0] if patch.buffer_slot(i) else 0), patch.buffer_bytes[i])
+    base = offset + sum(area.slots)
+    for k in patch.calls:
+        at = base
+        for n in needs[k]:
+            scratch[k].append(Placement(at, n.nbytes))
+            at += _align(n.nbytes, alignment)

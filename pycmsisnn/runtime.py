@@ -36,12 +36,16 @@ a batch (NHWC ``n``, fully-connected rows, softmax rows, elementwise size:
 ``batching.batched_call``) is called once for the whole batch, any other once
 per sample, by a program of that batch size (pooled like the single ones).
 Samples go in groups of at most ``batch_size`` (default ``BATCH_SIZE``, fewer
-when one sample's tensors are large). A stateful model is refused: its
-samples are steps of one sequence.
+when one sample's tensors are large), shared by up to ``workers`` threads
+(default: the CPU count; each group on its own program, in parallel since the
+kernels release the GIL; the outputs are put back in sample order). A
+stateful model is refused: its samples are steps of one sequence.
 """
 from __future__ import annotations
 
+import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -230,7 +234,7 @@ class Model:
         finally:
             tables.append(program)
 
-    def run_batch(self, inputs: Any, *, batch_size: int | None = None) -> list[np.ndarray]:
+    def run_batch(self, inputs: Any, *, batch_size: int | None = None, workers: int | None = None) -> list[np.ndarray]:
         """Run N independent samples: ``inputs`` as for ``run`` (an array, a
         list in model input order or a dict by input name), each array with a
         leading sample axis of the same length N. Returns the outputs in model
@@ -239,24 +243,42 @@ class Model:
         once for up to ``batch_size`` samples (default: 64, fewer when one
         sample's tensors are large); the others once per sample. A stateful
         model is refused: its samples are steps of one sequence (``run`` them
-        in order)."""
+        in order).
+
+        ``workers`` threads (default: the CPUs this process may run on,
+        ``default_workers()``) share the samples in contiguous groups, each
+        group on its own program, when every worker gets at least
+        ``MIN_SAMPLES_PER_WORKER`` samples (the kernels run with the GIL
+        released, so the groups run in parallel); ``workers=1`` runs them all
+        in the calling thread. The results do not depend on it."""
         if self.state.arrays:
             raise ArgError(
                 "run_batch: the model has variable tensors (state that persists from run to run), so its samples "
                 "are steps of one sequence, not independent: run them in order with run(x) (or run(x, state=s))"
             )
+        if workers is None:
+            workers = default_workers()
+        elif isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+            raise ArgError(f"run_batch: workers must be a positive integer, got {workers!r}")
         xs, n = self._check_batch(inputs)
         chunk = self._chunk(n, batch_size)
-        outputs: list[np.ndarray] | None = None
-        for start in range(0, n, chunk):
-            m = min(chunk, n - start)
-            got = self._run_chunk([x[start:start + m] for x in xs], m)
-            if outputs is None:
-                outputs = [np.empty((n, *g.shape[1:]), dtype=g.dtype) for g in got]
+        threads = max(1, min(workers, n // MIN_SAMPLES_PER_WORKER))
+        if threads > 1:
+            # Contiguous groups of at most `chunk` samples, at least one per thread.
+            per = min(chunk, -(-n // threads))
+        else:
+            per = chunk
+        groups = [(start, min(per, n - start)) for start in range(0, n, per)]
+        if threads > 1 and len(groups) > 1:
+            results = list(_executor(threads).map(lambda g: self._run_chunk([x[g[0]:g[0] + g[1]] for x in xs], g[1]), groups))
+        else:
+            results = [self._run_chunk([x[start:start + m] for x in xs], m) for start, m in groups]
+        if not results:  # no samples
+            return [np.empty((0, *t.shape), dtype=t.dtype) for t in self._outputs]
+        outputs = [np.empty((n, *g.shape[1:]), dtype=g.dtype) for g in results[0]]
+        for (start, m), got in zip(groups, results):
             for out, g in zip(outputs, got):
                 out[start:start + m] = g
-        if outputs is None:  # no samples
-            outputs = [np.empty((0, *t.shape), dtype=t.dtype) for t in self._outputs]
         return outputs
 
     def _chunk(self, n: int, batch_size: int | None) -> int:
@@ -289,6 +311,32 @@ class Model:
 
 
 BATCH_SIZE = 64  # samples per kernel call in run_batch, at most
+MIN_SAMPLES_PER_WORKER = 8  # run_batch splits a batch over threads only above this many samples per thread
+
+
+def default_workers() -> int:
+    """run_batch's default number of threads: the CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+_EXECUTOR: tuple[ThreadPoolExecutor, int] | None = None  # the pool and its number of threads
+_EXECUTOR_LOCK = threading.Lock()
+
+
+def _executor(threads: int) -> ThreadPoolExecutor:
+    """A process-wide pool of at least ``threads`` worker threads (made on
+    first use, replaced by a larger one when a call asks for more; the old
+    one finishes what it was given)."""
+    global _EXECUTOR
+    with _EXECUTOR_LOCK:
+        if _EXECUTOR is None or _EXECUTOR[1] < threads:
+            old, _EXECUTOR = _EXECUTOR, (ThreadPoolExecutor(max_workers=threads, thread_name_prefix="pycmsisnn-batch"), threads)
+            if old is not None:
+                old[0].shutdown(wait=False)
+        return _EXECUTOR[0]
 BATCH_BYTES = 64 << 20  # and at most this much activation memory per batched program
 MAX_BATCH_SIZES = 4  # batch sizes whose programs a model keeps
 

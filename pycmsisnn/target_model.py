@@ -26,15 +26,17 @@ class TargetModel:
     ``cmsis_nn``: generate the C for Arm's CMSIS-NN checkout at that path
     and build against it. ``library``: build the same C against another
     library root instead (``pycmsisnn.library_files.CSRC``: ours), to
-    compare the two libraries on one generated program."""
+    compare the two libraries on one generated program. ``arena_limit``
+    and ``patches``: see ``pycmsisnn.memory.plan_arena``."""
 
     def __init__(self, plan: Plan, core: str, *, dump_layers: bool = False, cmsis_nn: str | Path | None = None,
-                 library: str | Path | None = None) -> None:
+                 library: str | Path | None = None, arena_limit: int | None = None, patches: bool | None = None) -> None:
         self.plan = plan
         self.core = targets.get_core(core)
         self._tmp = tempfile.TemporaryDirectory(prefix="pycmsisnn-target-")
         root = Path(self._tmp.name)
-        self.report: ProjectReport = codegen.convert(plan, root / "project", target=self.core.name, name=NAME, cmsis_nn=cmsis_nn)
+        self.report: ProjectReport = codegen.convert(plan, root / "project", target=self.core.name, name=NAME, cmsis_nn=cmsis_nn,
+                                                     arena_limit=arena_limit, patches=patches)
         self.source_text = (root / "project" / f"{NAME}.c").read_text()
         self.build: BuildResult = targets.build_project(
             root / "project", NAME, self.core, root / "build", cmsis_nn=library if library is not None else cmsis_nn,

@@ -241,14 +241,14 @@ def _history(model: Model, batch: Samples, s: int) -> list[list[np.ndarray]]:
 
 
 def _target_layer_mismatch(model: Model, core: str, steps: list[list[np.ndarray]],
-                           cmsis_nn: str | Path | None = None) -> LayerMismatch | None:
+                           cmsis_nn: str | Path | None = None, arena_limit: int | None = None) -> LayerMismatch | None:
     """Rebuild with per-layer dumps, run ``steps`` on the target (a stateful
     model's sequence, the state carried) and find the first layer of the
     last step whose output differs from the host's (which equals TFLM's)."""
     from .target_model import TargetModel
 
     state = model.new_state()
-    with TargetModel(model.plan, core, dump_layers=True, cmsis_nn=cmsis_nn) as tm:
+    with TargetModel(model.plan, core, dump_layers=True, cmsis_nn=cmsis_nn, arena_limit=arena_limit) as tm:
         target_state = tm.initial_state()
         for x in steps:
             host = model.run(x, intermediates=True, state=state)
@@ -267,11 +267,13 @@ def _target_layer_mismatch(model: Model, core: str, steps: list[list[np.ndarray]
 
 def verify_target(source: str | Path | bytes, target: str, samples: int = 5, seed: int = 0, *,
                   inputs: Samples | None = None, progress: Progress | None = None,
-                  cmsis_nn: str | Path | None = None) -> VerifyReport:
+                  cmsis_nn: str | Path | None = None, arena_limit: int | None = None) -> VerifyReport:
     """TFLM, host and a Cortex-M core (generated C under QEMU) on ``samples``
     random inputs (or the given ``inputs``): every output compared exactly,
     three ways; ``progress`` wraps the loop over samples. ``cmsis_nn``: build
-    the target against Arm's CMSIS-NN checkout at that path instead of ours."""
+    the target against Arm's CMSIS-NN checkout at that path instead of ours.
+    ``arena_limit``: the arena bytes the generated C may take (see
+    ``pycmsisnn.memory.plan_arena``)."""
     from .target_model import TargetModel
 
     data = Path(source).read_bytes() if not isinstance(source, (bytes, bytearray)) else bytes(source)
@@ -283,7 +285,7 @@ def verify_target(source: str | Path | bytes, target: str, samples: int = 5, see
         report = VerifyReport(name, target, len(batch), seed, 0, target_exact_samples=0, inputs=batch.origin)
         per_output = [0] * len(graph.outputs)
         predictions: list[int] = []
-        with TargetModel(model.plan, target, cmsis_nn=cmsis_nn) as tm:
+        with TargetModel(model.plan, target, cmsis_nn=cmsis_nn, arena_limit=arena_limit) as tm:
             ram = tm.report.ram
             host, target_state = _HostRuns(model, batch), tm.initial_state()  # a stateful model's samples are one sequence
             for s in _steps(len(batch), f"verify on {target}", progress):
@@ -309,7 +311,7 @@ def verify_target(source: str | Path | bytes, target: str, samples: int = 5, see
                     first = next(d for d in host_diffs if d is not None)
                     where = "host"
                 else:
-                    layer = _target_layer_mismatch(model, target, _history(model, batch, s), cmsis_nn)
+                    layer = _target_layer_mismatch(model, target, _history(model, batch, s), cmsis_nn, arena_limit)
                     first = next(d for d in tgt_diffs if d is not None)
                     where = "target"
                 report.first_mismatch = {"sample": s, "where": where, "output": asdict(first), "layer": asdict(layer) if layer else None}

@@ -66,15 +66,17 @@ def test_check_steps_through_host_and_each_core(monkeypatch: pytest.MonkeyPatch,
     class FakeBench:
         instructions, macs, flash_bytes = 1000, 500, 2048
         ram = RamFigure(100, 20, StackSource.MEASURED)
+        patch = None
 
-    def fake_target(data: bytes, core: str, samples: int, seed: int, cmsis_nn: object = "unset") -> verify.VerifyReport:
-        assert cmsis_nn is None  # check passes --cmsis-nn on (not given here)
+    def fake_target(data: bytes, core: str, samples: int, seed: int, cmsis_nn: object = "unset",
+                    arena_limit: object = "unset") -> verify.VerifyReport:
+        assert cmsis_nn is None and arena_limit is None  # check passes --cmsis-nn and --arena-limit on (not given here)
         calls.append(core)
         return host
 
     monkeypatch.setattr(verify, "verify_host", lambda data, samples, seed: host)
     monkeypatch.setattr(verify, "verify_target", fake_target)
-    monkeypatch.setattr(bench, "bench", lambda data, core, seed, cmsis_nn: FakeBench())
+    monkeypatch.setattr(bench, "bench", lambda data, core, seed, cmsis_nn, arena_limit: FakeBench())
     terminal = _Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
     assert cli.main(["check", "default", "--targets", "cortex-m4,cortex-m0", "--samples", "1"]) == 0

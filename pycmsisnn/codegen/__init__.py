@@ -24,7 +24,7 @@ from ..memory import ArenaPlan, plan_arena
 from ..tflite import read_model
 from .cwriter import CodegenRefusal, c_identifier
 from .project import LIBRARY_DIR, check_official, cmake_text, copied_files, makefile_text, project_library
-from .report import ProjectReport, finish_report
+from .report import PatchReport, ProjectReport, finish_report
 from .source import build_layers, header_text, source_text
 
 DEFAULT_TARGET = DEFAULT_CORE
@@ -57,7 +57,8 @@ def _layer_table(plan: Plan, arena: ArenaPlan) -> list[dict[str, Any]]:
     return rows
 
 
-def generate(plan: Plan, target: str, name: str, *, official: Path | None = None, strategy: str | None = None) -> tuple[dict[str, str], ArenaPlan, int, Core]:
+def generate(plan: Plan, target: str, name: str, *, official: Path | None = None, strategy: str | None = None,
+             arena_limit: int | None = None, patches: bool | None = None) -> tuple[dict[str, str], ArenaPlan, int, Core]:
     """The generated text files by relative path, the arena plan, the
     constant bytes and the core (nothing written)."""
     c_identifier(name)
@@ -68,7 +69,7 @@ def generate(plan: Plan, target: str, name: str, *, official: Path | None = None
         problems = arm_library_problems(plan)
         if problems:
             raise CodegenRefusal("Arm's library cannot run these layers exactly (build with ours instead): " + "; ".join(problems))
-    arena = plan_arena(plan, target, strategy=strategy, library=arena_library(official))
+    arena = plan_arena(plan, target, strategy=strategy, library=arena_library(official), arena_limit=arena_limit, patches=patches)
     unit, layers = build_layers(name, plan, arena, cpu.feature)
     files = {
         f"{name}.h": header_text(name, plan, arena, target),
@@ -88,6 +89,8 @@ def convert(
     cmsis_nn: str | Path | None = None,
     strategy: str | None = None,
     measure_size: bool | None = None,
+    arena_limit: int | None = None,
+    patches: bool | None = None,
 ) -> ProjectReport:
     """Write the C project of a model for ``target`` into ``out_dir``.
 
@@ -95,10 +98,12 @@ def convert(
     copy of ours. ``strategy``: "greedy" or "linear" arena planning (default:
     greedy unless PYCMSISNN_NO_MEMORY_PLANNER=1). ``measure_size``: size the
     build with arm-none-eabi-gcc (default: when the toolchain is installed).
+    ``arena_limit`` (bytes) and ``patches``: see ``pycmsisnn.memory.plan_arena``.
     """
     plan = as_plan(plan_or_model)
     official = check_official(Path(cmsis_nn)) if cmsis_nn is not None else None
-    files, arena, constants, cpu = generate(plan, target, name, official=official, strategy=strategy)
+    files, arena, constants, cpu = generate(plan, target, name, official=official, strategy=strategy, arena_limit=arena_limit,
+                                            patches=patches)
     target = cpu.name
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -129,8 +134,21 @@ def convert(
         kernels=kernels,
         layer_table=_layer_table(plan, arena),
         state_bytes=arena.state_bytes,
+        patch=patch_report(plan, arena, target, arena_library(official), arena_limit),
     )
     return finish_report(report, out, cpu, measure_size)
+
+
+def patch_report(plan: Plan, arena: ArenaPlan, target: str, library: str, arena_limit: int | None = None) -> PatchReport | None:
+    """The patch chain the plan took, with its cost in MACs and the arena without it."""
+    chain = arena.patch
+    if chain is None:
+        return None
+    without = plan_arena(plan, target, library=library, arena_limit=arena_limit, patches=False)
+    return PatchReport(
+        first=chain.first, last=chain.last, bands=len(chain.bands), band_rows=chain.band_rows, macs=chain.macs,
+        patched_macs=chain.patched_macs, arena_bytes_without=without.arena_bytes,
+    )
 
 
 def arm_library_problems(plan: Plan) -> list[str]:

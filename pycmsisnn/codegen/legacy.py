@@ -518,7 +518,7 @@ def generate_legacy(plan: Plan, target: str, name: str, *, strategy: str | None 
     c_identifier(name)
     cpu = get_core(target, noun="target")
     target = cpu.name
-    arena = plan_arena(plan, target, strategy=strategy)
+    arena = plan_arena(plan, target, strategy=strategy, patches=False)  # the q7 emitters know no patch chain
     unit, layers = emit_layers(name, plan, arena, cpu.feature)
     files = {
         f"{name}.h": header_text(name, plan, arena, target),

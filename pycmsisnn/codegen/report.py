@@ -37,6 +37,29 @@ class MeasurementError(RuntimeError, CmsisNNError):
     """The cross build that sizes a project failed (the message has the compiler's output)."""
 
 
+@dataclass(frozen=True)
+class PatchReport:
+    """The network's first layers computed in bands of rows (``pycmsisnn.patches``), and what that costs."""
+
+    first: int  # layers first .. last
+    last: int
+    bands: int
+    band_rows: int  # output rows of layer ``last`` per band
+    macs: int  # the layers' MACs computed whole
+    patched_macs: int  # their MACs in bands (the overlap recomputed)
+    arena_bytes_without: int  # the arena the plan has without the chain
+
+    @property
+    def recomputed(self) -> float:
+        """Recomputed MACs as a fraction of the layers' MACs."""
+        return self.patched_macs / self.macs - 1 if self.macs else 0.0
+
+    def describe(self, arena_bytes: int) -> str:
+        return (f"patches: layers {self.first}-{self.last} in {self.bands} bands of {self.band_rows} row(s): arena "
+                f"{self.arena_bytes_without:,} -> {arena_bytes:,} B, {self.patched_macs - self.macs:,} MACs recomputed "
+                f"(+{100 * self.recomputed:.1f} % of theirs; instructions measured by pycmsisnn bench)")
+
+
 @dataclass
 class ProjectReport:
     """The generated project: where, for what, and its memory cost in bytes."""
@@ -58,6 +81,7 @@ class ProjectReport:
     kernels: list[str] = field(default_factory=list)
     layer_table: list[dict[str, Any]] = field(default_factory=list)
     state_bytes: int = 0  # the persistent state buffer (variable tensors), outside the arena
+    patch: PatchReport | None = None  # the first layers computed in bands of rows, if the planner chose it
 
     @property
     def flash_bytes(self) -> int:
@@ -74,7 +98,8 @@ class ProjectReport:
         return self.ram.total_bytes
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self) | {"flash_bytes": self.flash_bytes, "ram_bytes": self.ram_bytes, "ram": self.ram.to_dict()}
+        patch = None if self.patch is None else asdict(self.patch) | {"recomputed": self.patch.recomputed}
+        return asdict(self) | {"flash_bytes": self.flash_bytes, "ram_bytes": self.ram_bytes, "ram": self.ram.to_dict(), "patch": patch}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)
@@ -86,8 +111,10 @@ class ProjectReport:
             f"flash: {self.flash_bytes} B = code {self.code_bytes} B ({how}) + constants {self.constants_bytes} B",
             self.ram.describe(),
             f"arena: live peak {self.peak_bytes} B, {self.in_place_tensors} tensor(s) in place; without reuse {self.linear_arena_bytes} B",
-            "layers:",
         ]
+        if self.patch is not None:
+            lines.append(self.patch.describe(self.arena_bytes))
+        lines.append("layers:")
         for row in self.layer_table:
             scratch = f", scratch {row['scratch_bytes']} B" if row["scratch_bytes"] else ""
             via = f" ({row['host_variant']} on the host)" if row["host_variant"] != row["kernel"] else ""

@@ -42,7 +42,9 @@ from ..memory import ArenaPlan
 from .cwriter import CodegenRefusal, Layer, Unit, array_body, c_float, c_int, c_type
 from .fused import fused_add, fused_conv_add, in_place_conv
 from .kernels import emit_layer
+from .patched import band_function, patch_driver, patched_layer
 from ..fusion import fused_add_of, fused_conv_of, in_place_band_of
+from ..patches import chain_of
 
 
 @dataclass(frozen=True)
@@ -192,8 +194,12 @@ def build_layers(name: str, plan: Plan, arena: ArenaPlan, feature: Feature) -> t
         layer = Layer(unit, plan.graph, arena, k, call)
         conv_fusion, add_fusion = fused_conv_of(arena.fusions, k), fused_add_of(arena.fusions, k)
         band = in_place_band_of(arena.bands, k)
+        chain = chain_of(arena.patch, k)
         try:
-            if conv_fusion is not None:
+            if chain is not None:  # the chain runs at its first layer, through each layer's band function
+                band_function(Layer(unit, plan.graph, arena, k, call))
+                (patch_driver if k == chain.first else patched_layer)(layer, chain)
+            elif conv_fusion is not None:
                 fused_conv_add(layer, plan.calls[conv_fusion.add], conv_fusion)
             elif add_fusion is not None:
                 fused_add(layer, add_fusion)

@@ -63,7 +63,7 @@ def test_plot_file_has_one_bar_per_layer(report: BenchReport, tmp_path: Path, su
 
 def test_bench_cli_writes_the_plot(report: BenchReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                    capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("pycmsisnn.bench.bench", lambda data, target, seed, cmsis_nn=None: report)  # counted once, in the fixture
+    monkeypatch.setattr("pycmsisnn.bench.bench", lambda data, target, seed, cmsis_nn=None, arena_limit=None: report)  # counted once, in the fixture
     path = tmp_path / "b.png"
     assert cli.main(["bench", "default", "--target", CORE, "--plot", str(path)]) == 0
     assert path.read_bytes().startswith(b"\x89PNG")

@@ -11,7 +11,8 @@ are not multiples of 2 or 4 (pixel block tails, blocks crossing rows and
 batches), padding and holes (im2col fill), dilation and grouping (the per-tap
 gather), one-row layers (1xN: columns read in place, and the smaller MVE
 scratch), an upscaled input (transpose conv through the reverse convolution),
-int16 column pairs (DSP) and columns shorter than a vector (MVE), input
+int16 column pairs (DSP) and columns shorter than a vector (MVE), more
+output channels than the MVE kernel-sum chunk (64) holds, input
 zero points at both ends (-128 and 127: offsets 128 and -127) and
 per-channel requantisation shifts of both signs (filter scales of some
 channels multiplied by a power of two, which moves only their shift).
@@ -157,6 +158,11 @@ CASES = [
     # batches, a single word left after the unrolled pairs, strided batches
     Case("1x1-fast-batch2-c28-f7-zp128", "arm_convolve_1x1_s8_fast", _conv((2, 3, 3, 28), 7, (1, 1), ZP_LOW)),
     Case("1x1-s2-batch2-c8-f4-zp-127", "arm_convolve_1x1_s8", _conv((2, 5, 5, 8), 4, (1, 1), ZP_HIGH, strides=(2, 2))),
+    # more output channels than one MVE chunk of kernel sums (64): 64 + 6,
+    # 64 + 3 and two groups of 64 + 2, pixel blocks of three with tails
+    Case("1x1-fast-c24-f70-zp128-relu6", "arm_convolve_1x1_s8_fast", _conv((1, 2, 4, 24), 70, (1, 1), ZP_LOW, activation="relu6")),
+    Case("im2col-3x3-c3-f67-zp-127", "arm_convolve_s8", _conv((1, 3, 4, 3), 67, (3, 3), ZP_HIGH, padding="same")),
+    Case("im2col-grouped-g2-f132", "arm_convolve_s8", _conv((1, 3, 3, 4), 132, (3, 3), ZP_LOW, padding="same", groups=2)),
     # upscaled input: the reverse convolution of a transpose conv (C_IN > 16)
     Case("tconv-reverse-c17", "arm_convolve_s8", _tconv((1, 3, 4, 17), 3, (3, 3), strides=(2, 2), padding="same")),
     # requantisation shifts of both signs, per channel

@@ -12,6 +12,7 @@
 #include "arm_nnsupportfunctions.h"
 
 #include "Internal/arm_nn_elementwise_s8_simd.h"
+#include "Internal/pycmsisnn_host_s8.h"
 
 /* Sum of two int32 values that wraps instead of overflowing (never reached
  * with parameters derived from real scales, but keeps the C well defined). */
@@ -20,8 +21,9 @@ static inline int32_t add_wrap_s32(const int32_t a, const int32_t b)
     return (int32_t)((uint32_t)a + (uint32_t)b);
 }
 
-/* The portable loop: the reference for every other path. */
-static void add_s8_portable(const int8_t *input_1_vect,
+/* The portable loop: the reference for every other path (on an x86-64
+ * host also compiled for AVX2, Internal/pycmsisnn_host_s8.h). */
+static PCN_HOST_CLONES void add_s8_portable(const int8_t *input_1_vect,
                             const int8_t *input_2_vect,
                             const int32_t input_1_offset,
                             const int32_t input_1_mult,

@@ -16,6 +16,7 @@
 #include "arm_nnsupportfunctions.h"
 #include "Internal/arm_nn_depthwise_s8_common.h"
 #include "Internal/arm_nn_depthwise_s8_simd.h"
+#include "Internal/pycmsisnn_host_s8.h"
 
 arm_cmsis_nn_status arm_depthwise_conv_3x3_s8(const cmsis_nn_context *ctx,
                                               const cmsis_nn_dw_conv_params *dw_conv_params,
@@ -51,6 +52,14 @@ arm_cmsis_nn_status arm_depthwise_conv_3x3_s8(const cmsis_nn_context *ctx,
     {
         return ARM_CMSIS_NN_ARG_ERROR;
     }
+
+#if defined(PCN_HOST_S8)
+    if (pcn_host_s8_dw(dw_conv_params, quant_params, input_dims, input_data, filter_dims, filter_data, bias_data,
+                       output_dims, output_data))
+    {
+        return ARM_CMSIS_NN_SUCCESS;
+    }
+#endif
 
 #if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
     if (arm_nn_dw_s8_simd_takes(dw_conv_params))

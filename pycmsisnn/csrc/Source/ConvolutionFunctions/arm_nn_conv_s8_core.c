@@ -10,39 +10,41 @@
  *
  * Code paths, chosen at build time (arm_nn_math_types.h); the helpers are
  * in Internal/arm_nn_mat_mult_s8.h:
- * - MVE (Helium): up to four output pixels at a time. Each output channel's
- *   weight row meets the four pixel columns in int8 lanes (VMLADAVA, the
- *   last partial vector tail-predicated); the offset enters as
- *   input_offset * sum(weights), and the four results, which share the
- *   channel's multiplier and shift, are requantised as one vector. Columns
- *   shorter than a vector put four output channels in int32 lanes instead.
+ * - MVE (Helium): blocks of three output pixels times two output
+ *   channels: each loaded int8 vector of a column or a weight row is used
+ *   two or three times by VMLADAVA, in a tail-predicated low-overhead loop
+ *   (the last partial vector loads and accumulates its valid lanes only).
+ *   The sums start at bias + input_offset * sum(weights), computed once
+ *   per call for a chunk of up to 64 channels (on the stack), so the dot
+ *   products use the raw int8 input. Four channels of a pixel are then
+ *   requantised as one vector (per-lane multiplier and shift).
  * - DSP: two output pixels times two output channels at a time with SMLAD
- *   on 16-bit pairs. The 1x1 core and the im2col core with channel counts
- *   that are not whole words widen the int8 pixels with the offset as they
- *   go (SXTAB16); otherwise the im2col column pair is gathered already
- *   widened, offset added, into an interleaved int16 pair.
+ *   on 16-bit pairs. The im2col core with channel counts that are not
+ *   whole words widens the int8 pixels with the offset as it goes
+ *   (SXTAB16); otherwise the im2col column pair is gathered already
+ *   widened, offset added, into an interleaved int16 pair. The 1x1 core
+ *   takes output-channel pairs outermost: the offset enters their biases as
+ *   input_offset * sum(w), and every pixel pair meets the two weight rows
+ *   with raw SXTB16/SMLAD (conv_s8_pointwise_dsp).
  * - Portable C (the host, Cortex-M0/M3): one dot product per output value.
  * The im2col scratch is used within what the build's buffer-size function
  * promises (DSP: 4 * ceil4(KH * KW * C_IN) bytes, two int8 columns or one
- * int16 pair; MVE: up to four int8 columns, fewer where the 1xN formula is
- * smaller); one-row windows wholly inside the input are read in place, and
+ * int16 pair; MVE: up to three int8 columns of the four promised, fewer
+ * where the 1xN formula is smaller); one-row windows wholly inside the input are read in place, and
  * the 1x1 core needs no scratch. All paths compute the same integer sums
  * and requantise them exactly as arm_nn_requantize, so their results are
  * identical.
  */
 #include "Internal/arm_nn_conv_s8.h"
 #include "Internal/arm_nn_mat_mult_s8.h"
+#include "Internal/pycmsisnn_host_s8.h"
 #include "arm_nnfunctions.h"
 #include "arm_nnsupportfunctions.h"
 
 #if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
 
-/* Pixels per block of the optimised paths. */
-    #if defined(ARM_MATH_MVEI)
-        #define CONV_S8_BLOCK 4
-    #else
-        #define CONV_S8_BLOCK 2
-    #endif
+/* Pixels per block of the DSP path. */
+    #define CONV_S8_BLOCK 2
 
 /* What turns one channel's sum into an output value. */
 typedef struct
@@ -269,161 +271,471 @@ static void conv_s8_gather_wide(const conv_s8_geom *gm,
 
     #if defined(ARM_MATH_MVEI)
 
-/* conv_s8_block for columns shorter than one vector: four output channels
- * at a time in int32 lanes. For each entry k one gather load fetches the
- * four channels' weights w[oc + j][k], and each pixel's x[k] multiplies
- * them into that pixel's accumulator vector (VMLA by a scalar); the input
- * offset enters as input_offset * sum_k w[oc + j][k]. */
-static void conv_s8_block_narrow(const int8_t *const *cols,
-                                 const int32_t npx,
-                                 const int32_t len,
-                                 const int8_t *w,
-                                 const int32_t n_oc,
-                                 const conv_s8_out *q,
-                                 int8_t *out,
-                                 const int32_t out_stride)
-{
-    const int32_t *const bias = q->bias;
-    const int32_t in_off = q->input_offset;
-    const int32_t out_off = q->output_offset;
-    const int32x4_t act_min = vdupq_n_s32(q->act_min);
-    const int32x4_t act_max = vdupq_n_s32(q->act_max);
-    /* Missing pixels repeat the first one; they are not stored. */
-    const int8_t *const c0 = cols[0];
-    const int8_t *const c1 = cols[npx > 1 ? 1 : 0];
-    const int8_t *const c2 = cols[npx > 2 ? 2 : 0];
-    const int8_t *const c3 = cols[npx > 3 ? 3 : 0];
-    const uint32x4_t rows = vmulq_n_u32(vidupq_n_u32(0, 1), (uint32_t)len);
+/* MVE: output channels whose kernel sums one pass keeps (on the stack). */
+        #define CONV_S8_MVE_OC_CHUNK 64
+/* MVE: pixels per block (three columns times two weight rows: six scalar
+ * accumulators, which VMLADAVA wants in even registers). */
+        #define CONV_S8_MVE_PX 3
 
-    for (int32_t oc = 0; oc < n_oc; oc += 4, w += 4 * len)
+/* kbias[j] = bias[j] + input_offset * (sum of weight row j) for the n rows
+ * of len entries at w: the part of every output of channel j that does not
+ * depend on the input, so that the dot products can use the raw int8
+ * activations (wrapping like the accumulators). */
+static void conv_s8_mve_kernel_sums(const int8_t *w,
+                                    const int32_t len,
+                                    const int32_t n,
+                                    const int32_t *bias,
+                                    const int32_t input_offset,
+                                    int32_t *kbias)
+{
+    for (int32_t j = 0; j < n; j++, w += len)
     {
-        const mve_pred16_t ch = vctp32q((uint32_t)(n_oc - oc));
-        int32x4_t a0 = vdupq_n_s32(0);
-        int32x4_t a1 = a0;
-        int32x4_t a2 = a0;
-        int32x4_t a3 = a0;
-        int32x4_t w_sum = a0;
-        for (int32_t k = 0; k < len; k++)
+        const int32_t b = bias != NULL ? bias[j] : 0;
+        kbias[j] = pcn_wrap_add(b, pcn_wrap_mul(input_offset, pcn_mve_sum_s8(w, len)));
+    }
+}
+
+/* What requantises the sums of a block (per-layer constants). */
+typedef struct
+{
+    int32_t output_offset;
+    int32_t act_min;
+    int32_t act_max;
+    int32_t out_stride; /* bytes between the outputs of consecutive pixels */
+} conv_s8_mve_req;
+
+/* s[j * 3 + i] = kb_j + sum_k c_i[k] * w_j[k] over len (>= 1) entries,
+ * for the three columns c0..c2 and the two weight rows w0 and
+ * w1 = w0 + w1_step (0 or len): each loaded
+ * vector is used two or three times. A tail-predicated low-overhead loop
+ * (DLSTP/LETP, which gcc 12 does not emit from intrinsics) runs over
+ * ceil(len / 16) vectors, the last one with only its valid lanes loaded
+ * and accumulated, so there is no separate tail code. VMLADAVA wants its
+ * accumulators in even registers ("Te", known to gcc and clang). */
+static inline void conv_s8_mve_dot_3x2(const int8_t *p0,
+                                       const int8_t *p1,
+                                       const int8_t *p2,
+                                       const int8_t *w0,
+                                       const int32_t w1_step,
+                                       const int32_t len,
+                                       const int32_t kb0,
+                                       const int32_t kb1,
+                                       int32_t *s)
+{
+    int32_t s00 = kb0;
+    int32_t s10 = kb0;
+    int32_t s20 = kb0;
+    int32_t s01 = kb1;
+    int32_t s11 = kb1;
+    int32_t s21 = kb1;
+    int8x16_t x0;
+    int8x16_t x1;
+    int8x16_t x2;
+    int8x16_t v0;
+    int8x16_t v1;
+    const int8_t *w1 = w0 + w1_step;
+    /* The element count in LR, where DLSTP wants it (a local register
+     * variable: one register fewer for the compiler to find). */
+    register int32_t n __asm__("lr") = len;
+    __asm__ volatile("dlstp.8 lr, lr\n"
+                     "1:\n\t"
+                     "vldrb.8 %q[x0], [%[p0]], #16\n\t"
+                     "vldrb.8 %q[x1], [%[p1]], #16\n\t"
+                     "vldrb.8 %q[x2], [%[p2]], #16\n\t"
+                     "vldrb.8 %q[v0], [%[w0]], #16\n\t"
+                     "vldrb.8 %q[v1], [%[w1]], #16\n\t"
+                     "vmladava.s8 %[s00], %q[x0], %q[v0]\n\t"
+                     "vmladava.s8 %[s10], %q[x1], %q[v0]\n\t"
+                     "vmladava.s8 %[s20], %q[x2], %q[v0]\n\t"
+                     "vmladava.s8 %[s01], %q[x0], %q[v1]\n\t"
+                     "vmladava.s8 %[s11], %q[x1], %q[v1]\n\t"
+                     "vmladava.s8 %[s21], %q[x2], %q[v1]\n\t"
+                     "letp lr, 1b"
+                     : [s00] "+Te"(s00),
+                       [s10] "+Te"(s10),
+                       [s20] "+Te"(s20),
+                       [s01] "+Te"(s01),
+                       [s11] "+Te"(s11),
+                       [s21] "+Te"(s21),
+                       [p0] "+r"(p0),
+                       [p1] "+r"(p1),
+                       [p2] "+r"(p2),
+                       [w0] "+r"(w0),
+                       [w1] "+r"(w1),
+                       [n] "+r"(n),
+                       [x0] "=&w"(x0),
+                       [x1] "=&w"(x1),
+                       [x2] "=&w"(x2),
+                       [v0] "=&w"(v0),
+                       [v1] "=&w"(v1)
+                     :
+                     : "memory");
+    s[0] = s00;
+    s[1] = s10;
+    s[2] = s20;
+    s[3] = s01;
+    s[4] = s11;
+    s[5] = s21;
+}
+
+/* The requantisation of four channels, one per lane: multiplier, left
+ * shift, right shift (as a negative count) and the lanes that shift right. */
+typedef struct
+{
+    int32x4_t multiplier;
+    int32x4_t left;
+    int32x4_t right;
+    int32x4_t right_mask; /* -1 where the shift is negative, else 0 */
+} conv_s8_mve_lane_q;
+
+static inline conv_s8_mve_lane_q
+conv_s8_mve_lane_params(const int32_t *mult, const int32_t *shift, const mve_pred16_t lanes)
+{
+    const int32x4_t sh = vldrwq_z_s32(shift, lanes);
+    const int32x4_t zero = vdupq_n_s32(0);
+    conv_s8_mve_lane_q lq;
+    lq.multiplier = vldrwq_z_s32(mult, lanes);
+    lq.left = vmaxq_s32(sh, zero);
+    lq.right = vminq_s32(sh, zero);
+    lq.right_mask = vshrq_n_s32(lq.right, 31);
+    return lq;
+}
+
+/* pcn_mve_requantize with the per-lane parameters above (the negative
+ * lanes are lowered by one before a right shift only, here with a mask
+ * instead of a predicate), then the output offset and the clamp. */
+static inline int32x4_t conv_s8_mve_requantize_out(int32x4_t v,
+                                                   const conv_s8_mve_lane_q *lq,
+                                                   const int32_t out_off,
+                                                   const int32_t act_min,
+                                                   const int32_t act_max)
+{
+    v = vshlq_s32(v, lq->left);
+    v = vqrdmulhq_s32(v, lq->multiplier);
+    v = vqaddq_s32(v, vandq_s32(vshrq_n_s32(v, 31), lq->right_mask));
+    v = vrshlq_s32(v, lq->right);
+    v = vaddq_n_s32(v, out_off);
+    v = vmaxq_s32(v, vdupq_n_s32(act_min));
+    return vminq_s32(v, vdupq_n_s32(act_max));
+}
+
+/* The sums of four channels (n of them real, the others repeating the
+ * last) of three pixels: sums[4 * i + j] for pixel i and channel j. */
+static inline void conv_s8_mve_sums_4(const int8_t *const *cols,
+                                      const int32_t len,
+                                      const int8_t *w,
+                                      const int32_t *kbias,
+                                      const int32_t n,
+                                      int32_t *sums)
+{
+    int32_t s[6];
+    conv_s8_mve_dot_3x2(cols[0], cols[1], cols[2], w, n > 1 ? len : 0, len, kbias[0], kbias[n > 1 ? 1 : 0], s);
+    sums[0] = s[0];
+    sums[1] = s[3];
+    sums[4] = s[1];
+    sums[5] = s[4];
+    sums[8] = s[2];
+    sums[9] = s[5];
+    if (n > 2)
+    {
+        w += 2 * len;
+        conv_s8_mve_dot_3x2(cols[0], cols[1], cols[2], w, n > 3 ? len : 0, len, kbias[2], kbias[n > 3 ? 3 : 2], s);
+        sums[2] = s[0];
+        sums[3] = s[3];
+        sums[6] = s[1];
+        sums[7] = s[4];
+        sums[10] = s[2];
+        sums[11] = s[5];
+    }
+}
+
+/* Output channels [0, n_oc) of npx (1..3) pixels whose columns of len
+ * entries are cols[0..2] (a missing pixel repeats the last one). Weights w
+ * hold n_oc rows of len entries; kbias, mult and shift are those of the
+ * n_oc channels; pixel i's results go to out[i * out_stride + oc].
+ * Four channels at a time: two 3x2 dot blocks give their twelve sums,
+ * which go through a small buffer so that each pixel's four channels are
+ * requantised as one vector (VQRDMULH, a rounding shift per lane) and
+ * stored with one VSTRB. Not inlined: the dot loop needs eleven registers
+ * besides LR. */
+static __attribute__((noinline)) void conv_s8_mve_block(const int8_t *const *cols,
+                                                         const int32_t npx,
+                                                         const int32_t len,
+                                                         const int8_t *w,
+                                                         const int32_t n_oc,
+                                                         const int32_t *kbias,
+                                                         const int32_t *mult,
+                                                         const int32_t *shift,
+                                                         const conv_s8_mve_req *req,
+                                                         int8_t *out)
+{
+    const int32_t out_off = req->output_offset;
+    const int32_t act_min = req->act_min;
+    const int32_t act_max = req->act_max;
+    const int32_t out_stride = req->out_stride;
+    int32_t sums[3 * 4];
+    int32_t oc = 0;
+    /* Whole groups of four channels: three pixels stored without
+     * predication, fewer in a loop. */
+    for (; oc + 4 <= n_oc; oc += 4)
+    {
+        conv_s8_mve_sums_4(cols, len, w, kbias, 4, sums);
+        const conv_s8_mve_lane_q lq = conv_s8_mve_lane_params(mult, shift, vctp32q(4));
+        if (npx == 3)
         {
-            const int32x4_t wv = vldrbq_gather_offset_z_s32(w + k, rows, ch);
-            w_sum = vaddq_s32(w_sum, wv);
-            a0 = vmlaq_n_s32(a0, wv, c0[k]);
-            a1 = vmlaq_n_s32(a1, wv, c1[k]);
-            a2 = vmlaq_n_s32(a2, wv, c2[k]);
-            a3 = vmlaq_n_s32(a3, wv, c3[k]);
+            vstrbq_s32(out, conv_s8_mve_requantize_out(vldrwq_s32(sums), &lq, out_off, act_min, act_max));
+            vstrbq_s32(out + out_stride,
+                       conv_s8_mve_requantize_out(vldrwq_s32(sums + 4), &lq, out_off, act_min, act_max));
+            vstrbq_s32(out + 2 * out_stride,
+                       conv_s8_mve_requantize_out(vldrwq_s32(sums + 8), &lq, out_off, act_min, act_max));
         }
-        int32x4_t add = bias != NULL ? vldrwq_z_s32(bias + oc, ch) : vdupq_n_s32(0);
-        add = vmlaq_n_s32(add, w_sum, in_off);
-        const int32x4_t mult = vldrwq_z_s32(q->multiplier + oc, ch);
-        const int32x4_t shift = vldrwq_z_s32(q->shift + oc, ch);
-        int32x4_t acc[4];
-        acc[0] = a0;
-        acc[1] = a1;
-        acc[2] = a2;
-        acc[3] = a3;
-        for (int32_t i = 0; i < npx; i++)
+        else
         {
-            int32x4_t v = pcn_mve_requantize(vaddq_s32(acc[i], add), mult, shift);
-            v = vaddq_n_s32(v, out_off);
-            v = vmaxq_s32(v, act_min);
-            v = vminq_s32(v, act_max);
-            vstrbq_p_s32(out + (size_t)i * out_stride + oc, v, ch);
+            int8_t *dst = out;
+            for (int32_t i = 0; i < npx; i++, dst += out_stride)
+            {
+                vstrbq_s32(dst, conv_s8_mve_requantize_out(vldrwq_s32(sums + 4 * i), &lq, out_off, act_min, act_max));
+            }
+        }
+        w += 4 * len;
+        kbias += 4;
+        mult += 4;
+        shift += 4;
+        out += 4;
+    }
+    if (oc < n_oc)
+    {
+        /* One to three channels left: predicated lanes. */
+        const int32_t n = n_oc - oc;
+        const mve_pred16_t lanes = vctp32q((uint32_t)n);
+        conv_s8_mve_sums_4(cols, len, w, kbias, n, sums);
+        const conv_s8_mve_lane_q lq = conv_s8_mve_lane_params(mult, shift, lanes);
+        int8_t *dst = out;
+        for (int32_t i = 0; i < npx; i++, dst += out_stride)
+        {
+            const int32x4_t v = conv_s8_mve_requantize_out(vldrwq_s32(sums + 4 * i), &lq, out_off, act_min, act_max);
+            vstrbq_p_s32(dst, v, lanes);
         }
     }
 }
 
-/* Output channels [0, n_oc) of npx (1..4) pixels whose columns of len
- * entries are cols[0..npx-1]; weights w hold n_oc rows of len entries;
- * pixel i's results go to out[i * out_stride + oc]. */
-static void conv_s8_block(const int8_t *const *cols,
-                          const int32_t npx,
-                          const int32_t len,
-                          const int8_t *w,
-                          const int32_t n_oc,
-                          const conv_s8_out *q,
-                          int8_t *out,
-                          const int32_t out_stride)
+/* arm_nn_conv_s8_pointwise on MVE: for each chunk of output channels their
+ * kernel sums, then blocks of three pixels, read in place. */
+static void conv_s8_mve_pointwise(const cmsis_nn_conv_params *conv_params,
+                                  const cmsis_nn_per_channel_quant_params *quant_params,
+                                  const cmsis_nn_dims *input_dims,
+                                  const int8_t *input_data,
+                                  const int8_t *filter_data,
+                                  const int32_t *bias_data,
+                                  const cmsis_nn_dims *output_dims,
+                                  int8_t *output_data)
 {
-    if (len < 16)
-    {
-        conv_s8_block_narrow(cols, npx, len, w, n_oc, q, out, out_stride);
-        return;
-    }
-    /* Everything in locals: the int8 output stores may alias anything. */
-    const int32_t *const bias = q->bias;
-    const int32_t *const mult = q->multiplier;
-    const int32_t *const shift = q->shift;
-    const int32_t in_off = q->input_offset;
-    const int32_t out_off = q->output_offset;
-    /* Missing pixels repeat the first one; their lanes are not stored. */
-    const int8_t *const c0 = cols[0];
-    const int8_t *const c1 = cols[npx > 1 ? 1 : 0];
-    const int8_t *const c2 = cols[npx > 2 ? 2 : 0];
-    const int8_t *const c3 = cols[npx > 3 ? 3 : 0];
-    const uint32x4_t offsets = vmulq_n_u32(vidupq_n_u32(0, 1), (uint32_t)out_stride);
-    const mve_pred16_t lanes = vctp32q((uint32_t)npx);
-    const int32x4_t act_min = vdupq_n_s32(q->act_min);
-    const int32x4_t act_max = vdupq_n_s32(q->act_max);
+    const int32_t in_h = input_dims->h;
+    const int32_t in_w = input_dims->w;
+    const int32_t in_c = input_dims->c;
+    const int32_t out_h = output_dims->h;
+    const int32_t out_w = output_dims->w;
+    const int32_t out_c = output_dims->c;
+    const int32_t stride_h = conv_params->stride.h;
+    const int32_t stride_w = conv_params->stride.w;
+    const int32_t n_pixels = input_dims->n * out_h * out_w;
+    int32_t kbias[CONV_S8_MVE_OC_CHUNK];
+    conv_s8_mve_req req;
+    req.output_offset = conv_params->output_offset;
+    req.act_min = conv_params->activation.min;
+    req.act_max = conv_params->activation.max;
+    req.out_stride = out_c;
 
-    /* Whole vectors of every row, then one predicated tail: the same for
-     * every channel. */
-    const int32_t n_full = len >> 4;
-    const int32_t tail = len & 15;
-    const mve_pred16_t tail_lanes = vctp8q((uint32_t)tail);
-
-    for (int32_t oc = 0; oc < n_oc; oc++)
+    for (int32_t oc0 = 0; oc0 < out_c; oc0 += CONV_S8_MVE_OC_CHUNK)
     {
-        const int8_t *p0 = c0;
-        const int8_t *p1 = c1;
-        const int8_t *p2 = c2;
-        const int8_t *p3 = c3;
-        int32_t s0 = 0;
-        int32_t s1 = 0;
-        int32_t s2 = 0;
-        int32_t s3 = 0;
-        int32_t w_sum = 0;
-        for (int32_t k = n_full; k > 0; k--)
+        const int32_t n_oc = PCN_MIN(CONV_S8_MVE_OC_CHUNK, out_c - oc0);
+        const int8_t *w = filter_data + (size_t)oc0 * in_c;
+        conv_s8_mve_kernel_sums(
+            w, in_c, n_oc, bias_data != NULL ? bias_data + oc0 : NULL, conv_params->input_offset, kbias);
+
+        int32_t b = 0;
+        int32_t oy = 0;
+        int32_t ox = 0;
+        for (int32_t p = 0; p < n_pixels; p += CONV_S8_MVE_PX)
         {
-            const int8x16_t vw = vldrbq_s8(w);
-            w_sum = vaddvaq_s8(w_sum, vw);
-            s0 = vmladavaq_s8(s0, vldrbq_s8(p0), vw);
-            s1 = vmladavaq_s8(s1, vldrbq_s8(p1), vw);
-            s2 = vmladavaq_s8(s2, vldrbq_s8(p2), vw);
-            s3 = vmladavaq_s8(s3, vldrbq_s8(p3), vw);
-            w += 16;
-            p0 += 16;
-            p1 += 16;
-            p2 += 16;
-            p3 += 16;
+            const int32_t npx = PCN_MIN(CONV_S8_MVE_PX, n_pixels - p);
+            const int8_t *px[CONV_S8_MVE_PX];
+            for (int32_t i = 0; i < npx; i++)
+            {
+                px[i] = input_data + (((size_t)b * in_h + (size_t)oy * stride_h) * in_w + (size_t)ox * stride_w) * in_c;
+                if (++ox == out_w)
+                {
+                    ox = 0;
+                    if (++oy == out_h)
+                    {
+                        oy = 0;
+                        b++;
+                    }
+                }
+            }
+            for (int32_t i = npx; i < CONV_S8_MVE_PX; i++)
+            {
+                px[i] = px[npx - 1];
+            }
+            conv_s8_mve_block(px,
+                              npx,
+                              in_c,
+                              w,
+                              n_oc,
+                              kbias,
+                              quant_params->multiplier + oc0,
+                              quant_params->shift + oc0,
+                              &req,
+                              output_data + (size_t)p * out_c + oc0);
         }
-        if (tail != 0)
-        {
-            const int8x16_t vw = vldrbq_z_s8(w, tail_lanes);
-            w_sum = vaddvaq_s8(w_sum, vw);
-            s0 = vmladavaq_s8(s0, vldrbq_z_s8(p0, tail_lanes), vw);
-            s1 = vmladavaq_s8(s1, vldrbq_z_s8(p1, tail_lanes), vw);
-            s2 = vmladavaq_s8(s2, vldrbq_z_s8(p2, tail_lanes), vw);
-            s3 = vmladavaq_s8(s3, vldrbq_z_s8(p3, tail_lanes), vw);
-            w += tail;
-        }
-        int32_t add = pcn_wrap_mul(in_off, w_sum);
-        if (bias != NULL)
-        {
-            add = pcn_wrap_add(add, bias[oc]);
-        }
-        int32x4_t v = vdupq_n_s32(add);
-        v = vsetq_lane_s32(pcn_wrap_add(s0, add), v, 0);
-        v = vsetq_lane_s32(pcn_wrap_add(s1, add), v, 1);
-        v = vsetq_lane_s32(pcn_wrap_add(s2, add), v, 2);
-        v = vsetq_lane_s32(pcn_wrap_add(s3, add), v, 3);
-        v = pcn_mve_requantize_n(v, mult[oc], shift[oc]);
-        v = vaddq_n_s32(v, out_off);
-        v = vmaxq_s32(v, act_min);
-        v = vminq_s32(v, act_max);
-        vstrbq_scatter_offset_p_s32(out + oc, offsets, v, lanes);
     }
 }
 
+/* arm_nn_conv_s8_im2col on MVE: per group and chunk of output channels
+ * their kernel sums, then blocks of up to three pixels, each gathered into
+ * a column of the scratch (or read in place). */
+static arm_cmsis_nn_status conv_s8_mve_im2col(int8_t *col_buf,
+                                              const cmsis_nn_conv_params *conv_params,
+                                              const cmsis_nn_per_channel_quant_params *quant_params,
+                                              const cmsis_nn_dims *input_dims,
+                                              const int8_t *input_data,
+                                              const cmsis_nn_dims *filter_dims,
+                                              const int8_t *filter_data,
+                                              const int32_t *bias_data,
+                                              const int32_t up_h,
+                                              const int32_t up_w,
+                                              const cmsis_nn_dims *output_dims,
+                                              int8_t *output_data)
+{
+    const int32_t in_h = input_dims->h;
+    const int32_t in_w = input_dims->w;
+    const int32_t in_c = input_dims->c;
+    const int32_t k_h = filter_dims->h;
+    const int32_t k_w = filter_dims->w;
+    const int32_t k_c = filter_dims->c;
+    const int32_t out_h = output_dims->h;
+    const int32_t out_w = output_dims->w;
+    const int32_t out_c = output_dims->c;
+
+    if (col_buf == NULL || k_c <= 0 || k_h <= 0 || k_w <= 0 || in_c % k_c != 0 || up_h <= 0 || up_w <= 0)
+    {
+        return ARM_CMSIS_NN_ARG_ERROR;
+    }
+    const int32_t groups = in_c / k_c;
+    if (out_c % groups != 0)
+    {
+        return ARM_CMSIS_NN_ARG_ERROR;
+    }
+    const int32_t out_per_group = out_c / groups;
+    const int32_t cols = k_h * k_w * k_c;
+    const int32_t real_h = (in_h + up_h - 1) / up_h;
+    const int32_t real_w = (in_w + up_w - 1) / up_w;
+    const int32_t stride_h = conv_params->stride.h;
+    const int32_t stride_w = conv_params->stride.w;
+    const int32_t pad_h = conv_params->padding.h;
+    const int32_t pad_w = conv_params->padding.w;
+
+    /* Columns that fit in the scratch the buffer-size functions of this
+     * build promise: the im2col size, or for a one-row layer (which may have
+     * come through arm_convolve_1_x_n_s8) the smaller of it and the 1xN one. */
+    int32_t scratch = arm_nn_conv_s8_col_buffer_size_mve(input_dims, filter_dims);
+    if (in_h == 1 && k_h == 1)
+    {
+        const int32_t row_scratch =
+            arm_nn_conv_s8_1_x_n_buffer_size_mve(conv_params, input_dims, filter_dims, output_dims);
+        scratch = PCN_MIN(scratch, row_scratch);
+    }
+    const int32_t block = PCN_MAX(1, PCN_MIN(CONV_S8_MVE_PX, scratch / cols));
+    /* A one-row filter window of an ungrouped, undilated, dense input that
+     * lies wholly inside the input is contiguous there: used in place. */
+    const int in_place_rows =
+        k_h == 1 && groups == 1 && conv_params->dilation.w == 1 && up_h == 1 && up_w == 1;
+    const int32_t n_pixels = input_dims->n * out_h * out_w;
+
+    conv_s8_geom gm;
+    gm.in_h = in_h;
+    gm.in_w = in_w;
+    gm.in_c = in_c;
+    gm.real_w = real_w;
+    gm.k_h = k_h;
+    gm.k_w = k_w;
+    gm.k_c = k_c;
+    gm.dil_h = conv_params->dilation.h;
+    gm.dil_w = conv_params->dilation.w;
+    gm.up_h = up_h;
+    gm.up_w = up_w;
+    gm.dense_rows = groups == 1 && gm.dil_w == 1 && up_h == 1 && up_w == 1;
+    gm.hole = (int8_t)(-conv_params->input_offset);
+    gm.off2 = 0;
+
+    int32_t kbias[CONV_S8_MVE_OC_CHUNK];
+    conv_s8_mve_req req;
+    req.output_offset = conv_params->output_offset;
+    req.act_min = conv_params->activation.min;
+    req.act_max = conv_params->activation.max;
+    req.out_stride = out_c;
+
+    for (int32_t g = 0; g < groups; g++)
+    {
+        for (int32_t c0 = 0; c0 < out_per_group; c0 += CONV_S8_MVE_OC_CHUNK)
+        {
+            const int32_t oc0 = g * out_per_group + c0;
+            const int32_t n_oc = PCN_MIN(CONV_S8_MVE_OC_CHUNK, out_per_group - c0);
+            const int8_t *w = filter_data + (size_t)oc0 * cols;
+            conv_s8_mve_kernel_sums(
+                w, cols, n_oc, bias_data != NULL ? bias_data + oc0 : NULL, conv_params->input_offset, kbias);
+
+            int32_t b = 0;
+            int32_t oy = 0;
+            int32_t ox = 0;
+            for (int32_t p = 0; p < n_pixels; p += block)
+            {
+                const int32_t npx = PCN_MIN(block, n_pixels - p);
+                const int8_t *col_ptr[CONV_S8_MVE_PX];
+                for (int32_t i = 0; i < npx; i++)
+                {
+                    const int8_t *in_batch = input_data + (size_t)b * real_h * real_w * in_c;
+                    const int32_t y0 = oy * stride_h - pad_h;
+                    const int32_t x0 = ox * stride_w - pad_w;
+                    if (in_place_rows && y0 >= 0 && y0 < in_h && x0 >= 0 && x0 + k_w <= in_w)
+                    {
+                        col_ptr[i] = in_batch + ((size_t)y0 * in_w + (size_t)x0) * in_c;
+                    }
+                    else
+                    {
+                        int8_t *col = col_buf + (size_t)i * cols;
+                        conv_s8_gather(&gm, in_batch, y0, x0, g, col);
+                        col_ptr[i] = col;
+                    }
+                    if (++ox == out_w)
+                    {
+                        ox = 0;
+                        if (++oy == out_h)
+                        {
+                            oy = 0;
+                            b++;
+                        }
+                    }
+                }
+                for (int32_t i = npx; i < CONV_S8_MVE_PX; i++)
+                {
+                    col_ptr[i] = col_ptr[npx - 1];
+                }
+                conv_s8_mve_block(col_ptr,
+                                  npx,
+                                  cols,
+                                  w,
+                                  n_oc,
+                                  kbias,
+                                  quant_params->multiplier + oc0,
+                                  quant_params->shift + oc0,
+                                  &req,
+                                  output_data + (size_t)p * out_c + oc0);
+            }
+        }
+    }
+    return ARM_CMSIS_NN_SUCCESS;
+}
     #else /* ARM_MATH_DSP */
 
 /* As the MVE version, for npx of 1 or 2. Kept out of line: the im2col core
@@ -748,6 +1060,20 @@ arm_cmsis_nn_status arm_nn_conv_s8_im2col(int8_t *col_buf,
                                           const cmsis_nn_dims *output_dims,
                                           int8_t *output_data)
 {
+#if defined(ARM_MATH_MVEI)
+    return conv_s8_mve_im2col(col_buf,
+                              conv_params,
+                              quant_params,
+                              input_dims,
+                              input_data,
+                              filter_dims,
+                              filter_data,
+                              bias_data,
+                              up_h,
+                              up_w,
+                              output_dims,
+                              output_data);
+#else
     const int32_t in_h = input_dims->h;
     const int32_t in_w = input_dims->w;
     const int32_t in_c = input_dims->c;
@@ -786,31 +1112,32 @@ arm_cmsis_nn_status arm_nn_conv_s8_im2col(int8_t *col_buf,
     const int32_t act_max = conv_params->activation.max;
     const int8_t hole = (int8_t)(-input_offset);
 
-#if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
-    /* Columns that fit in the scratch the buffer-size functions of this
-     * build promise: the im2col size, or for a one-row layer (which may have
-     * come through arm_convolve_1_x_n_s8) the smaller of it and the 1xN one. */
-    #if defined(ARM_MATH_MVEI)
-    int32_t scratch = arm_nn_conv_s8_col_buffer_size_mve(input_dims, filter_dims);
-    if (in_h == 1 && k_h == 1)
+#if defined(PCN_HOST_S8)
     {
-        const int32_t row_scratch =
-            arm_nn_conv_s8_1_x_n_buffer_size_mve(conv_params, input_dims, filter_dims, output_dims);
-        scratch = PCN_MIN(scratch, row_scratch);
+        const pcn_host_conv_s8 hc = {input_dims->n, in_h, in_w, in_c, real_h, real_w, up_h, up_w,
+                                     k_h, k_w, k_c, groups, out_h, out_w, out_c, conv_params->stride.h,
+                                     conv_params->stride.w, conv_params->padding.h, conv_params->padding.w,
+                                     conv_params->dilation.h, conv_params->dilation.w, input_offset, output_offset,
+                                     act_min, act_max, quant_params->multiplier, quant_params->shift, bias_data};
+        if (pcn_host_s8_conv(&hc, input_data, filter_data, output_data))
+        {
+            return ARM_CMSIS_NN_SUCCESS;
+        }
     }
-    #else
+#endif
+
+    #if defined(ARM_MATH_DSP)
+    /* Columns that fit in the scratch the buffer-size function of this
+     * build promises. */
     const int32_t scratch = arm_nn_conv_s8_col_buffer_size(input_dims, filter_dims);
-    #endif
     const int32_t block = PCN_MAX(1, PCN_MIN(CONV_S8_BLOCK, scratch / cols));
     /* A one-row filter window of an ungrouped, undilated, dense input that
      * lies wholly inside the input is contiguous there: used in place. */
     const int in_place_rows = k_h == 1 && groups == 1 && dil_w == 1 && up_h == 1 && up_w == 1;
     const int32_t n_pixels = input_dims->n * out_h * out_w;
-    #if !defined(ARM_MATH_MVEI)
-    /* DSP: with whole words of channels per tap, pixel pairs go through an
+    /* With whole words of channels per tap, pixel pairs go through an
      * interleaved int16 column pair (4 * cols bytes, within the promise). */
     const int wide = k_c % 4 == 0 && block == 2;
-    #endif
 
     conv_s8_geom gm;
     gm.in_h = in_h;
@@ -828,11 +1155,7 @@ arm_cmsis_nn_status arm_nn_conv_s8_im2col(int8_t *col_buf,
      * adjacent input pixels, whole pixels of channels each. */
     gm.dense_rows = groups == 1 && dil_w == 1 && up_h == 1 && up_w == 1;
     gm.hole = hole;
-    #if !defined(ARM_MATH_MVEI)
     gm.off2 = pcn_dsp_offset_pair(input_offset);
-    #else
-    gm.off2 = 0;
-    #endif
 
     conv_s8_out q;
     q.multiplier = quant_params->multiplier;
@@ -853,9 +1176,7 @@ arm_cmsis_nn_status arm_nn_conv_s8_im2col(int8_t *col_buf,
         for (int32_t g = 0; g < groups; g++)
         {
             const int8_t *col_ptr[CONV_S8_BLOCK];
-    #if !defined(ARM_MATH_MVEI)
             const int use_wide = wide && npx == 2;
-    #endif
             int32_t b = b0;
             int32_t oy = oy0;
             int32_t ox = ox0;
@@ -864,14 +1185,11 @@ arm_cmsis_nn_status arm_nn_conv_s8_im2col(int8_t *col_buf,
                 const int8_t *in_batch = input_data + (size_t)b * real_h * real_w * in_c;
                 const int32_t y0 = oy * stride_h - pad_h;
                 const int32_t x0 = ox * stride_w - pad_w;
-    #if !defined(ARM_MATH_MVEI)
                 if (use_wide)
                 {
                     conv_s8_gather_wide(&gm, in_batch, y0, x0, g, col_buf, i);
                 }
-                else
-    #endif
-                    if (in_place_rows && y0 >= 0 && y0 < in_h && x0 >= 0 && x0 + k_w <= in_w)
+                else if (in_place_rows && y0 >= 0 && y0 < in_h && x0 >= 0 && x0 + k_w <= in_w)
                 {
                     col_ptr[i] = in_batch + ((size_t)y0 * in_w + (size_t)x0) * in_c;
                 }
@@ -897,13 +1215,11 @@ arm_cmsis_nn_status arm_nn_conv_s8_im2col(int8_t *col_buf,
             q.bias = bias_data != NULL ? bias_data + oc0 : NULL;
             q.multiplier = quant_params->multiplier + oc0;
             q.shift = quant_params->shift + oc0;
-    #if !defined(ARM_MATH_MVEI)
             if (use_wide)
             {
                 conv_s8_block_wide(col_buf, cols, w, out_per_group, &q, out + oc0, out_c);
                 continue;
             }
-    #endif
             conv_s8_block(col_ptr, npx, cols, w, out_per_group, &q, out + oc0, out_c);
         }
         /* Advance to the next block's first pixel. */
@@ -920,7 +1236,7 @@ arm_cmsis_nn_status arm_nn_conv_s8_im2col(int8_t *col_buf,
             }
         }
     }
-#else
+    #else
     for (int32_t b = 0; b < input_dims->n; b++)
     {
         const int8_t *in_batch = input_data + (size_t)b * real_h * real_w * in_c;
@@ -973,8 +1289,9 @@ arm_cmsis_nn_status arm_nn_conv_s8_im2col(int8_t *col_buf,
             }
         }
     }
-#endif
+    #endif
     return ARM_CMSIS_NN_SUCCESS;
+#endif
 }
 
 arm_cmsis_nn_status arm_nn_conv_s8_pointwise(const cmsis_nn_conv_params *conv_params,
@@ -1001,13 +1318,29 @@ arm_cmsis_nn_status arm_nn_conv_s8_pointwise(const cmsis_nn_conv_params *conv_pa
     {
         return ARM_CMSIS_NN_ARG_ERROR;
     }
-
+#if defined(ARM_MATH_MVEI)
+    (void)out_c;
+    conv_s8_mve_pointwise(
+        conv_params, quant_params, input_dims, input_data, filter_data, bias_data, output_dims, output_data);
+#else
     const int32_t input_offset = conv_params->input_offset;
     const int32_t output_offset = conv_params->output_offset;
     const int32_t act_min = conv_params->activation.min;
     const int32_t act_max = conv_params->activation.max;
 
-#if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
+#if defined(PCN_HOST_S8)
+    {
+        const pcn_host_conv_s8 hc = {input_dims->n, in_h, in_w, in_c, in_h, in_w, 1, 1, 1, 1, in_c, 1, out_h, out_w,
+                                     out_c, stride_h, stride_w, 0, 0, 1, 1, input_offset, output_offset, act_min,
+                                     act_max, quant_params->multiplier, quant_params->shift, bias_data};
+        if (pcn_host_s8_conv(&hc, input_data, filter_data, output_data))
+        {
+            return ARM_CMSIS_NN_SUCCESS;
+        }
+    }
+#endif
+
+    #if defined(ARM_MATH_DSP)
     conv_s8_out q;
     q.bias = bias_data;
     q.multiplier = quant_params->multiplier;
@@ -1017,9 +1350,8 @@ arm_cmsis_nn_status arm_nn_conv_s8_pointwise(const cmsis_nn_conv_params *conv_pa
     q.act_min = act_min;
     q.act_max = act_max;
 
-    #if !defined(ARM_MATH_MVEI)
-    /* DSP: rows of pixels stride_w apart, or one row of all pixels when
-     * they are contiguous. */
+    /* rows of pixels stride_w apart, or one row of all pixels when they
+     * are contiguous */
     if (stride_w == 1 && out_w == in_w && stride_h == 1 && out_h == in_h)
     {
         conv_s8_pointwise_dsp(input_data, 1, 1, input_dims->n * out_h * out_w, in_c, 0, 0, filter_data, in_c, out_c, &q,
@@ -1030,32 +1362,7 @@ arm_cmsis_nn_status arm_nn_conv_s8_pointwise(const cmsis_nn_conv_params *conv_pa
         conv_s8_pointwise_dsp(input_data, input_dims->n, out_h, out_w, stride_w * in_c, stride_h * in_w * in_c,
                               in_h * in_w * in_c, filter_data, in_c, out_c, &q, output_data);
     }
-    return ARM_CMSIS_NN_SUCCESS;
-    #endif
-    const int32_t n_pixels = input_dims->n * out_h * out_w;
-    int32_t b0 = 0;
-    int32_t oy0 = 0;
-    int32_t ox0 = 0;
-    for (int32_t p = 0; p < n_pixels; p += CONV_S8_BLOCK)
-    {
-        const int32_t npx = PCN_MIN(CONV_S8_BLOCK, n_pixels - p);
-        const int8_t *px_ptr[CONV_S8_BLOCK];
-        for (int32_t i = 0; i < npx; i++)
-        {
-            px_ptr[i] = input_data + (((size_t)b0 * in_h + (size_t)oy0 * stride_h) * in_w + (size_t)ox0 * stride_w) * in_c;
-            if (++ox0 == out_w)
-            {
-                ox0 = 0;
-                if (++oy0 == out_h)
-                {
-                    oy0 = 0;
-                    b0++;
-                }
-            }
-        }
-        conv_s8_block(px_ptr, npx, in_c, filter_data, out_c, &q, output_data + (size_t)p * out_c, out_c);
-    }
-#else
+    #else
     int8_t *dst = output_data;
     for (int32_t b = 0; b < input_dims->n; b++)
     {
@@ -1077,6 +1384,7 @@ arm_cmsis_nn_status arm_nn_conv_s8_pointwise(const cmsis_nn_conv_params *conv_pa
             }
         }
     }
+    #endif
 #endif
     return ARM_CMSIS_NN_SUCCESS;
 }
