@@ -155,6 +155,10 @@ CASES = [
     Case("1x1-fast-c19-f9-zp128", "arm_convolve_1x1_s8_fast", _conv((1, 5, 5, 19), 9, (1, 1), ZP_LOW)),
     Case("1x1-fast-c16-f16-zp-127-relu", "arm_convolve_1x1_s8_fast", _conv((1, 3, 5, 16), 16, (1, 1), ZP_HIGH, activation="relu")),
     Case("1x1-s2-c12-f5", "arm_convolve_1x1_s8", _conv((1, 7, 6, 12), 5, (1, 1), (-1.0, 3.0), strides=(2, 2))),
+    # DSP 1x1 core (channel pairs outermost, offset folded into the bias):
+    # batches, a single word left after the unrolled pairs, strided batches
+    Case("1x1-fast-batch2-c28-f7-zp128", "arm_convolve_1x1_s8_fast", _conv((2, 3, 3, 28), 7, (1, 1), ZP_LOW)),
+    Case("1x1-s2-batch2-c8-f4-zp-127", "arm_convolve_1x1_s8", _conv((2, 5, 5, 8), 4, (1, 1), ZP_HIGH, strides=(2, 2))),
     # more output channels than one MVE chunk of kernel sums (64): 64 + 6,
     # 64 + 3 and two groups of 64 + 2, pixel blocks of three with tails
     Case("1x1-fast-c24-f70-zp128-relu6", "arm_convolve_1x1_s8_fast", _conv((1, 2, 4, 24), 70, (1, 1), ZP_LOW, activation="relu6")),

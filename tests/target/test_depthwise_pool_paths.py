@@ -14,8 +14,9 @@ The branches are chosen to hit every block and tail of those paths:
 - input zero points at both ends (-128 and 127: offsets 128 and -127),
   fused ReLU / ReLU6 clamps, and per-channel requantisation shifts of both
   signs (filter scales of some channels multiplied by a power of two);
-- max and average pooling over 3 to 35 channels, global windows, and an
-  average window of 289 values (beyond the 16-bit sums: the scalar path).
+- max and average pooling over 3 to 35 channels, global windows, one-value
+  average windows (the MVE reciprocal of 1), and an average window of 289
+  values (beyond the 16-bit sums: the scalar path).
 """
 from __future__ import annotations
 
@@ -162,6 +163,7 @@ GROUPS = [
             Branch("avg", (1, 6, 7, 35), (2, 2), stride=(2, 2), act="relu", input_range=ZP_LOW),
             Branch("avg", (1, 16, 16, 7), (16, 16), padding="valid", input_range=ZP_LOW),
             Branch("avg", (1, 17, 17, 6), (17, 17), padding="valid", input_range=ZP_HIGH),
+            Branch("avg", (1, 3, 4, 32), (1, 1), padding="valid", input_range=ZP_HIGH),
         ),
     ),
 ]

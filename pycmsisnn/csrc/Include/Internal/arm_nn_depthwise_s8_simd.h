@@ -419,119 +419,154 @@ PCN_DW_BLOCK static void arm_nn_dw_s8_ch1_tail_mve(const arm_nn_dw_s8_window *wi
     vstrbq_p_s16(out + c, arm_nn_dw_s8_pack8_mve(even, odd, multiplier, shift, layer), pred);
 }
 
-/* Channels c..c+7 of two output pixels whose windows have the same shape,
- * the second `pixel_step` input bytes after the first: the weights and the
- * requantisation constants are loaded once for both. Outputs at out + c and
- * out + channels + c. */
-PCN_DW_BLOCK static void arm_nn_dw_s8_ch1_pair8_mve(const arm_nn_dw_s8_window *win,
+/* Channels [0, n8) (a multiple of 8) of two output pixels whose windows
+ * have the same shape, the second `pixel_step` input bytes after the first
+ * (its output `out_step` bytes after the first's):
+ * 8 channels at a time (one weight load for both pixels) in one call, so that the
+ * window's steps, the output offset and the clamp vectors are set up once
+ * per pixel pair instead of once per block. */
+PCN_DW_BLOCK static void arm_nn_dw_s8_ch1_pairs_mve(const arm_nn_dw_s8_window *win,
                                                     const arm_nn_dw_s8_layer *layer,
-                                                    const int32_t c,
+                                                    const int32_t n8,
                                                     const int32_t pixel_step,
+                                                    const int32_t out_step,
                                                     int8_t *out)
 {
     const int32_t channels = layer->channels;
     const int16_t in_offset = (int16_t)layer->in_offset;
+    const int32_t rows = win->rows;
     const int32_t cols = win->cols;
     const int32_t col_step = win->in_col_step;
-    const int32_t x_row_skip = win->in_row_step - cols * col_step;
-    const int32_t w_row_skip = win->filter_row_step - cols * channels;
-    const int8_t *x0 = win->in + c;
-    const int8_t *x1 = x0 + pixel_step;
-    const int8_t *w = win->filter + c;
-    int32x4_t even0, odd0, even1, odd1;
-    int32x4x2_t multiplier, shift;
-    int32x4_t left_even, left_odd, right_even, right_odd;
-    int32_t r, k;
+    const int32_t in_row_step = win->in_row_step;
+    const int32_t filter_row_step = win->filter_row_step;
+    const int32_t x_row_skip = in_row_step - cols * col_step;
+    const int32_t w_row_skip = filter_row_step - cols * channels;
+    const int32_t *bias = layer->bias;
+    const int32_t *mult_p = layer->multiplier;
+    const int32_t *shift_p = layer->shift;
+    const int32_t out_offset = layer->out_offset;
+    /* every int8 activation range is inside int16 */
+    const int16_t act_min = (int16_t)PCN_MAX(layer->act_min, -32768);
+    const int16_t act_max = (int16_t)PCN_MIN(layer->act_max, 32767);
+    const int8_t *in = win->in;
+    const int8_t *filter = win->filter;
+    int8_t *out1 = out + out_step;
+    int32_t c, r, k;
 
-    if (layer->bias != NULL)
+    for (c = 0; c < n8; c += 8)
     {
-        const int32x4x2_t b = vld2q_s32(layer->bias + c);
+        const int8_t *x0 = in + c;
+        const int8_t *x1 = x0 + pixel_step;
+        const int8_t *w = filter + c;
+        int32x4_t even0, odd0, even1, odd1;
 
-        even0 = b.val[0];
-        odd0 = b.val[1];
-    }
-    else
-    {
-        even0 = vdupq_n_s32(0);
-        odd0 = even0;
-    }
-    even1 = even0;
-    odd1 = odd0;
-    if (cols == 3)
-    {
-        for (r = win->rows; r > 0; r--)
+        if (bias != NULL)
         {
-            for (k = 0; k < 3; k++)
-            {
-                const int16x8_t wv = vldrbq_s16(w + k * channels);
+            const int32x4x2_t b = vld2q_s32(bias + c);
 
-                arm_nn_dw_s8_tap8_mve(x0 + k * col_step, wv, in_offset, &even0, &odd0);
-                arm_nn_dw_s8_tap8_mve(x1 + k * col_step, wv, in_offset, &even1, &odd1);
+            even0 = b.val[0];
+            odd0 = b.val[1];
+        }
+        else
+        {
+            even0 = vdupq_n_s32(0);
+            odd0 = even0;
+        }
+        even1 = even0;
+        odd1 = odd0;
+        if (cols == 3)
+        {
+            for (r = rows; r > 0; r--)
+            {
+                for (k = 0; k < 3; k++)
+                {
+                    const int16x8_t wv = vldrbq_s16(w + k * channels);
+
+                    arm_nn_dw_s8_tap8_mve(x0 + k * col_step, wv, in_offset, &even0, &odd0);
+                    arm_nn_dw_s8_tap8_mve(x1 + k * col_step, wv, in_offset, &even1, &odd1);
+                }
+                x0 += in_row_step;
+                x1 += in_row_step;
+                w += filter_row_step;
             }
-            x0 += win->in_row_step;
-            x1 += win->in_row_step;
-            w += win->filter_row_step;
+        }
+        else
+        {
+            for (r = rows; r > 0; r--)
+            {
+                for (k = cols; k > 0; k--)
+                {
+                    const int16x8_t wv = vldrbq_s16(w);
+
+                    arm_nn_dw_s8_tap8_mve(x0, wv, in_offset, &even0, &odd0);
+                    arm_nn_dw_s8_tap8_mve(x1, wv, in_offset, &even1, &odd1);
+                    x0 += col_step;
+                    x1 += col_step;
+                    w += channels;
+                }
+                x0 += x_row_skip;
+                x1 += x_row_skip;
+                w += w_row_skip;
+            }
+        }
+        {
+            const int32x4x2_t mult = vld2q_s32(mult_p + c);
+            const int32x4x2_t shift = vld2q_s32(shift_p + c);
+            const int32x4_t zero = vdupq_n_s32(0);
+            int32x4_t left = vmaxq_s32(shift.val[0], zero);
+            int32x4_t right = vminq_s32(shift.val[0], zero);
+            int16x8_t p0, p1;
+
+            /* requantised values saturate to int16 and the output offset is
+             * added saturating: anything saturated lies beyond the int8 clamp
+             * either way, so the clamp in int16 lanes gives the same bytes */
+            even0 = vqrdmulhq_s32(vshlq_s32(even0, left), mult.val[0]);
+            even1 = vqrdmulhq_s32(vshlq_s32(even1, left), mult.val[0]);
+            even0 = vrshlq_s32(vqaddq_s32(even0, vshrq_n_s32(vandq_s32(even0, right), 31)), right);
+            even1 = vrshlq_s32(vqaddq_s32(even1, vshrq_n_s32(vandq_s32(even1, right), 31)), right);
+            p0 = vqmovnbq_s32(vuninitializedq_s16(), even0);
+            p1 = vqmovnbq_s32(vuninitializedq_s16(), even1);
+            left = vmaxq_s32(shift.val[1], zero);
+            right = vminq_s32(shift.val[1], zero);
+            odd0 = vqrdmulhq_s32(vshlq_s32(odd0, left), mult.val[1]);
+            odd1 = vqrdmulhq_s32(vshlq_s32(odd1, left), mult.val[1]);
+            odd0 = vrshlq_s32(vqaddq_s32(odd0, vshrq_n_s32(vandq_s32(odd0, right), 31)), right);
+            odd1 = vrshlq_s32(vqaddq_s32(odd1, vshrq_n_s32(vandq_s32(odd1, right), 31)), right);
+            p0 = vqmovntq_s32(p0, odd0);
+            p1 = vqmovntq_s32(p1, odd1);
+            p0 = vqaddq_n_s16(p0, (int16_t)out_offset);
+            p1 = vqaddq_n_s16(p1, (int16_t)out_offset);
+            p0 = vminq_s16(vmaxq_s16(p0, vdupq_n_s16(act_min)), vdupq_n_s16(act_max));
+            p1 = vminq_s16(vmaxq_s16(p1, vdupq_n_s16(act_min)), vdupq_n_s16(act_max));
+            vstrbq_s16(out + c, p0);
+            vstrbq_s16(out1 + c, p1);
         }
     }
-    else
-    {
-        for (r = win->rows; r > 0; r--)
-        {
-            for (k = cols; k > 0; k--)
-            {
-                const int16x8_t wv = vldrbq_s16(w);
-
-                arm_nn_dw_s8_tap8_mve(x0, wv, in_offset, &even0, &odd0);
-                arm_nn_dw_s8_tap8_mve(x1, wv, in_offset, &even1, &odd1);
-                x0 += col_step;
-                x1 += col_step;
-                w += channels;
-            }
-            x0 += x_row_skip;
-            x1 += x_row_skip;
-            w += w_row_skip;
-        }
-    }
-    multiplier = vld2q_s32(layer->multiplier + c);
-    shift = vld2q_s32(layer->shift + c);
-    left_even = vmaxq_s32(shift.val[0], vdupq_n_s32(0));
-    left_odd = vmaxq_s32(shift.val[1], vdupq_n_s32(0));
-    right_even = vminq_s32(shift.val[0], vdupq_n_s32(0));
-    right_odd = vminq_s32(shift.val[1], vdupq_n_s32(0));
-    vstrbq_s16(out + c,
-               vmovntq_s32(vmovnbq_s32(vuninitializedq_s16(),
-                                       arm_nn_dw_s8_requantize_lr_mve(
-                                           even0, multiplier.val[0], left_even, right_even, layer)),
-                           arm_nn_dw_s8_requantize_lr_mve(odd0, multiplier.val[1], left_odd, right_odd, layer)));
-    vstrbq_s16(out + channels + c,
-               vmovntq_s32(vmovnbq_s32(vuninitializedq_s16(),
-                                       arm_nn_dw_s8_requantize_lr_mve(
-                                           even1, multiplier.val[0], left_even, right_even, layer)),
-                           arm_nn_dw_s8_requantize_lr_mve(odd1, multiplier.val[1], left_odd, right_odd, layer)));
 }
 
 /* Every channel of two output pixels whose windows have the same shape (the
- * second `pixel_step` input bytes on): pairs of 8-channel blocks, then the
- * predicated tail pixel by pixel. */
+ * second `pixel_step` input bytes on, its output `out_step` bytes on):
+ * blocks of 8 channels, then the predicated tail pixel by pixel. */
 static inline void arm_nn_dw_s8_ch1_pair_simd(const arm_nn_dw_s8_window *win,
                                               const arm_nn_dw_s8_layer *layer,
                                               const int32_t pixel_step,
+                                              const int32_t out_step,
                                               int8_t *out)
 {
     const int32_t channels = layer->channels;
-    int32_t c;
+    const int32_t n8 = channels & ~7;
 
-    for (c = 0; c <= channels - 8; c += 8)
+    if (n8 > 0)
     {
-        arm_nn_dw_s8_ch1_pair8_mve(win, layer, c, pixel_step, out);
+        arm_nn_dw_s8_ch1_pairs_mve(win, layer, n8, pixel_step, out_step, out);
     }
-    if (c < channels)
+    if (n8 < channels)
     {
         arm_nn_dw_s8_window second = *win;
 
         second.in += pixel_step;
-        arm_nn_dw_s8_ch1_tail_mve(win, layer, c, (uint32_t)(channels - c), out);
-        arm_nn_dw_s8_ch1_tail_mve(&second, layer, c, (uint32_t)(channels - c), out + channels);
+        arm_nn_dw_s8_ch1_tail_mve(win, layer, n8, (uint32_t)(channels - n8), out);
+        arm_nn_dw_s8_ch1_tail_mve(&second, layer, n8, (uint32_t)(channels - n8), out + out_step);
     }
 }
 
@@ -941,6 +976,34 @@ static inline void arm_nn_dw_s8_batch_simd(const cmsis_nn_dw_conv_params *dw_con
         arm_nn_dw_s8_clip_dilated(origin_y, in_h, k_h, dil_y, &ky0, &ky1);
         in_row = input + (origin_y + ky0 * dil_y) * in_w * in_ch;
         filter_row = filter + ky0 * k_w * out_ch;
+    #if defined(ARM_MATH_MVEI)
+        /* Two rows whose windows are whole vertically: every column's pair
+         * of pixels, one above the other, has windows of the same shape and
+         * goes in one pass over the weights. */
+        if (ch_mult == 1 && oy + 1 < out_h && stride_y > 0 && origin_y >= 0 &&
+            origin_y + stride_y + (k_h - 1) * dil_y < in_h)
+        {
+            for (ox = 0, origin_x = -pad_x; ox < out_w; ox++, origin_x += stride_x)
+            {
+                int32_t kx0 = 0;
+                int32_t kx1 = k_w;
+
+                if (origin_x < 0 || origin_x >= full_end)
+                {
+                    arm_nn_dw_s8_clip_dilated(origin_x, in_w, k_w, dil_x, &kx0, &kx1);
+                }
+                win.cols = kx1 - kx0;
+                win.rows = (win.cols > 0) ? k_h : 0;
+                win.in = (win.rows > 0) ? in_row + (origin_x + kx0 * dil_x) * in_ch : input;
+                win.filter = (win.rows > 0) ? filter_row + kx0 * out_ch : filter;
+                arm_nn_dw_s8_ch1_pair_simd(&win, layer, stride_y * in_w * in_ch, out_w * out_ch, out);
+                out += out_ch;
+            }
+            out += out_w * out_ch;
+            oy++;
+            continue;
+        }
+    #endif
         for (ox = 0, origin_x = -pad_x; ox < out_w; ox++, origin_x += stride_x)
         {
             int32_t kx0 = 0;
@@ -955,7 +1018,7 @@ static inline void arm_nn_dw_s8_batch_simd(const cmsis_nn_dw_conv_params *dw_con
                 win.rows = ky1 - ky0;
                 win.in = in_row + origin_x * in_ch;
                 win.filter = filter_row;
-                arm_nn_dw_s8_ch1_pair_simd(&win, layer, stride_x * in_ch, out);
+                arm_nn_dw_s8_ch1_pair_simd(&win, layer, stride_x * in_ch, out_ch, out);
                 out += 2 * out_ch;
                 ox++;
                 origin_x += stride_x;

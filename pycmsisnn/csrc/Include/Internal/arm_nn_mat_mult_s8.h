@@ -332,6 +332,154 @@ pcn_dsp_dot_1x1(const int8_t *a0, const int8_t *b0, const int32_t n, const int32
     return s0;
 }
 
+/* Raw dot products (no offset: the caller folds input_offset * sum(b) into
+ * the bias). s[0] = a0.b0, s[1] = a0.b1, s[2] = a1.b0, s[3] = a1.b1 where
+ * a1 = a0 + n and b1 = b0 + n (consecutive pixels of a 1x1 layer and their
+ * weight rows). The loop needs 14 registers (two pointers, n, the end, four
+ * sums, four extended activations and two weight words), all the core has:
+ * gcc 12 spills some of them in C, so it is written out (22 instructions
+ * for 16 multiply-accumulates). */
+static inline void pcn_dsp_dot_2x2_raw_packed(const int8_t *a0, const int8_t *b0, const int32_t n, int32_t *s)
+{
+    int32_t s00 = 0;
+    int32_t s01 = 0;
+    int32_t s10 = 0;
+    int32_t s11 = 0;
+    const int8_t *const b_end = b0 + (n & ~3);
+    if (b0 != b_end)
+    {
+        int32_t t0, t1, t2, t3, t4, t5;
+        __asm__ volatile("1:\n\t"
+                         "ldr %[t1], [%[a], %[n]]\n\t"
+                         "ldr %[t0], [%[a]], #4\n\t"
+                         "sxtb16 %[t2], %[t0]\n\t"
+                         "sxtb16 %[t0], %[t0], ror #8\n\t"
+                         "sxtb16 %[t3], %[t1]\n\t"
+                         "sxtb16 %[t1], %[t1], ror #8\n\t"
+                         "ldr %[t4], [%[b], %[n]]\n\t"
+                         "sxtb16 %[t5], %[t4]\n\t"
+                         "smlad %[s01], %[t2], %[t5], %[s01]\n\t"
+                         "smlad %[s11], %[t3], %[t5], %[s11]\n\t"
+                         "sxtb16 %[t4], %[t4], ror #8\n\t"
+                         "smlad %[s01], %[t0], %[t4], %[s01]\n\t"
+                         "smlad %[s11], %[t1], %[t4], %[s11]\n\t"
+                         "ldr %[t4], [%[b]], #4\n\t"
+                         "sxtb16 %[t5], %[t4]\n\t"
+                         "smlad %[s00], %[t2], %[t5], %[s00]\n\t"
+                         "smlad %[s10], %[t3], %[t5], %[s10]\n\t"
+                         "sxtb16 %[t4], %[t4], ror #8\n\t"
+                         "smlad %[s00], %[t0], %[t4], %[s00]\n\t"
+                         "smlad %[s10], %[t1], %[t4], %[s10]\n\t"
+                         "cmp %[b], %[end]\n\t"
+                         "bne 1b\n\t"
+                         : [a] "+r"(a0),
+                           [b] "+r"(b0),
+                           [s00] "+r"(s00),
+                           [s01] "+r"(s01),
+                           [s10] "+r"(s10),
+                           [s11] "+r"(s11),
+                           [t0] "=&r"(t0),
+                           [t1] "=&r"(t1),
+                           [t2] "=&r"(t2),
+                           [t3] "=&r"(t3),
+                           [t4] "=&r"(t4),
+                           [t5] "=&r"(t5)
+                         : [n] "r"(n), [end] "r"(b_end)
+                         : "cc", "memory");
+    }
+    for (int32_t k = n & 3; k > 0; k--)
+    {
+        const int32_t x0 = a0[0];
+        const int32_t x1 = a0[n];
+        const int32_t w0 = b0[0];
+        const int32_t w1 = b0[n];
+        s00 += x0 * w0;
+        s01 += x0 * w1;
+        s10 += x1 * w0;
+        s11 += x1 * w1;
+        a0++;
+        b0++;
+    }
+    s[0] = s00;
+    s[1] = s01;
+    s[2] = s10;
+    s[3] = s11;
+}
+
+/* The same with a1 = a0 + a_step (pixels a stride apart). */
+static inline void
+pcn_dsp_dot_2x2_raw(const int8_t *a0, const int32_t a_step, const int8_t *b0, const int32_t n, int32_t *s)
+{
+    int32_t s00 = 0;
+    int32_t s01 = 0;
+    int32_t s10 = 0;
+    int32_t s11 = 0;
+    const int8_t *const b_end = b0 + (n & ~3);
+    while (b0 != b_end)
+    {
+        const int32_t xa = pcn_read_s8x4(a0);
+        const int32_t xb = pcn_read_s8x4(a0 + a_step);
+        const int32_t x0e = __sxtb16(xa);
+        const int32_t x0o = pcn_dsp_sxtb16_odd(xa);
+        const int32_t x1e = __sxtb16(xb);
+        const int32_t x1o = pcn_dsp_sxtb16_odd(xb);
+        a0 += 4;
+
+        int32_t w = pcn_read_s8x4(b0);
+        int32_t wx = __sxtb16(w);
+        s00 = __smlad(x0e, wx, s00);
+        s10 = __smlad(x1e, wx, s10);
+        wx = pcn_dsp_sxtb16_odd(w);
+        s00 = __smlad(x0o, wx, s00);
+        s10 = __smlad(x1o, wx, s10);
+
+        w = pcn_read_s8x4(b0 + n);
+        wx = __sxtb16(w);
+        s01 = __smlad(x0e, wx, s01);
+        s11 = __smlad(x1e, wx, s11);
+        wx = pcn_dsp_sxtb16_odd(w);
+        s01 = __smlad(x0o, wx, s01);
+        s11 = __smlad(x1o, wx, s11);
+        b0 += 4;
+    }
+    for (int32_t k = n & 3; k > 0; k--)
+    {
+        const int32_t x0 = a0[0];
+        const int32_t x1 = a0[a_step];
+        const int32_t w0 = b0[0];
+        const int32_t w1 = b0[n];
+        s00 += x0 * w0;
+        s01 += x0 * w1;
+        s10 += x1 * w0;
+        s11 += x1 * w1;
+        a0++;
+        b0++;
+    }
+    s[0] = s00;
+    s[1] = s01;
+    s[2] = s10;
+    s[3] = s11;
+}
+
+/* sum_k b[k] over n int8 entries: USADA8 adds four bytes at a time as
+ * unsigned after flipping their sign bits (b + 128), 128 * n comes off at
+ * the end. */
+static inline int32_t pcn_dsp_sum_s8(const int8_t *b, const int32_t n)
+{
+    uint32_t s = 0;
+    for (int32_t k = n >> 2; k > 0; k--)
+    {
+        s = __usada8((uint32_t)pcn_read_s8x4(b) ^ 0x80808080u, 0u, s);
+        b += 4;
+    }
+    int32_t t = (int32_t)s - 128 * (n & ~3);
+    for (int32_t k = n & 3; k > 0; k--)
+    {
+        t += *b++;
+    }
+    return t;
+}
+
 /* arm_nn_requantize (TFLite's MultiplyByQuantizedMultiplier: left shift,
  * rounding doubling high multiply, rounding right shift with ties away from
  * zero), the same integers in fewer instructions, for a right shift r >= 1.

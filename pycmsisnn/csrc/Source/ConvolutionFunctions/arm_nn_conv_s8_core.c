@@ -19,10 +19,13 @@
  *   products use the raw int8 input. Four channels of a pixel are then
  *   requantised as one vector (per-lane multiplier and shift).
  * - DSP: two output pixels times two output channels at a time with SMLAD
- *   on 16-bit pairs. The 1x1 core and the im2col core with channel counts
- *   that are not whole words widen the int8 pixels with the offset as they
- *   go (SXTAB16); otherwise the im2col column pair is gathered already
- *   widened, offset added, into an interleaved int16 pair.
+ *   on 16-bit pairs. The im2col core with channel counts that are not
+ *   whole words widens the int8 pixels with the offset as it goes
+ *   (SXTAB16); otherwise the im2col column pair is gathered already
+ *   widened, offset added, into an interleaved int16 pair. The 1x1 core
+ *   takes output-channel pairs outermost: the offset enters their biases as
+ *   input_offset * sum(w), and every pixel pair meets the two weight rows
+ *   with raw SXTB16/SMLAD (conv_s8_pointwise_dsp).
  * - Portable C (the host, Cortex-M0/M3): one dot product per output value.
  * The im2col scratch is used within what the build's buffer-size function
  * promises (DSP: 4 * ceil4(KH * KW * C_IN) bytes, two int8 columns or one
@@ -735,7 +738,12 @@ static arm_cmsis_nn_status conv_s8_mve_im2col(int8_t *col_buf,
 }
     #else /* ARM_MATH_DSP */
 
-/* As the MVE version, for npx of 1 or 2. */
+/* As the MVE version, for npx of 1 or 2. Kept out of line: the im2col core
+ * is its only caller since the 1x1 core has its own loops, and inlining it
+ * there costs 2 KB of code for a few tenths of a percent. */
+    #if defined(__GNUC__)
+__attribute__((noinline))
+    #endif
 static void conv_s8_block(const int8_t *const *cols,
                           const int32_t npx,
                           const int32_t len,
@@ -873,6 +881,149 @@ static void conv_s8_block_wide(const int8_t *pair,
         pcn_dsp_requantize_2(&v0, &v1, mult[oc], shift[oc]);
         out[oc] = pcn_dsp_out_s8(v0, out_off, act_min, act_max);
         out1[oc] = pcn_dsp_out_s8(v1, out_off, act_min, act_max);
+    }
+}
+
+/* One output channel's requantisation constants, hoisted out of the pixel
+ * loops of the 1x1 core. */
+typedef struct
+{
+    int32_t mult;
+    int32_t shift;
+    int64_t k;    /* pcn_dsp_requantize_k(-shift) for a right shift */
+    int32_t r_m1; /* -shift - 1 */
+} conv_s8_rq;
+
+static inline conv_s8_rq conv_s8_rq_of(const int32_t mult, const int32_t shift)
+{
+    conv_s8_rq r;
+    r.mult = mult;
+    r.shift = shift;
+    r.k = shift < 0 ? pcn_dsp_requantize_k(-shift) : 0;
+    r.r_m1 = -shift - 1;
+    return r;
+}
+
+static inline int32_t conv_s8_rq_apply(const conv_s8_rq *r, const int32_t v)
+{
+    if (r->shift >= 0)
+    {
+        return (int32_t)(((int64_t)(int32_t)((uint32_t)v << r->shift) * r->mult + ((int64_t)1 << 30)) >> 31);
+    }
+    return pcn_dsp_requantize_right(v, r->mult, r->k, r->r_m1);
+}
+
+/* DSP 1x1 convolution: output channels in pairs outermost, so that their
+ * weight sums (the input offset enters the bias once as input_offset *
+ * sum(w)), biases and requantisation constants are set up once per pair,
+ * then every pixel pair meets the two weight rows with raw SXTB16/SMLAD
+ * dot products. Pixels come in rows of row_px, px_step bytes apart; rows
+ * start row_step bytes apart within a batch of out_h rows, batches
+ * batch_step bytes apart (one row of all pixels when they are contiguous).
+ * The last channel of an odd count and the last pixel of an odd row go
+ * through conv_s8_block (the offset added as it goes). */
+static void conv_s8_pointwise_dsp(const int8_t *input,
+                                  const int32_t batches,
+                                  const int32_t out_h,
+                                  const int32_t row_px,
+                                  const int32_t px_step,
+                                  const int32_t row_step,
+                                  const int32_t batch_step,
+                                  const int8_t *const filter,
+                                  const int32_t len,
+                                  const int32_t n_oc,
+                                  const conv_s8_out *q,
+                                  int8_t *output)
+{
+    const int32_t off = q->input_offset;
+    const int32_t out_off = q->output_offset;
+    const uint32_t act_min4 = pcn_dsp_bytes4(q->act_min);
+    const uint32_t act_max4 = pcn_dsp_bytes4(q->act_max);
+    const int packed = px_step == len;
+    const int32_t pairs = row_px >> 1;
+    /* output bytes skipped at the end of a row: its odd pixel */
+    const int32_t row_tail = (row_px & 1) * n_oc;
+    const int8_t *w = filter;
+    int32_t oc = 0;
+
+    for (; oc + 1 < n_oc; oc += 2, w += 2 * len)
+    {
+        const int32_t bias0 = q->bias != NULL ? q->bias[oc] : 0;
+        const int32_t bias1 = q->bias != NULL ? q->bias[oc + 1] : 0;
+        const int32_t add0 = pcn_wrap_add(bias0, pcn_wrap_mul(off, pcn_dsp_sum_s8(w, len)));
+        const int32_t add1 = pcn_wrap_add(bias1, pcn_wrap_mul(off, pcn_dsp_sum_s8(w + len, len)));
+        const conv_s8_rq rq0 = conv_s8_rq_of(q->multiplier[oc], q->shift[oc]);
+        const conv_s8_rq rq1 = conv_s8_rq_of(q->multiplier[oc + 1], q->shift[oc + 1]);
+        int8_t *out = output + oc;
+
+        for (int32_t b = 0; b < batches; b++)
+        {
+            for (int32_t y = 0; y < out_h; y++)
+            {
+                const int8_t *a = input + (size_t)b * batch_step + (size_t)y * row_step;
+                for (int32_t i = pairs; i > 0; i--)
+                {
+                    int32_t s[4];
+                    if (packed)
+                    {
+                        pcn_dsp_dot_2x2_raw_packed(a, w, len, s);
+                    }
+                    else
+                    {
+                        pcn_dsp_dot_2x2_raw(a, px_step, w, len, s);
+                    }
+                    const int32_t v00 = conv_s8_rq_apply(&rq0, pcn_wrap_add(s[0], add0));
+                    const int32_t v01 = conv_s8_rq_apply(&rq1, pcn_wrap_add(s[1], add1));
+                    const int32_t v10 = conv_s8_rq_apply(&rq0, pcn_wrap_add(s[2], add0));
+                    const int32_t v11 = conv_s8_rq_apply(&rq1, pcn_wrap_add(s[3], add1));
+                    const uint32_t bytes = pcn_dsp_out_s8x4(v00, v01, v10, v11, out_off, act_min4, act_max4);
+                    const uint16_t pair0 = (uint16_t)bytes;
+                    const uint16_t pair1 = (uint16_t)(bytes >> 16);
+                    memcpy(out, &pair0, sizeof(pair0));
+                    memcpy(out + n_oc, &pair1, sizeof(pair1));
+                    out += 2 * n_oc;
+                    a += 2 * px_step;
+                }
+                out += row_tail;
+            }
+        }
+    }
+
+    if (oc == n_oc && row_tail == 0)
+    {
+        return;
+    }
+    conv_s8_out last = *q;
+    if (q->bias != NULL)
+    {
+        last.bias = q->bias + oc;
+    }
+    last.multiplier = q->multiplier + oc;
+    last.shift = q->shift + oc;
+    int8_t *out = output;
+    for (int32_t b = 0; b < batches; b++)
+    {
+        for (int32_t y = 0; y < out_h; y++)
+        {
+            const int8_t *a = input + (size_t)b * batch_step + (size_t)y * row_step;
+            for (int32_t i = pairs; i > 0; i--)
+            {
+                if (oc < n_oc)
+                {
+                    const int8_t *cols[2];
+                    cols[0] = a;
+                    cols[1] = a + px_step;
+                    conv_s8_block(cols, 2, len, w, n_oc - oc, &last, out + oc, n_oc);
+                }
+                out += 2 * n_oc;
+                a += 2 * px_step;
+            }
+            if (row_tail != 0)
+            {
+                conv_s8_block(&a, 1, len, filter, n_oc, q, out, n_oc);
+                out += n_oc;
+            }
+        }
     }
 }
 
@@ -1199,28 +1350,17 @@ arm_cmsis_nn_status arm_nn_conv_s8_pointwise(const cmsis_nn_conv_params *conv_pa
     q.act_min = act_min;
     q.act_max = act_max;
 
-    const int32_t n_pixels = input_dims->n * out_h * out_w;
-    int32_t b0 = 0;
-    int32_t oy0 = 0;
-    int32_t ox0 = 0;
-    for (int32_t p = 0; p < n_pixels; p += CONV_S8_BLOCK)
+    /* rows of pixels stride_w apart, or one row of all pixels when they
+     * are contiguous */
+    if (stride_w == 1 && out_w == in_w && stride_h == 1 && out_h == in_h)
     {
-        const int32_t npx = PCN_MIN(CONV_S8_BLOCK, n_pixels - p);
-        const int8_t *px_ptr[CONV_S8_BLOCK];
-        for (int32_t i = 0; i < npx; i++)
-        {
-            px_ptr[i] = input_data + (((size_t)b0 * in_h + (size_t)oy0 * stride_h) * in_w + (size_t)ox0 * stride_w) * in_c;
-            if (++ox0 == out_w)
-            {
-                ox0 = 0;
-                if (++oy0 == out_h)
-                {
-                    oy0 = 0;
-                    b0++;
-                }
-            }
-        }
-        conv_s8_block(px_ptr, npx, in_c, filter_data, out_c, &q, output_data + (size_t)p * out_c, out_c);
+        conv_s8_pointwise_dsp(input_data, 1, 1, input_dims->n * out_h * out_w, in_c, 0, 0, filter_data, in_c, out_c, &q,
+                              output_data);
+    }
+    else
+    {
+        conv_s8_pointwise_dsp(input_data, input_dims->n, out_h, out_w, stride_w * in_c, stride_h * in_w * in_c,
+                              in_h * in_w * in_c, filter_data, in_c, out_c, &q, output_data);
     }
     #else
     int8_t *dst = output_data;

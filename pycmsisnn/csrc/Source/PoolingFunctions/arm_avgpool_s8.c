@@ -9,10 +9,11 @@
  *
  * Windows of at most 256 values sum exactly in 16 bits (|sum| <= 128 * 256):
  * MVE builds then add 16 channels per step as two int16 vectors (a last
- * block tail-predicated), DSP builds 4 channels per 32-bit word with SXTAB16
- * (even and odd bytes into two int16 pairs). Larger windows, leftover DSP
- * channels and the portable build sum one channel at a time. The divisions
- * are the portable ones in every build.
+ * block tail-predicated) and divide them in 32-bit lanes by a multiply with
+ * an exact reciprocal (avg_div4_mve); DSP builds sum 4 channels per 32-bit
+ * word with SXTAB16 (even and odd bytes into two int16 pairs). Larger
+ * windows, leftover DSP channels and the portable build sum one channel at a
+ * time. The other divisions are the portable ones.
  */
 #include "arm_nnfunctions.h"
 #include "arm_nnsupportfunctions.h"
@@ -32,9 +33,36 @@ static inline int8_t avg_round_clamp(int32_t sum, const int32_t count, const int
 }
 
 #if defined(ARM_MATH_MVEI)
+/* avg_round_clamp on four lanes, for counts of at most 256 (|sum| <= 32768):
+ * q = floor((|sum| + count / 2) / count) is the high word of
+ * 2 * (|sum| + count / 2) * m with m = ceil(2^31 / count) (recip), exact
+ * because (|sum| + count / 2) * (m * count - 2^31) < 2^31; the sign of sum
+ * goes back on, then the clamp. */
+static inline int32x4_t avg_div4_mve(const int32x4_t sum, const int32_t half, const uint32_t recip)
+{
+    int32x4_t a = vaddq_n_s32(vabsq_s32(sum), half);
+    a = vreinterpretq_s32_u32(vmulhq_u32(vreinterpretq_u32_s32(vshlq_n_s32(a, 1)), vdupq_n_u32(recip)));
+    return vnegq_m_s32(a, a, vcmpltq_n_s32(sum, 0));
+}
+
+/* Eight int16 window sums (channel order) divided and clamped, as int16. */
+static inline int16x8_t avg_div8_mve(const int16x8_t sums,
+                                     const int32_t half,
+                                     const uint32_t recip,
+                                     const int16x8_t act_min,
+                                     const int16x8_t act_max)
+{
+    const int32x4_t even = avg_div4_mve(vmovlbq_s16(sums), half, recip);
+    const int32x4_t odd = avg_div4_mve(vmovltq_s16(sums), half, recip);
+    int16x8_t v = vmovntq_s32(vmovnbq_s32(vuninitializedq_s16(), even), odd);
+    v = vmaxq_s16(v, act_min);
+    return vminq_s16(v, act_max);
+}
+
 /* Channels [c, c + 16) (or the `valid` < 16 from c, predicated) of one
  * output pixel: the window rows [y0, y1) x columns [x0, x1) of at most 256
- * values summed in int16 lanes, then divided. `in` is the batch's input. */
+ * values summed in int16 lanes, then divided in 32-bit lanes. `in` is the
+ * batch's input. */
 static void avg_pool_block16_mve(const int8_t *in,
                                  const int32_t in_w,
                                  const int32_t channels,
@@ -44,29 +72,33 @@ static void avg_pool_block16_mve(const int8_t *in,
                                  const int32_t y1,
                                  const int32_t x0,
                                  const int32_t x1,
-                                 const int32_t act_min,
-                                 const int32_t act_max,
+                                 const int32_t half,
+                                 const uint32_t recip,
+                                 const int16x8_t act_min,
+                                 const int16x8_t act_max,
                                  int8_t *out)
 {
-    const int32_t count = (y1 - y0) * (x1 - x0);
+    const int32_t cols = x1 - x0;
+    const int32_t row_skip = (in_w - cols) * channels;
+    const int8_t *p = in + (y0 * in_w + x0) * channels + c;
     int16x8_t lo = vdupq_n_s16(0);
     int16x8_t hi = vdupq_n_s16(0);
-    int16_t sums[16];
-    int32_t y, x, i;
+    int32_t y, x;
 
     if (valid >= 16)
     {
-        for (y = y0; y < y1; y++)
+        for (y = y1 - y0; y > 0; y--)
         {
-            const int8_t *p = in + (y * in_w + x0) * channels + c;
-
-            for (x = x0; x < x1; x++)
+            for (x = cols; x > 0; x--)
             {
                 lo = vaddq_s16(lo, vldrbq_s16(p));
                 hi = vaddq_s16(hi, vldrbq_s16(p + 8));
                 p += channels;
             }
+            p += row_skip;
         }
+        vstrbq_s16(out + c, avg_div8_mve(lo, half, recip, act_min, act_max));
+        vstrbq_s16(out + c + 8, avg_div8_mve(hi, half, recip, act_min, act_max));
     }
     else
     {
@@ -74,23 +106,18 @@ static void avg_pool_block16_mve(const int8_t *in,
         const mve_pred16_t pred_lo = vctp16q((uint32_t)valid);
         const mve_pred16_t pred_hi = vctp16q((uint32_t)(valid > 8 ? valid - 8 : 0));
 
-        for (y = y0; y < y1; y++)
+        for (y = y1 - y0; y > 0; y--)
         {
-            const int8_t *p = in + (y * in_w + x0) * channels + c;
-
-            for (x = x0; x < x1; x++)
+            for (x = cols; x > 0; x--)
             {
                 lo = vaddq_s16(lo, vldrbq_z_s16(p, pred_lo));
                 hi = vaddq_s16(hi, vldrbq_z_s16(p + 8, pred_hi));
                 p += channels;
             }
+            p += row_skip;
         }
-    }
-    vst1q_s16(sums, lo);
-    vst1q_s16(sums + 8, hi);
-    for (i = 0; i < PCN_MIN(valid, 16); i++)
-    {
-        out[c + i] = avg_round_clamp(sums[i], count, act_min, act_max);
+        vstrbq_p_s16(out + c, avg_div8_mve(lo, half, recip, act_min, act_max), pred_lo);
+        vstrbq_p_s16(out + c + 8, avg_div8_mve(hi, half, recip, act_min, act_max), pred_hi);
     }
 }
 #endif
@@ -168,10 +195,26 @@ arm_cmsis_nn_status arm_avgpool_s8(const cmsis_nn_context *ctx,
 #if defined(ARM_MATH_MVEI)
                 if (count <= 256)
                 {
+                    const uint32_t recip = ((1u << 31) + (uint32_t)count - 1u) / (uint32_t)count;
+                    const int16x8_t min_v = vdupq_n_s16((int16_t)PCN_MAX(act_min, -32768));
+                    const int16x8_t max_v = vdupq_n_s16((int16_t)PCN_MIN(act_max, 32767));
+
                     for (; c < channels; c += 16)
                     {
-                        avg_pool_block16_mve(
-                            in_batch, in_w, channels, c, channels - c, y0, y1, x0, x1, act_min, act_max, output_data);
+                        avg_pool_block16_mve(in_batch,
+                                             in_w,
+                                             channels,
+                                             c,
+                                             channels - c,
+                                             y0,
+                                             y1,
+                                             x0,
+                                             x1,
+                                             count / 2,
+                                             recip,
+                                             min_v,
+                                             max_v,
+                                             output_data);
                     }
                     c = channels;
                 }
