@@ -13,8 +13,9 @@ The calls hit every run kind and every block and tail of the loops:
 - both inputs contiguous over the run (same shapes: one run; a [1,1,1,C]
   operand: a run per pixel, the operand restarting; a mixed broadcast over
   N, H and W), one input a repeated value over the run (a [1,1,1,1] scalar:
-  one run; a [1,H,W,1] operand: a run per pixel), each in both operand
-  orders;
+  one run; a [1,H,W,1] operand: a run per pixel; a [N,1,1,1] one), each in
+  both operand orders, with the outer dimensions merged into rows of runs
+  or walked one by one;
 - zero points at both ends (offsets 128 and -127), fused ReLU / ReLU6
   clamps and narrowed ones, ADD/SUB input shifts of 0 and deep right shifts,
   output shifts close to -30, 0 and positive (the DSP portable fallback, the
@@ -95,8 +96,9 @@ def _patterns(n: int) -> list[tuple[tuple[int, int, int, int], tuple[int, int, i
     chan = ((1, 3, 2, n), (1, 1, 1, n))
     pixel = ((1, 2, 2, n), (1, 2, 2, 1))
     scalar = ((1, 1, 1, n), (1, 1, 1, 1))
-    mixed = ((2, 1, 3, n), (1, 2, 1, n))
-    return [same, chan, chan[::-1], pixel, pixel[::-1], scalar, scalar[::-1], mixed]
+    mixed = ((2, 1, 3, n), (1, 2, 1, n))  # rows of 3 runs inside two outer loops
+    gap = ((2, 3, 1, n), (2, 1, 1, 1))  # W of 1 between the run and the rows
+    return [same, chan, chan[::-1], pixel, pixel[::-1], scalar, scalar[::-1], mixed, gap]
 
 
 def _calls(op: str) -> list[Call]:

@@ -115,9 +115,12 @@ typedef enum
     ARM_NN_RUN_SCALAR_2 = 2   /* input 1 contiguous, input 2 one value repeated */
 } arm_nn_run_kind;
 
-/* The output as runs: the innermost dimensions merged while each input keeps
- * one kind over them (contiguous: stride 1 continued, or repeated: stride 0),
- * and up to three outer loops with their element strides. */
+/* The output as rows of runs: the innermost dimensions merged while each
+ * input keeps one kind over them (contiguous: stride 1 continued, or
+ * repeated: stride 0) make a run of len elements; count[2] runs follow each
+ * other in the output (input i advancing s_i[2] elements from one to the
+ * next, the outer dimensions that allow it merged in), inside up to two
+ * outer loops (count[0], count[1], element strides s1, s2). */
 typedef struct
 {
     int32_t len;
@@ -174,18 +177,48 @@ static inline void arm_nn_broadcast_runs_of(const int32_t s1[4],
         r->s1[d] = d <= i ? s1[d] : 0;
         r->s2[d] = d <= i ? s2[d] : 0;
     }
+    /* Outer dimensions into the rows of dimension 2 while both inputs step
+     * evenly across them (a dimension of 1 in the way is skipped). */
+    for (int32_t d = 1; d >= 0; d--)
+    {
+        if (r->count[d] == 1)
+        {
+            continue;
+        }
+        if (r->count[2] == 1)
+        {
+            r->s1[2] = r->s1[d];
+            r->s2[2] = r->s2[d];
+        }
+        else if ((int64_t)r->s1[d] != (int64_t)r->s1[2] * r->count[2] ||
+                 (int64_t)r->s2[d] != (int64_t)r->s2[2] * r->count[2])
+        {
+            break;
+        }
+        r->count[2] *= r->count[d];
+        r->count[d] = 1;
+    }
     /* The innermost dimension with an output size above 1 has that size in
      * one input at least: both inputs never repeat over the same run. */
     r->kind = k1 == 1 ? ARM_NN_RUN_SCALAR_1 : (k2 == 1 ? ARM_NN_RUN_SCALAR_2 : ARM_NN_RUN_BOTH);
 }
 
-/* One run of len output elements: in_1 and in_2 point at its first input
- * elements, each contiguous or repeated as `kind` says. */
-typedef void (*arm_nn_broadcast_run_s8)(
-    const void *params, const int8_t *in_1, const int8_t *in_2, int8_t *out, int32_t len, arm_nn_run_kind kind);
+/* `rows` runs of len output elements each, one after another in out: in_1
+ * and in_2 point at the first run's input elements, each contiguous or
+ * repeated over a run as `kind` says, and advance step1 / step2 elements
+ * from one run to the next. */
+typedef void (*arm_nn_broadcast_run_s8)(const void *params,
+                                        const int8_t *in_1,
+                                        const int8_t *in_2,
+                                        int8_t *out,
+                                        int32_t len,
+                                        int32_t rows,
+                                        int32_t step1,
+                                        int32_t step2,
+                                        arm_nn_run_kind kind);
 
-/* Walk the output run by run. Inlined into each kernel, so the run call is
- * resolved at compile time. */
+/* Walk the output rows of runs at a time. Inlined into each kernel, so the
+ * run call is resolved at compile time. */
 static inline void arm_nn_broadcast_walk_runs_s8(const int8_t *in_1,
                                                  const int8_t *in_2,
                                                  int8_t *out,
@@ -197,15 +230,16 @@ static inline void arm_nn_broadcast_walk_runs_s8(const int8_t *in_1,
     {
         for (int32_t h = 0; h < r->count[1]; h++)
         {
-            const int8_t *p1 = in_1 + n * r->s1[0] + h * r->s1[1];
-            const int8_t *p2 = in_2 + n * r->s2[0] + h * r->s2[1];
-            for (int32_t w = 0; w < r->count[2]; w++)
-            {
-                run(params, p1, p2, out, r->len, r->kind);
-                out += r->len;
-                p1 += r->s1[2];
-                p2 += r->s2[2];
-            }
+            run(params,
+                in_1 + n * r->s1[0] + h * r->s1[1],
+                in_2 + n * r->s2[0] + h * r->s2[1],
+                out,
+                r->len,
+                r->count[2],
+                r->s1[2],
+                r->s2[2],
+                r->kind);
+            out += r->len * r->count[2];
         }
     }
 }
@@ -234,8 +268,8 @@ static inline __attribute__((always_inline)) void arm_nn_min_max_run_mve_s8(cons
                                                                             const int rep2,
                                                                             const int take_max)
 {
-    const int8x16_t a_rep = vdupq_n_s8(*a);
-    const int8x16_t b_rep = vdupq_n_s8(*b);
+    const int8x16_t a_rep = vdupq_n_s8(rep1 ? *a : 0);
+    const int8x16_t b_rep = vdupq_n_s8(rep2 ? *b : 0);
 
     for (; len >= 16; len -= 16)
     {
@@ -278,8 +312,8 @@ static inline __attribute__((always_inline)) void arm_nn_min_max_run_dsp_s8(cons
                                                                             const int rep2,
                                                                             const int take_max)
 {
-    const int32_t a_rep = (int32_t)(((uint32_t)(uint8_t)*a) * 0x01010101u);
-    const int32_t b_rep = (int32_t)(((uint32_t)(uint8_t)*b) * 0x01010101u);
+    const int32_t a_rep = rep1 ? (int32_t)(((uint32_t)(uint8_t)*a) * 0x01010101u) : 0;
+    const int32_t b_rep = rep2 ? (int32_t)(((uint32_t)(uint8_t)*b) * 0x01010101u) : 0;
 
     for (; len >= 4; len -= 4)
     {
@@ -304,64 +338,81 @@ static inline __attribute__((always_inline)) void arm_nn_min_max_run_dsp_s8(cons
 
 #endif
 
-/* One run of minimum or maximum (take_max, a constant at each call site). */
-static inline __attribute__((always_inline)) void arm_nn_min_max_run_s8(const int8_t *a,
-                                                                        const int8_t *b,
-                                                                        int8_t *out,
-                                                                        const int32_t len,
-                                                                        const arm_nn_run_kind kind,
-                                                                        const int take_max)
+/* Rows of runs of minimum or maximum (take_max, a constant at each call
+ * site): the loop for the kind chosen once, then run row after row. */
+static inline __attribute__((always_inline)) void arm_nn_min_max_rows_s8(const int8_t *a,
+                                                                         const int8_t *b,
+                                                                         int8_t *out,
+                                                                         const int32_t len,
+                                                                         int32_t rows,
+                                                                         const int32_t step1,
+                                                                         const int32_t step2,
+                                                                         const arm_nn_run_kind kind,
+                                                                         const int take_max)
 {
 #if defined(ARM_MATH_MVEI)
-    if (kind == ARM_NN_RUN_BOTH)
-    {
-        arm_nn_min_max_run_mve_s8(a, b, out, len, 0, 0, take_max);
-    }
-    else if (kind == ARM_NN_RUN_SCALAR_1)
-    {
-        arm_nn_min_max_run_mve_s8(a, b, out, len, 1, 0, take_max);
-    }
-    else
-    {
-        arm_nn_min_max_run_mve_s8(a, b, out, len, 0, 1, take_max);
-    }
+    #define ARM_NN_MIN_MAX_ROW(r1, r2) arm_nn_min_max_run_mve_s8(a, b, out, len, (r1), (r2), take_max)
 #elif defined(ARM_MATH_DSP)
+    #define ARM_NN_MIN_MAX_ROW(r1, r2) arm_nn_min_max_run_dsp_s8(a, b, out, len, (r1), (r2), take_max)
+#else
+    #define ARM_NN_MIN_MAX_ROW(r1, r2)                                                                                 \
+        for (int32_t i = 0; i < len; i++)                                                                              \
+        {                                                                                                              \
+            const int8_t x1 = a[(r1) ? 0 : i];                                                                         \
+            const int8_t x2 = b[(r2) ? 0 : i];                                                                         \
+            out[i] = take_max ? arm_nn_max_s8(NULL, x1, x2) : arm_nn_min_s8(NULL, x1, x2);                             \
+        }
+#endif
+#define ARM_NN_MIN_MAX_ROWS(r1, r2)                                                                                    \
+    for (; rows > 0; rows--)                                                                                           \
+    {                                                                                                                  \
+        ARM_NN_MIN_MAX_ROW(r1, r2);                                                                                    \
+        a += step1;                                                                                                    \
+        b += step2;                                                                                                    \
+        out += len;                                                                                                    \
+    }
     if (kind == ARM_NN_RUN_BOTH)
     {
-        arm_nn_min_max_run_dsp_s8(a, b, out, len, 0, 0, take_max);
+        ARM_NN_MIN_MAX_ROWS(0, 0)
     }
     else if (kind == ARM_NN_RUN_SCALAR_1)
     {
-        arm_nn_min_max_run_dsp_s8(a, b, out, len, 1, 0, take_max);
+        ARM_NN_MIN_MAX_ROWS(1, 0)
     }
     else
     {
-        arm_nn_min_max_run_dsp_s8(a, b, out, len, 0, 1, take_max);
+        ARM_NN_MIN_MAX_ROWS(0, 1)
     }
-#else
-    {
-        const int32_t c1 = kind == ARM_NN_RUN_SCALAR_1 ? 0 : 1;
-        const int32_t c2 = kind == ARM_NN_RUN_SCALAR_2 ? 0 : 1;
-        for (int32_t i = 0; i < len; i++)
-        {
-            out[i] = take_max ? arm_nn_max_s8(NULL, a[i * c1], b[i * c2]) : arm_nn_min_s8(NULL, a[i * c1], b[i * c2]);
-        }
-    }
-#endif
+#undef ARM_NN_MIN_MAX_ROWS
+#undef ARM_NN_MIN_MAX_ROW
 }
 
-static inline void arm_nn_max_run_s8(
-    const void *params, const int8_t *a, const int8_t *b, int8_t *out, const int32_t len, const arm_nn_run_kind kind)
+static inline void arm_nn_max_run_s8(const void *params,
+                                     const int8_t *a,
+                                     const int8_t *b,
+                                     int8_t *out,
+                                     const int32_t len,
+                                     const int32_t rows,
+                                     const int32_t step1,
+                                     const int32_t step2,
+                                     const arm_nn_run_kind kind)
 {
     (void)params;
-    arm_nn_min_max_run_s8(a, b, out, len, kind, 1);
+    arm_nn_min_max_rows_s8(a, b, out, len, rows, step1, step2, kind, 1);
 }
 
-static inline void arm_nn_min_run_s8(
-    const void *params, const int8_t *a, const int8_t *b, int8_t *out, const int32_t len, const arm_nn_run_kind kind)
+static inline void arm_nn_min_run_s8(const void *params,
+                                     const int8_t *a,
+                                     const int8_t *b,
+                                     int8_t *out,
+                                     const int32_t len,
+                                     const int32_t rows,
+                                     const int32_t step1,
+                                     const int32_t step2,
+                                     const arm_nn_run_kind kind)
 {
     (void)params;
-    arm_nn_min_max_run_s8(a, b, out, len, kind, 0);
+    arm_nn_min_max_rows_s8(a, b, out, len, rows, step1, step2, kind, 0);
 }
 
 /* Shared body of arm_minimum_s8 and arm_maximum_s8; take_max selects maximum. */

@@ -231,12 +231,17 @@ static inline __attribute__((always_inline)) void pcn_ew_add_mve_loop(const int8
     }
 }
 
-/* n outputs: the usual case (inputs and output scaled down) with constant
- * flags, any other with the flags read from the parameters. */
+/* rows runs of n outputs, one after another in out, the inputs advancing
+ * step1 / step2 elements from one run to the next (one run: rows 1): the usual
+ * case (inputs and output scaled down) with constant flags, any other with
+ * the flags read from the parameters. */
 static inline __attribute__((always_inline)) void pcn_ew_add_mve_run(const int8_t *in1,
                                                                      const int8_t *in2,
                                                                      int8_t *out,
                                                                      const int32_t n,
+                                                                     const int32_t rows,
+                                                                     const int32_t step1,
+                                                                     const int32_t step2,
                                                                      const pcn_ew_add_mve_params *p,
                                                                      const int rep1,
                                                                      const int rep2,
@@ -244,12 +249,17 @@ static inline __attribute__((always_inline)) void pcn_ew_add_mve_run(const int8_
 {
     if (p->right[0] > 0 && p->right[1] > 0 && p->out_right > 0 && p->out_left == 0)
     {
-        pcn_ew_add_mve_loop(in1, in2, out, n, p, 1, 1, 1, 0, rep1, rep2, sub);
+        for (int32_t r = 0; r < rows; r++)
+        {
+            pcn_ew_add_mve_loop(in1 + r * step1, in2 + r * step2, out + r * n, n, p, 1, 1, 1, 0, rep1, rep2, sub);
+        }
     }
     else
     {
-        pcn_ew_add_mve_loop(
-            in1, in2, out, n, p, p->right[0] > 0, p->right[1] > 0, p->out_right > 0, p->out_left > 0, rep1, rep2, sub);
+        for (int32_t r = 0; r < rows; r++)
+        {
+            pcn_ew_add_mve_loop(in1 + r * step1, in2 + r * step2, out + r * n, n, p, p->right[0] > 0, p->right[1] > 0, p->out_right > 0, p->out_left > 0, rep1, rep2, sub);
+        }
     }
 }
 
@@ -348,7 +358,8 @@ static inline __attribute__((always_inline)) void pcn_ew_mul_mve_loop(const int8
     }
 }
 
-/* n products requantised; the caller has ruled out out_mult == INT32_MIN. */
+/* rows runs of n products requantised (as pcn_ew_add_mve_run); the caller
+ * has ruled out out_mult == INT32_MIN. */
 static inline __attribute__((always_inline)) void pcn_ew_mul_mve_run(const int8_t *in1,
                                                                      const int8_t *in2,
                                                                      const int32_t off1,
@@ -360,22 +371,28 @@ static inline __attribute__((always_inline)) void pcn_ew_mul_mve_run(const int8_
                                                                      const int32_t act_min,
                                                                      const int32_t act_max,
                                                                      const int32_t n,
+                                                                     const int32_t rows,
+                                                                     const int32_t step1,
+                                                                     const int32_t step2,
                                                                      const int rep1,
                                                                      const int rep2)
 {
     if (out_shift < 0)
     {
         /* the usual case: the product scaled down */
-        pcn_ew_mul_mve_loop(
-            in1, in2, off1, off2, out, out_offset, out_mult, out_shift, act_min, act_max, n, 1, 0, rep1, rep2);
+        for (int32_t r = 0; r < rows; r++)
+        {
+            pcn_ew_mul_mve_loop(in1 + r * step1, in2 + r * step2, off1, off2, out + r * n, out_offset, out_mult, out_shift, act_min, act_max, n, 1, 0, rep1, rep2);
+        }
     }
     else
     {
-        pcn_ew_mul_mve_loop(in1,
-                            in2,
+        for (int32_t r = 0; r < rows; r++)
+        {
+            pcn_ew_mul_mve_loop(in1 + r * step1, in2 + r * step2,
                             off1,
                             off2,
-                            out,
+                            out + r * n,
                             out_offset,
                             out_mult,
                             out_shift,
@@ -386,6 +403,7 @@ static inline __attribute__((always_inline)) void pcn_ew_mul_mve_run(const int8_
                             out_shift > 0,
                             rep1,
                             rep2);
+        }
     }
 }
 
@@ -653,12 +671,16 @@ static inline __attribute__((always_inline)) void pcn_ew_add_dsp_loop(const int8
     }
 }
 
-/* n outputs: both inputs scaled down (the usual case) with constant
- * corrections, any other with the corrections read from the parameters. */
+/* rows runs of n outputs (as pcn_ew_add_mve_run): both inputs scaled down
+ * (the usual case) with constant corrections, any other with the
+ * corrections read from the parameters. */
 static inline __attribute__((always_inline)) void pcn_ew_add_dsp_run(const int8_t *in1,
                                                                      const int8_t *in2,
                                                                      int8_t *out,
                                                                      const int32_t n,
+                                                                     const int32_t rows,
+                                                                     const int32_t step1,
+                                                                     const int32_t step2,
                                                                      const pcn_ew_add_dsp_params *p,
                                                                      const int rep1,
                                                                      const int rep2,
@@ -666,12 +688,17 @@ static inline __attribute__((always_inline)) void pcn_ew_add_dsp_run(const int8_
 {
     if (p->in[0].right > 0 && p->in[1].right > 0)
     {
-        pcn_ew_add_dsp_loop(in1, in2, out, n, p, -1, -1, rep1, rep2, sub);
+        for (int32_t r = 0; r < rows; r++)
+        {
+            pcn_ew_add_dsp_loop(in1 + r * step1, in2 + r * step2, out + r * n, n, p, -1, -1, rep1, rep2, sub);
+        }
     }
     else
     {
-        pcn_ew_add_dsp_loop(
-            in1, in2, out, n, p, p->in[0].right > 0 ? -1 : 0, p->in[1].right > 0 ? -1 : 0, rep1, rep2, sub);
+        for (int32_t r = 0; r < rows; r++)
+        {
+            pcn_ew_add_dsp_loop(in1 + r * step1, in2 + r * step2, out + r * n, n, p, p->in[0].right > 0 ? -1 : 0, p->in[1].right > 0 ? -1 : 0, rep1, rep2, sub);
+        }
     }
 }
 
@@ -749,7 +776,8 @@ static inline __attribute__((always_inline)) void pcn_ew_mul_dsp_loop(const int8
     }
 }
 
-/* n products requantised with rq from pcn_ew_mul_dsp_init. */
+/* rows runs of n products (as pcn_ew_add_mve_run) requantised with rq from
+ * pcn_ew_mul_dsp_init. */
 static inline __attribute__((always_inline)) void pcn_ew_mul_dsp_run(const int8_t *in1,
                                                                      const int8_t *in2,
                                                                      const int32_t off1,
@@ -759,16 +787,25 @@ static inline __attribute__((always_inline)) void pcn_ew_mul_dsp_run(const int8_
                                                                      const int32_t act_min,
                                                                      const int32_t act_max,
                                                                      const int32_t n,
+                                                                     const int32_t rows,
+                                                                     const int32_t step1,
+                                                                     const int32_t step2,
                                                                      const int rep1,
                                                                      const int rep2)
 {
     if (rq->right > 0)
     {
-        pcn_ew_mul_dsp_loop(in1, in2, off1, off2, out, rq, act_min, act_max, n, -1, rep1, rep2);
+        for (int32_t r = 0; r < rows; r++)
+        {
+            pcn_ew_mul_dsp_loop(in1 + r * step1, in2 + r * step2, off1, off2, out + r * n, rq, act_min, act_max, n, -1, rep1, rep2);
+        }
     }
     else
     {
-        pcn_ew_mul_dsp_loop(in1, in2, off1, off2, out, rq, act_min, act_max, n, 0, rep1, rep2);
+        for (int32_t r = 0; r < rows; r++)
+        {
+            pcn_ew_mul_dsp_loop(in1 + r * step1, in2 + r * step2, off1, off2, out + r * n, rq, act_min, act_max, n, 0, rep1, rep2);
+        }
     }
 }
 

@@ -70,64 +70,94 @@ typedef struct
 #endif
 } pcn_bc_mul_ctx;
 
-/* One run of ADD or SUB (sub: a constant at each call site). */
-static inline __attribute__((always_inline)) void pcn_bc_add_run(const pcn_bc_add_ctx *c,
-                                                                 const int8_t *a,
-                                                                 const int8_t *b,
-                                                                 int8_t *out,
-                                                                 const int32_t len,
-                                                                 const arm_nn_run_kind kind,
-                                                                 const int sub)
+/* Rows of runs of ADD or SUB (sub: a constant at each call site; the
+ * arguments as arm_nn_broadcast_run_s8). */
+static inline __attribute__((always_inline)) void pcn_bc_add_rows(const pcn_bc_add_ctx *c,
+                                                                  const int8_t *a,
+                                                                  const int8_t *b,
+                                                                  int8_t *out,
+                                                                  const int32_t len,
+                                                                  const int32_t rows,
+                                                                  const int32_t step1,
+                                                                  const int32_t step2,
+                                                                  const arm_nn_run_kind kind,
+                                                                  const int sub)
 {
 #if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
     if (c->vector)
     {
     #if defined(ARM_MATH_MVEI)
-        #define PCN_BC_ADD_RUN(r1, r2) pcn_ew_add_mve_run(a, b, out, len, &c->v, (r1), (r2), sub)
+        #define PCN_BC_ADD_ROWS(r1, r2) pcn_ew_add_mve_run(a, b, out, len, rows, step1, step2, &c->v, (r1), (r2), sub)
     #else
-        #define PCN_BC_ADD_RUN(r1, r2) pcn_ew_add_dsp_run(a, b, out, len, &c->v, (r1), (r2), sub)
+        #define PCN_BC_ADD_ROWS(r1, r2) pcn_ew_add_dsp_run(a, b, out, len, rows, step1, step2, &c->v, (r1), (r2), sub)
     #endif
         if (kind == ARM_NN_RUN_BOTH)
         {
-            PCN_BC_ADD_RUN(0, 0);
+            PCN_BC_ADD_ROWS(0, 0);
         }
         else if (kind == ARM_NN_RUN_SCALAR_1)
         {
-            PCN_BC_ADD_RUN(1, 0);
+            PCN_BC_ADD_ROWS(1, 0);
         }
         else
         {
-            PCN_BC_ADD_RUN(0, 1);
+            PCN_BC_ADD_ROWS(0, 1);
         }
-        #undef PCN_BC_ADD_RUN
+        #undef PCN_BC_ADD_ROWS
         return;
     }
 #endif
     {
         const int32_t c1 = kind == ARM_NN_RUN_SCALAR_1 ? 0 : 1;
         const int32_t c2 = kind == ARM_NN_RUN_SCALAR_2 ? 0 : 1;
-        for (int32_t i = 0; i < len; i++)
+        for (int32_t r = 0; r < rows; r++)
         {
-            out[i] = pcn_bc_add_element(c->p, a[i * c1], b[i * c2], sub);
+            for (int32_t i = 0; i < len; i++)
+            {
+                *out++ = pcn_bc_add_element(c->p, a[i * c1], b[i * c2], sub);
+            }
+            a += step1;
+            b += step2;
         }
     }
 }
 
-static inline void pcn_bc_add_run_add(
-    const void *ctx, const int8_t *a, const int8_t *b, int8_t *out, const int32_t len, const arm_nn_run_kind kind)
+static inline void pcn_bc_add_run_add(const void *ctx,
+                                      const int8_t *a,
+                                      const int8_t *b,
+                                      int8_t *out,
+                                      const int32_t len,
+                                      const int32_t rows,
+                                      const int32_t step1,
+                                      const int32_t step2,
+                                      const arm_nn_run_kind kind)
 {
-    pcn_bc_add_run((const pcn_bc_add_ctx *)ctx, a, b, out, len, kind, 0);
+    pcn_bc_add_rows((const pcn_bc_add_ctx *)ctx, a, b, out, len, rows, step1, step2, kind, 0);
 }
 
-static inline void pcn_bc_add_run_sub(
-    const void *ctx, const int8_t *a, const int8_t *b, int8_t *out, const int32_t len, const arm_nn_run_kind kind)
+static inline void pcn_bc_add_run_sub(const void *ctx,
+                                      const int8_t *a,
+                                      const int8_t *b,
+                                      int8_t *out,
+                                      const int32_t len,
+                                      const int32_t rows,
+                                      const int32_t step1,
+                                      const int32_t step2,
+                                      const arm_nn_run_kind kind)
 {
-    pcn_bc_add_run((const pcn_bc_add_ctx *)ctx, a, b, out, len, kind, 1);
+    pcn_bc_add_rows((const pcn_bc_add_ctx *)ctx, a, b, out, len, rows, step1, step2, kind, 1);
 }
 
-/* One run of MUL. */
-static inline void pcn_bc_mul_run(
-    const void *ctx, const int8_t *a, const int8_t *b, int8_t *out, const int32_t len, const arm_nn_run_kind kind)
+/* Rows of runs of MUL (the arguments as arm_nn_broadcast_run_s8). */
+static inline void pcn_bc_mul_run(const void *ctx,
+                                  const int8_t *a,
+                                  const int8_t *b,
+                                  int8_t *out,
+                                  const int32_t len,
+                                  const int32_t rows,
+                                  const int32_t step1,
+                                  const int32_t step2,
+                                  const arm_nn_run_kind kind)
 {
     const pcn_bc_mul_ctx *c = (const pcn_bc_mul_ctx *)ctx;
     const pycmsisnn_mul_params *p = c->p;
@@ -136,7 +166,7 @@ static inline void pcn_bc_mul_run(
     if (c->vector)
     {
     #if defined(ARM_MATH_MVEI)
-        #define PCN_BC_MUL_RUN(r1, r2)                                                                                 \
+        #define PCN_BC_MUL_ROWS(r1, r2)                                                                                \
             pcn_ew_mul_mve_run(a,                                                                                      \
                                b,                                                                                      \
                                p->input_1_offset,                                                                      \
@@ -148,10 +178,13 @@ static inline void pcn_bc_mul_run(
                                p->activation.min,                                                                      \
                                p->activation.max,                                                                      \
                                len,                                                                                    \
+                               rows,                                                                                   \
+                               step1,                                                                                  \
+                               step2,                                                                                  \
                                (r1),                                                                                   \
                                (r2))
     #else
-        #define PCN_BC_MUL_RUN(r1, r2)                                                                                 \
+        #define PCN_BC_MUL_ROWS(r1, r2)                                                                                \
             pcn_ew_mul_dsp_run(a,                                                                                      \
                                b,                                                                                      \
                                p->input_1_offset,                                                                      \
@@ -161,31 +194,39 @@ static inline void pcn_bc_mul_run(
                                p->activation.min,                                                                      \
                                p->activation.max,                                                                      \
                                len,                                                                                    \
+                               rows,                                                                                   \
+                               step1,                                                                                  \
+                               step2,                                                                                  \
                                (r1),                                                                                   \
                                (r2))
     #endif
         if (kind == ARM_NN_RUN_BOTH)
         {
-            PCN_BC_MUL_RUN(0, 0);
+            PCN_BC_MUL_ROWS(0, 0);
         }
         else if (kind == ARM_NN_RUN_SCALAR_1)
         {
-            PCN_BC_MUL_RUN(1, 0);
+            PCN_BC_MUL_ROWS(1, 0);
         }
         else
         {
-            PCN_BC_MUL_RUN(0, 1);
+            PCN_BC_MUL_ROWS(0, 1);
         }
-        #undef PCN_BC_MUL_RUN
+        #undef PCN_BC_MUL_ROWS
         return;
     }
 #endif
     {
         const int32_t c1 = kind == ARM_NN_RUN_SCALAR_1 ? 0 : 1;
         const int32_t c2 = kind == ARM_NN_RUN_SCALAR_2 ? 0 : 1;
-        for (int32_t i = 0; i < len; i++)
+        for (int32_t r = 0; r < rows; r++)
         {
-            out[i] = pcn_bc_mul_element(p, a[i * c1], b[i * c2]);
+            for (int32_t i = 0; i < len; i++)
+            {
+                *out++ = pcn_bc_mul_element(p, a[i * c1], b[i * c2]);
+            }
+            a += step1;
+            b += step2;
         }
     }
 }

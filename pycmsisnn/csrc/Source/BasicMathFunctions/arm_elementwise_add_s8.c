@@ -101,7 +101,7 @@ arm_cmsis_nn_status arm_elementwise_add_s8(const int8_t *input_1_vect,
                                 out_activation_min,
                                 out_activation_max))
         {
-            pcn_ew_add_mve_run(input_1_vect, input_2_vect, output, block_size, &p, 0, 0, 0);
+            pcn_ew_add_mve_run(input_1_vect, input_2_vect, output, block_size, 1, 0, 0, &p, 0, 0, 0);
             return ARM_CMSIS_NN_SUCCESS;
         }
     }
@@ -123,7 +123,7 @@ arm_cmsis_nn_status arm_elementwise_add_s8(const int8_t *input_1_vect,
                                 out_activation_min,
                                 out_activation_max))
         {
-            pcn_ew_add_dsp_run(input_1_vect, input_2_vect, output, block_size, &p, 0, 0, 0);
+            pcn_ew_add_dsp_run(input_1_vect, input_2_vect, output, block_size, 1, 0, 0, &p, 0, 0, 0);
             return ARM_CMSIS_NN_SUCCESS;
         }
     }

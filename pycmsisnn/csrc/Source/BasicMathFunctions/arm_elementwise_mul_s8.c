@@ -73,6 +73,9 @@ arm_cmsis_nn_status arm_elementwise_mul_s8(const int8_t *input_1_vect,
                            out_activation_min,
                            out_activation_max,
                            block_size,
+                           1,
+                           0,
+                           0,
                            0,
                            0);
         return ARM_CMSIS_NN_SUCCESS;
@@ -99,6 +102,9 @@ arm_cmsis_nn_status arm_elementwise_mul_s8(const int8_t *input_1_vect,
                                out_activation_min,
                                out_activation_max,
                                block_size,
+                               1,
+                               0,
+                               0,
                                0,
                                0);
             return ARM_CMSIS_NN_SUCCESS;
