@@ -247,19 +247,25 @@ static inline __attribute__((always_inline)) void pcn_ew_add_mve_run(const int8_
                                                                      const int rep2,
                                                                      const int sub)
 {
-    if (p->right[0] > 0 && p->right[1] > 0 && p->out_right > 0 && p->out_left == 0)
+    const int usual = p->right[0] > 0 && p->right[1] > 0 && p->out_right > 0 && p->out_left == 0;
+    const int right1 = p->right[0] > 0;
+    const int right2 = p->right[1] > 0;
+    const int right_out = p->out_right > 0;
+    const int left_out = p->out_left > 0;
+
+    for (int32_t r = 0; r < rows; r++)
     {
-        for (int32_t r = 0; r < rows; r++)
+        if (usual)
         {
-            pcn_ew_add_mve_loop(in1 + r * step1, in2 + r * step2, out + r * n, n, p, 1, 1, 1, 0, rep1, rep2, sub);
+            pcn_ew_add_mve_loop(in1, in2, out, n, p, 1, 1, 1, 0, rep1, rep2, sub);
         }
-    }
-    else
-    {
-        for (int32_t r = 0; r < rows; r++)
+        else
         {
-            pcn_ew_add_mve_loop(in1 + r * step1, in2 + r * step2, out + r * n, n, p, p->right[0] > 0, p->right[1] > 0, p->out_right > 0, p->out_left > 0, rep1, rep2, sub);
+            pcn_ew_add_mve_loop(in1, in2, out, n, p, right1, right2, right_out, left_out, rep1, rep2, sub);
         }
+        in1 += step1;
+        in2 += step2;
+        out += n;
     }
 }
 
@@ -377,33 +383,35 @@ static inline __attribute__((always_inline)) void pcn_ew_mul_mve_run(const int8_
                                                                      const int rep1,
                                                                      const int rep2)
 {
-    if (out_shift < 0)
+    for (int32_t r = 0; r < rows; r++)
     {
-        /* the usual case: the product scaled down */
-        for (int32_t r = 0; r < rows; r++)
+        if (out_shift < 0)
         {
-            pcn_ew_mul_mve_loop(in1 + r * step1, in2 + r * step2, off1, off2, out + r * n, out_offset, out_mult, out_shift, act_min, act_max, n, 1, 0, rep1, rep2);
+            /* the usual case: the product scaled down */
+            pcn_ew_mul_mve_loop(
+                in1, in2, off1, off2, out, out_offset, out_mult, out_shift, act_min, act_max, n, 1, 0, rep1, rep2);
         }
-    }
-    else
-    {
-        for (int32_t r = 0; r < rows; r++)
+        else
         {
-            pcn_ew_mul_mve_loop(in1 + r * step1, in2 + r * step2,
-                            off1,
-                            off2,
-                            out + r * n,
-                            out_offset,
-                            out_mult,
-                            out_shift,
-                            act_min,
-                            act_max,
-                            n,
-                            0,
-                            out_shift > 0,
-                            rep1,
-                            rep2);
+            pcn_ew_mul_mve_loop(in1,
+                                in2,
+                                off1,
+                                off2,
+                                out,
+                                out_offset,
+                                out_mult,
+                                out_shift,
+                                act_min,
+                                act_max,
+                                n,
+                                0,
+                                out_shift > 0,
+                                rep1,
+                                rep2);
         }
+        in1 += step1;
+        in2 += step2;
+        out += n;
     }
 }
 
@@ -686,19 +694,23 @@ static inline __attribute__((always_inline)) void pcn_ew_add_dsp_run(const int8_
                                                                      const int rep2,
                                                                      const int sub)
 {
-    if (p->in[0].right > 0 && p->in[1].right > 0)
+    const int usual = p->in[0].right > 0 && p->in[1].right > 0;
+    const int32_t fix1 = p->in[0].right > 0 ? -1 : 0;
+    const int32_t fix2 = p->in[1].right > 0 ? -1 : 0;
+
+    for (int32_t r = 0; r < rows; r++)
     {
-        for (int32_t r = 0; r < rows; r++)
+        if (usual)
         {
-            pcn_ew_add_dsp_loop(in1 + r * step1, in2 + r * step2, out + r * n, n, p, -1, -1, rep1, rep2, sub);
+            pcn_ew_add_dsp_loop(in1, in2, out, n, p, -1, -1, rep1, rep2, sub);
         }
-    }
-    else
-    {
-        for (int32_t r = 0; r < rows; r++)
+        else
         {
-            pcn_ew_add_dsp_loop(in1 + r * step1, in2 + r * step2, out + r * n, n, p, p->in[0].right > 0 ? -1 : 0, p->in[1].right > 0 ? -1 : 0, rep1, rep2, sub);
+            pcn_ew_add_dsp_loop(in1, in2, out, n, p, fix1, fix2, rep1, rep2, sub);
         }
+        in1 += step1;
+        in2 += step2;
+        out += n;
     }
 }
 
@@ -793,19 +805,19 @@ static inline __attribute__((always_inline)) void pcn_ew_mul_dsp_run(const int8_
                                                                      const int rep1,
                                                                      const int rep2)
 {
-    if (rq->right > 0)
+    for (int32_t r = 0; r < rows; r++)
     {
-        for (int32_t r = 0; r < rows; r++)
+        if (rq->right > 0)
         {
-            pcn_ew_mul_dsp_loop(in1 + r * step1, in2 + r * step2, off1, off2, out + r * n, rq, act_min, act_max, n, -1, rep1, rep2);
+            pcn_ew_mul_dsp_loop(in1, in2, off1, off2, out, rq, act_min, act_max, n, -1, rep1, rep2);
         }
-    }
-    else
-    {
-        for (int32_t r = 0; r < rows; r++)
+        else
         {
-            pcn_ew_mul_dsp_loop(in1 + r * step1, in2 + r * step2, off1, off2, out + r * n, rq, act_min, act_max, n, 0, rep1, rep2);
+            pcn_ew_mul_dsp_loop(in1, in2, off1, off2, out, rq, act_min, act_max, n, 0, rep1, rep2);
         }
+        in1 += step1;
+        in2 += step2;
+        out += n;
     }
 }
 
