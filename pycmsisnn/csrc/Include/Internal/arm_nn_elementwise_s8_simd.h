@@ -247,25 +247,35 @@ static inline __attribute__((always_inline)) void pcn_ew_add_mve_run(const int8_
                                                                      const int rep2,
                                                                      const int sub)
 {
-    const int usual = p->right[0] > 0 && p->right[1] > 0 && p->out_right > 0 && p->out_left == 0;
-    const int right1 = p->right[0] > 0;
-    const int right2 = p->right[1] > 0;
-    const int right_out = p->out_right > 0;
-    const int left_out = p->out_left > 0;
-
-    for (int32_t r = 0; r < rows; r++)
+    if (p->right[0] > 0 && p->right[1] > 0 && p->out_right > 0 && p->out_left == 0)
     {
-        if (usual)
+        for (int32_t r = 0; r < rows; r++)
         {
-            pcn_ew_add_mve_loop(in1, in2, out, n, p, 1, 1, 1, 0, rep1, rep2, sub);
+            pcn_ew_add_mve_loop(in1 + r * step1, in2 + r * step2, out + r * n, n, p, 1, 1, 1, 0, rep1, rep2, sub);
         }
-        else
+    }
+    else
+    {
+        const int right1 = p->right[0] > 0;
+        const int right2 = p->right[1] > 0;
+        const int right_out = p->out_right > 0;
+        const int left_out = p->out_left > 0;
+
+        for (int32_t r = 0; r < rows; r++)
         {
-            pcn_ew_add_mve_loop(in1, in2, out, n, p, right1, right2, right_out, left_out, rep1, rep2, sub);
+            pcn_ew_add_mve_loop(in1 + r * step1,
+                                in2 + r * step2,
+                                out + r * n,
+                                n,
+                                p,
+                                right1,
+                                right2,
+                                right_out,
+                                left_out,
+                                rep1,
+                                rep2,
+                                sub);
         }
-        in1 += step1;
-        in2 += step2;
-        out += n;
     }
 }
 
