@@ -44,6 +44,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 
+from .fusion import IN_PLACE_BAND_KERNELS
 from .ir import Graph
 from .lower import KernelCall, Plan, TensorArg
 from .scratch import KERNELS_WITHOUT_SCRATCH, ScratchNeed, call_scratch
@@ -51,7 +52,7 @@ from .scratch import KERNELS_WITHOUT_SCRATCH, ScratchNeed, call_scratch
 NO_PATCHES_ENV = "PYCMSISNN_NO_PATCHES"
 PATCHES_ENV = "PYCMSISNN_PATCHES"
 ARENA_LIMIT_ENV = "PYCMSISNN_ARENA_LIMIT"
-PATCH_KERNELS = {"arm_convolve_wrapper_s8": "conv_params", "arm_depthwise_conv_wrapper_s8": "dw_conv_params"}
+PATCH_KERNELS = IN_PLACE_BAND_KERNELS  # the kernels that take a window of rows, and their parameter argument
 MAX_CHAIN = 8  # layers
 BAND_CHOICES = (1, 2, 3, 4, 6, 8, 12, 16)  # output rows of the chain's last layer per band
 ROW_LIMIT = 32767  # rows fit the int16_t band table of generated code

@@ -16,7 +16,7 @@ from ..fusion import IN_PLACE_BAND_KERNELS, InPlaceBand, ResidualFusion
 from ..lower import KernelCall, TensorArg
 from ..params import AddParams, ConvParams, DwConvParams
 from .cwriter import Layer, c_int
-from .kernels import NNFUNCTIONS, conv_arguments, depthwise_arguments
+from .kernels import NNFUNCTIONS, ConvArguments, conv_arguments, depthwise_arguments
 
 
 def _window(in_h: int, stride_h: int, pad_h: int) -> list[str]:
@@ -85,16 +85,24 @@ def fused_conv_add(layer: Layer, add: KernelCall, fusion: ResidualFusion) -> Non
     ]
 
 
-def in_place_conv(layer: Layer, band: InPlaceBand) -> None:
-    """A convolution or depthwise convolution written over its own input, ``band.band_rows`` output rows at a time."""
+def band_call_arguments(layer: Layer, what: str) -> tuple[ConvArguments, str]:
+    """The C arguments of ``layer``'s convolution or depthwise convolution,
+    called on windows of rows (``what`` names the use in a refusal), and the C
+    type of its parameter struct, which each call copies to set its padding."""
     layer.unit.includes.add(NNFUNCTIONS)
     call = layer.call
-    a = call.args
-    params = a[IN_PLACE_BAND_KERNELS[call.kernel]]
-    if not isinstance(params, (ConvParams, DwConvParams)) or not isinstance(a["input"], TensorArg):
-        raise layer.refuse("an in-place convolution needs its parameter struct and an activation input")
+    params = call.args[IN_PLACE_BAND_KERNELS[call.kernel]]
+    if not isinstance(params, (ConvParams, DwConvParams)) or not isinstance(call.args["input"], TensorArg):
+        raise layer.refuse(f"{what} needs its parameter struct and an activation input")
     args = conv_arguments(layer, call) if call.kernel == "arm_convolve_wrapper_s8" else depthwise_arguments(layer, call)
-    ctype = "cmsis_nn_conv_params" if isinstance(params, ConvParams) else "cmsis_nn_dw_conv_params"
+    return args, "cmsis_nn_conv_params" if isinstance(params, ConvParams) else "cmsis_nn_dw_conv_params"
+
+
+def in_place_conv(layer: Layer, band: InPlaceBand) -> None:
+    """A convolution or depthwise convolution written over its own input, ``band.band_rows`` output rows at a time."""
+    args, ctype = band_call_arguments(layer, "an in-place convolution")
+    call = layer.call
+    a = call.args
     _, in_h, in_w, in_c = layer.shape(a["input"])
     _, out_h, out_w, out_c = (int(d) for d in a["output_shape"])
     ring, _ = layer.scratch(len(layer.arena.scratch[layer.index]) - 1)
@@ -122,7 +130,7 @@ def in_place_conv(layer: Layer, band: InPlaceBand) -> None:
         note,
         f"for (int32_t row = 0, chunk = 0; row < {out_h}; row += {rows}, chunk++)",
         "{",
-        *_window(in_h, 1, params.padding.h),
+        *_window(in_h, 1, band.pad_top),
         f"    output_dims.h = {out_h} - row < {rows} ? {out_h} - row : {rows};",
         f"    const arm_cmsis_nn_status status = {call.kernel}({', '.join(conv_args)});",
         "    if (status != ARM_CMSIS_NN_SUCCESS)",

@@ -15,23 +15,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..lower import TensorArg
-from ..patches import PATCH_KERNELS, PatchChain
-from ..params import ConvParams, DwConvParams
+from ..patches import PatchChain
 from .cwriter import Layer
-from .kernels import NNFUNCTIONS, conv_arguments, depthwise_arguments
+from .fused import band_call_arguments
 
 
 def band_function(layer: Layer) -> None:
     """Append ``NAME_band_K`` of ``layer`` (a chain layer) to the unit's definitions."""
+    args, ctype = band_call_arguments(layer, "a patched convolution")
     call, unit = layer.call, layer.unit
-    unit.includes.add(NNFUNCTIONS)
     a = call.args
-    params = a[PATCH_KERNELS[call.kernel]]
-    if not isinstance(params, (ConvParams, DwConvParams)) or not isinstance(a["input"], TensorArg):
-        raise layer.refuse("a patched convolution needs its parameter struct and an activation input")
-    args = conv_arguments(layer, call) if call.kernel == "arm_convolve_wrapper_s8" else depthwise_arguments(layer, call)
-    ctype = "cmsis_nn_conv_params" if isinstance(params, ConvParams) else "cmsis_nn_dw_conv_params"
     _, _, in_w, in_c = layer.shape(a["input"])
     _, _, out_w, out_c = (int(d) for d in a["output_shape"])
     call_args = [args.ctx, "&band_params", args.quant, "&input_dims", "input", args.filter_dims, args.filter, args.bias_dims,
