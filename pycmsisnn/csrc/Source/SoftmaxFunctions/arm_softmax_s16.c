@@ -23,6 +23,9 @@
 #include "arm_nnsupportfunctions.h"
 #include "Internal/pycmsisnn_arith_s16.h"
 
+#if defined(ARM_MATH_MVEI)
+    #include <arm_mve.h>
+#endif
 #if defined(ARM_MATH_DSP)
     #include <arm_acle.h>
 #endif
@@ -68,7 +71,15 @@ static int32_t s16_row_max(const int16_t *in, const int32_t row_size)
 {
     int32_t j = 0;
     int32_t max_in_row = NN_Q15_MIN;
-#if defined(ARM_MATH_DSP)
+#if defined(ARM_MATH_MVEI)
+    int16_t m = NN_Q15_MIN;
+    for (; j < row_size; j += 8)
+    {
+        const mve_pred16_t p = vctp16q((uint32_t)(row_size - j));
+        m = vmaxvq_p_s16(m, vldrhq_z_s16(in + j, p), p);
+    }
+    max_in_row = m;
+#elif defined(ARM_MATH_DSP)
     if (row_size >= 4)
     {
         int32_t pair_max;
@@ -134,6 +145,33 @@ arm_cmsis_nn_status arm_softmax_s16(const int16_t *input,
         int32_t sum = 0;
         int32_t headroom, right_shift, shifted_sum, reciprocal, rounding;
 
+#if defined(ARM_MATH_MVEI)
+        /* four lanes of int32: the differences span [-65535, 0]. Lanes past
+         * the row load 0 and are clamped like any other, so their gathers
+         * stay inside the tables; they are neither stored nor summed. */
+        for (j = 0; j < row_size; j += 4)
+        {
+            const mve_pred16_t p = vctp32q((uint32_t)(row_size - j));
+            int32x4_t v = vshlq_r_s32(vsubq_n_s32(vldrhq_z_s32(in + j, p), max_in_row), left);
+            v = vqrdmulhq_n_s32(v, mult); /* the doubling high multiply, rounding half up */
+            if (right)
+            {
+                /* ties away from zero: negative values are lowered by one first */
+                v = vrshlq_n_s32(vaddq_s32(v, vshrq_n_s32(v, 31)), -right);
+            }
+            v = vminq_s32(vmaxq_s32(vaddq_n_s32(v, 32767), vdupq_n_s32(NN_Q15_MIN)), vdupq_n_s32(NN_Q15_MAX));
+            {
+                const uint32x4_t index = vreinterpretq_u32_s32(vaddq_n_s32(vshrq_n_s32(v, 7), 256));
+                const int32x4_t frac = vandq_s32(v, vdupq_n_s32(0x7F));
+                const int32x4_t base = vldrhq_gather_shifted_offset_s32(exp_lut, index);
+                const int32x4_t next = vldrhq_gather_shifted_offset_s32(exp_lut + 1, index);
+                const int32x4_t e =
+                    vshrq_n_s32(vaddq_n_s32(vaddq_s32(vshlq_n_s32(base, 7), vmulq_s32(vsubq_s32(next, base), frac)), 64), 7);
+                vstrhq_p_s32(out + j, e, p);
+                sum = vaddvaq_p_s32(sum, e, p);
+            }
+        }
+#else
         for (j = 0; j < row_size; j++)
         {
             const int32_t scaled = s16_scale((int32_t)in[j] - max_in_row, mult, left, right);
@@ -142,6 +180,7 @@ arm_cmsis_nn_status arm_softmax_s16(const int16_t *input,
             out[j] = (int16_t)e;
             sum += e;
         }
+#endif
 
         /* A sane exp table makes sum >= 2^14; a degenerate one is kept
          * within the shifts' defined range. */
@@ -153,6 +192,15 @@ arm_cmsis_nn_status arm_softmax_s16(const int16_t *input,
 
         right_shift = 31 - headroom;
         rounding = (int32_t)1 << (right_shift - 1);
+#if defined(ARM_MATH_MVEI)
+        for (j = 0; j < row_size; j += 4)
+        {
+            const mve_pred16_t p = vctp32q((uint32_t)(row_size - j));
+            int32x4_t v = vaddq_n_s32(vmulq_n_s32(vldrhq_z_s32(out + j, p), reciprocal), rounding);
+            v = vshlq_r_s32(v, -right_shift); /* arithmetic, truncating */
+            vstrhq_p_s32(out + j, vminq_s32(vmaxq_s32(v, vdupq_n_s32(0)), vdupq_n_s32(NN_Q15_MAX)), p);
+        }
+#else
         for (j = 0; j < row_size; j++)
         {
             const int32_t v = ((int32_t)out[j] * reciprocal + rounding) >> right_shift;
@@ -162,6 +210,7 @@ arm_cmsis_nn_status arm_softmax_s16(const int16_t *input,
             out[j] = (int16_t)PCN_CLAMP(v, 0, (int32_t)NN_Q15_MAX);
 #endif
         }
+#endif
     }
     return ARM_CMSIS_NN_SUCCESS;
 }
