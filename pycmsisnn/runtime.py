@@ -311,6 +311,8 @@ class Model:
 
 
 BATCH_SIZE = 64  # samples per kernel call in run_batch, at most
+BATCH_BYTES = 64 << 20  # and at most this much activation memory per batched program
+MAX_BATCH_SIZES = 4  # batch sizes whose programs a model keeps
 MIN_SAMPLES_PER_WORKER = 8  # run_batch splits a batch over threads only above this many samples per thread
 
 
@@ -337,8 +339,6 @@ def _executor(threads: int) -> ThreadPoolExecutor:
             if old is not None:
                 old[0].shutdown(wait=False)
         return _EXECUTOR[0]
-BATCH_BYTES = 64 << 20  # and at most this much activation memory per batched program
-MAX_BATCH_SIZES = 4  # batch sizes whose programs a model keeps
 
 
 def load(source: str | Path | bytes) -> Model:
