@@ -54,19 +54,6 @@ static inline int32x4_t pcn_ew_rshift_mve(const int32x4_t v, const int32_t right
     return vrshlq_n_s32(vqaddq_s32(v, fix), -right);
 }
 
-/* arm_nn_requantize of four lanes: `left` is the whole left shift (any
- * extra shift of the caller added to max(shift, 0)), right = max(-shift, 0). */
-static inline int32x4_t pcn_ew_requantize_mve(int32x4_t v,
-                                              const int32_t left,
-                                              const int32_t mult,
-                                              const int32_t right,
-                                              const int32_t no_shift)
-{
-    v = vshlq_r_s32(v, left);
-    v = vqrdmulhq_n_s32(v, mult);
-    return pcn_ew_rshift_mve(v, right, no_shift);
-}
-
 /* The constants of the MVE ADD/SUB loop: input i becomes
  * x * scale[i] + add[i] = (x + offset) << (left_shift + max(shift, 0)),
  * wrapping as the portable shift does (0 for a total shift of 32 or more). */
