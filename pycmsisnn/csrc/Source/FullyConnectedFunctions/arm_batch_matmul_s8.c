@@ -76,7 +76,7 @@ arm_cmsis_nn_status arm_batch_matmul_s8(const cmsis_nn_context *ctx,
             const int8_t *rhs = input_rhs + ((size_t)rhs_n * (size_t)input_rhs_dims->h + (size_t)rhs_h) * rhs_mat;
             int8_t *out = output + ((size_t)n * (size_t)out_h + (size_t)h) * (size_t)rows * (size_t)cols;
 
-            pcn_fc_s8_rows(lhs,
+            arm_nn_fc_s8_rows(lhs,
                            rows,
                            rhs,
                            cols,
