@@ -41,6 +41,23 @@
 #include "arm_nnfunctions.h"
 #include "arm_nnsupportfunctions.h"
 
+/* The deepest stack of a network is a convolution's: its pixel loop's frame
+ * stays while the dot products run. CONV_S8_OUTLINE keeps a DSP helper out
+ * of line so that its registers are not spilled into that frame (on MVE the
+ * gather is inlined into conv_s8_mve_columns, itself out of line);
+ * CONV_S8_NO_SLP stops gcc from building the loop's records through vector
+ * temporaries on the stack. */
+#if defined(__GNUC__) && !defined(ARM_MATH_MVEI)
+    #define CONV_S8_OUTLINE __attribute__((noinline))
+#else
+    #define CONV_S8_OUTLINE
+#endif
+#if defined(__GNUC__) && !defined(__clang__)
+    #define CONV_S8_NO_SLP __attribute__((optimize("no-tree-slp-vectorize")))
+#else
+    #define CONV_S8_NO_SLP
+#endif
+
 #if defined(ARM_MATH_MVEI) || defined(ARM_MATH_DSP)
 
 /* Pixels per block of the DSP path. */
@@ -159,7 +176,7 @@ static void conv_s8_put_wide(int8_t *pair, const int32_t slot, const int32_t pos
 
 /* The receptive field of the output pixel whose window starts at (y0, x0),
  * group g, as an int8 column at col (holes where taps fall outside). */
-static void conv_s8_gather(const conv_s8_geom *gm,
+static CONV_S8_OUTLINE void conv_s8_gather(const conv_s8_geom *gm,
                            const int8_t *in_batch,
                            const int32_t y0,
                            const int32_t x0,
@@ -220,7 +237,7 @@ static void conv_s8_gather(const conv_s8_geom *gm,
     #if !defined(ARM_MATH_MVEI)
 /* The same into column `slot` (0 or 1) of an interleaved int16 pair
  * (conv_s8_put_wide); whole words of channels per tap (k_c % 4 == 0). */
-static void conv_s8_gather_wide(const conv_s8_geom *gm,
+static CONV_S8_OUTLINE void conv_s8_gather_wide(const conv_s8_geom *gm,
                                 const int8_t *in_batch,
                                 const int32_t y0,
                                 const int32_t x0,
@@ -521,7 +538,7 @@ static __attribute__((noinline)) void conv_s8_mve_block(const int8_t *const *col
 
 /* arm_nn_conv_s8_pointwise on MVE: for each chunk of output channels their
  * kernel sums, then blocks of three pixels, read in place. */
-static void conv_s8_mve_pointwise(const cmsis_nn_conv_params *conv_params,
+static CONV_S8_NO_SLP void conv_s8_mve_pointwise(const cmsis_nn_conv_params *conv_params,
                                   const cmsis_nn_per_channel_quant_params *quant_params,
                                   const cmsis_nn_dims *input_dims,
                                   const int8_t *input_data,
@@ -591,10 +608,70 @@ static void conv_s8_mve_pointwise(const cmsis_nn_conv_params *conv_params,
     }
 }
 
+/* Where the im2col core's next block of pixels starts, and what it needs to
+ * find their columns. */
+typedef struct
+{
+    conv_s8_geom gm;
+    const int8_t *input;
+    int8_t *col_buf;
+    int32_t cols;       /* entries per column */
+    int32_t batch_step; /* input bytes per batch */
+    int32_t stride_h;
+    int32_t stride_w;
+    int32_t pad_h;
+    int32_t pad_w;
+    int32_t out_h;
+    int32_t out_w;
+    int in_place_rows; /* a window inside the input is contiguous there */
+    int32_t b;         /* the next pixel: batch, output row and column */
+    int32_t oy;
+    int32_t ox;
+} conv_s8_mve_scan;
+
+/* The columns of the next npx pixels of group g into cols[0..2] (a missing
+ * pixel repeats the last one), each gathered into the scratch or read in
+ * place; the scan moves past them. Out of line, so that the gather's
+ * registers are not held (spilled) in the core's frame while the dot
+ * products run. */
+static __attribute__((noinline)) void
+conv_s8_mve_columns(conv_s8_mve_scan *sc, const int32_t g, const int32_t npx, const int8_t **cols)
+{
+    for (int32_t i = 0; i < npx; i++)
+    {
+        const int8_t *in_batch = sc->input + (size_t)sc->b * (size_t)sc->batch_step;
+        const int32_t y0 = sc->oy * sc->stride_h - sc->pad_h;
+        const int32_t x0 = sc->ox * sc->stride_w - sc->pad_w;
+        if (sc->in_place_rows && y0 >= 0 && y0 < sc->gm.in_h && x0 >= 0 && x0 + sc->gm.k_w <= sc->gm.in_w)
+        {
+            cols[i] = in_batch + ((size_t)y0 * sc->gm.in_w + (size_t)x0) * sc->gm.in_c;
+        }
+        else
+        {
+            int8_t *col = sc->col_buf + (size_t)i * sc->cols;
+            conv_s8_gather(&sc->gm, in_batch, y0, x0, g, col);
+            cols[i] = col;
+        }
+        if (++sc->ox == sc->out_w)
+        {
+            sc->ox = 0;
+            if (++sc->oy == sc->out_h)
+            {
+                sc->oy = 0;
+                sc->b++;
+            }
+        }
+    }
+    for (int32_t i = npx; i < CONV_S8_MVE_PX; i++)
+    {
+        cols[i] = cols[npx - 1];
+    }
+}
+
 /* arm_nn_conv_s8_im2col on MVE: per group and chunk of output channels
  * their kernel sums, then blocks of up to three pixels, each gathered into
  * a column of the scratch (or read in place). */
-static arm_cmsis_nn_status conv_s8_mve_im2col(int8_t *col_buf,
+static CONV_S8_NO_SLP arm_cmsis_nn_status conv_s8_mve_im2col(int8_t *col_buf,
                                               const cmsis_nn_conv_params *conv_params,
                                               const cmsis_nn_per_channel_quant_params *quant_params,
                                               const cmsis_nn_dims *input_dims,
@@ -613,8 +690,6 @@ static arm_cmsis_nn_status conv_s8_mve_im2col(int8_t *col_buf,
     const int32_t k_h = filter_dims->h;
     const int32_t k_w = filter_dims->w;
     const int32_t k_c = filter_dims->c;
-    const int32_t out_h = output_dims->h;
-    const int32_t out_w = output_dims->w;
     const int32_t out_c = output_dims->c;
 
     if (col_buf == NULL || k_c <= 0 || k_h <= 0 || k_w <= 0 || in_c % k_c != 0 || up_h <= 0 || up_w <= 0)
@@ -628,12 +703,6 @@ static arm_cmsis_nn_status conv_s8_mve_im2col(int8_t *col_buf,
     }
     const int32_t out_per_group = out_c / groups;
     const int32_t cols = k_h * k_w * k_c;
-    const int32_t real_h = (in_h + up_h - 1) / up_h;
-    const int32_t real_w = (in_w + up_w - 1) / up_w;
-    const int32_t stride_h = conv_params->stride.h;
-    const int32_t stride_w = conv_params->stride.w;
-    const int32_t pad_h = conv_params->padding.h;
-    const int32_t pad_w = conv_params->padding.w;
 
     /* Columns that fit in the scratch the buffer-size functions of this
      * build promise: the im2col size, or for a one-row layer (which may have
@@ -646,27 +715,36 @@ static arm_cmsis_nn_status conv_s8_mve_im2col(int8_t *col_buf,
         scratch = PCN_MIN(scratch, row_scratch);
     }
     const int32_t block = PCN_MAX(1, PCN_MIN(CONV_S8_MVE_PX, scratch / cols));
+    const int32_t n_pixels = input_dims->n * output_dims->h * output_dims->w;
+
+    conv_s8_mve_scan sc;
+    sc.gm.in_h = in_h;
+    sc.gm.in_w = in_w;
+    sc.gm.in_c = in_c;
+    sc.gm.real_w = (in_w + up_w - 1) / up_w;
+    sc.gm.k_h = k_h;
+    sc.gm.k_w = k_w;
+    sc.gm.k_c = k_c;
+    sc.gm.dil_h = conv_params->dilation.h;
+    sc.gm.dil_w = conv_params->dilation.w;
+    sc.gm.up_h = up_h;
+    sc.gm.up_w = up_w;
+    sc.gm.dense_rows = groups == 1 && sc.gm.dil_w == 1 && up_h == 1 && up_w == 1;
+    sc.gm.hole = (int8_t)(-conv_params->input_offset);
+    sc.gm.off2 = 0;
+    sc.input = input_data;
+    sc.col_buf = col_buf;
+    sc.cols = cols;
+    sc.batch_step = ((in_h + up_h - 1) / up_h) * sc.gm.real_w * in_c;
+    sc.stride_h = conv_params->stride.h;
+    sc.stride_w = conv_params->stride.w;
+    sc.pad_h = conv_params->padding.h;
+    sc.pad_w = conv_params->padding.w;
+    sc.out_h = output_dims->h;
+    sc.out_w = output_dims->w;
     /* A one-row filter window of an ungrouped, undilated, dense input that
      * lies wholly inside the input is contiguous there: used in place. */
-    const int in_place_rows =
-        k_h == 1 && groups == 1 && conv_params->dilation.w == 1 && up_h == 1 && up_w == 1;
-    const int32_t n_pixels = input_dims->n * out_h * out_w;
-
-    conv_s8_geom gm;
-    gm.in_h = in_h;
-    gm.in_w = in_w;
-    gm.in_c = in_c;
-    gm.real_w = real_w;
-    gm.k_h = k_h;
-    gm.k_w = k_w;
-    gm.k_c = k_c;
-    gm.dil_h = conv_params->dilation.h;
-    gm.dil_w = conv_params->dilation.w;
-    gm.up_h = up_h;
-    gm.up_w = up_w;
-    gm.dense_rows = groups == 1 && gm.dil_w == 1 && up_h == 1 && up_w == 1;
-    gm.hole = (int8_t)(-conv_params->input_offset);
-    gm.off2 = 0;
+    sc.in_place_rows = k_h == 1 && sc.gm.dense_rows;
 
     int32_t kbias[CONV_S8_MVE_OC_CHUNK];
     conv_s8_mve_req req;
@@ -685,42 +763,14 @@ static arm_cmsis_nn_status conv_s8_mve_im2col(int8_t *col_buf,
             conv_s8_mve_kernel_sums(
                 w, cols, n_oc, bias_data != NULL ? bias_data + oc0 : NULL, conv_params->input_offset, kbias);
 
-            int32_t b = 0;
-            int32_t oy = 0;
-            int32_t ox = 0;
+            sc.b = 0;
+            sc.oy = 0;
+            sc.ox = 0;
             for (int32_t p = 0; p < n_pixels; p += block)
             {
                 const int32_t npx = PCN_MIN(block, n_pixels - p);
                 const int8_t *col_ptr[CONV_S8_MVE_PX];
-                for (int32_t i = 0; i < npx; i++)
-                {
-                    const int8_t *in_batch = input_data + (size_t)b * real_h * real_w * in_c;
-                    const int32_t y0 = oy * stride_h - pad_h;
-                    const int32_t x0 = ox * stride_w - pad_w;
-                    if (in_place_rows && y0 >= 0 && y0 < in_h && x0 >= 0 && x0 + k_w <= in_w)
-                    {
-                        col_ptr[i] = in_batch + ((size_t)y0 * in_w + (size_t)x0) * in_c;
-                    }
-                    else
-                    {
-                        int8_t *col = col_buf + (size_t)i * cols;
-                        conv_s8_gather(&gm, in_batch, y0, x0, g, col);
-                        col_ptr[i] = col;
-                    }
-                    if (++ox == out_w)
-                    {
-                        ox = 0;
-                        if (++oy == out_h)
-                        {
-                            oy = 0;
-                            b++;
-                        }
-                    }
-                }
-                for (int32_t i = npx; i < CONV_S8_MVE_PX; i++)
-                {
-                    col_ptr[i] = col_ptr[npx - 1];
-                }
+                conv_s8_mve_columns(&sc, g, npx, col_ptr);
                 conv_s8_mve_block(col_ptr,
                                   npx,
                                   cols,
@@ -833,7 +883,7 @@ static void conv_s8_block(const int8_t *const *cols,
 /* Two pixels whose columns (len entries, a multiple of 4) are an
  * interleaved int16 pair (conv_s8_put_wide) times the n_oc weight rows:
  * two output channels at a time, the offset already in the columns. */
-static void conv_s8_block_wide(const int8_t *pair,
+static CONV_S8_OUTLINE void conv_s8_block_wide(const int8_t *pair,
                                const int32_t len,
                                const int8_t *w,
                                const int32_t n_oc,

@@ -517,39 +517,29 @@ static __attribute__((noinline, optimize("no-schedule-insns"))) void pcn_dsp_fc_
         w += 2 * (size_t)depth;
     }
 }
-#endif
 
-/* out[r][c] for r < rows, c < cols: the requantised, offset and clamped
- * sum_k (lhs[r][k] + lhs_off) * (rhs[c][k] + rhs_off) (+ bias[c]), row c of
- * rhs using multiplier[c * quant_step] and shift[c * quant_step].
- * kernel_sums (read by the MVE path only; NULL for none) holds per column
- * lhs_off * sum_k (rhs[c][k] + rhs_off) + bias[c], as arm_vector_sum_s8
- * computes it: bias is then not read. */
-void arm_nn_fc_s8_rows(const int8_t *lhs,
-                       const int32_t rows,
-                       const int8_t *rhs,
-                       const int32_t cols,
-                       const int32_t depth,
-                       const int32_t lhs_off,
-                       const int32_t rhs_off,
-                       const int32_t out_off,
-                       const int32_t act_min,
-                       const int32_t act_max,
-                       const int32_t *bias,
-                       const int32_t *kernel_sums,
-                       const int32_t *mult,
-                       const int32_t *shift,
-                       const int32_t quant_step,
-                       int8_t *out)
+/* Input rows in pairs (all but an odd last one, whose index is returned)
+ * against two weight rows at a time with SMLAD; the input offset is added as
+ * the inputs are widened. Out of line: its registers would otherwise be
+ * spilled into the frame that stays while pcn_dsp_fc_row runs. */
+static __attribute__((noinline)) int32_t pcn_dsp_fc_row_pairs(const pcn_dsp_fc_layer *l,
+                                                              const int8_t *lhs,
+                                                              const int32_t rows,
+                                                              const int8_t *rhs,
+                                                              const int32_t cols,
+                                                              const int32_t rhs_off,
+                                                              const int32_t quant_step,
+                                                              int8_t *out)
 {
-#if defined(ARM_MATH_MVEI)
-    pcn_mve_fc_rows(lhs, rows, rhs, cols, depth, lhs_off, rhs_off, out_off, act_min, act_max, bias, kernel_sums, mult,
-                    shift, quant_step, out);
-#elif defined(ARM_MATH_DSP)
-    (void)kernel_sums;
-    /* Two input rows (or one) against two weight rows at a time with SMLAD;
-     * the input offset is added as the inputs are widened. */
-    const int32_t off2 = pcn_dsp_offset_pair(lhs_off);
+    const int32_t depth = l->depth;
+    const int32_t lhs_off = l->lhs_off;
+    const int32_t off2 = l->off2;
+    const int32_t out_off = l->out_off;
+    const int32_t act_min = l->act_min;
+    const int32_t act_max = l->act_max;
+    const int32_t *const bias = l->bias;
+    const int32_t *const mult = l->mult;
+    const int32_t *const shift = l->shift;
     int32_t r = 0;
     for (; r + 1 < rows; r += 2)
     {
@@ -588,19 +578,52 @@ void arm_nn_fc_s8_rows(const int8_t *lhs,
             dst1[c] = pcn_fc_out_s8(pcn_wrap_add(pcn_wrap_add(s1, t1), b0), m0, h0, out_off, act_min, act_max);
         }
     }
+    return r;
+}
+#endif
+
+/* out[r][c] for r < rows, c < cols: the requantised, offset and clamped
+ * sum_k (lhs[r][k] + lhs_off) * (rhs[c][k] + rhs_off) (+ bias[c]), row c of
+ * rhs using multiplier[c * quant_step] and shift[c * quant_step].
+ * kernel_sums (read by the MVE path only; NULL for none) holds per column
+ * lhs_off * sum_k (rhs[c][k] + rhs_off) + bias[c], as arm_vector_sum_s8
+ * computes it: bias is then not read. */
+void arm_nn_fc_s8_rows(const int8_t *lhs,
+                       const int32_t rows,
+                       const int8_t *rhs,
+                       const int32_t cols,
+                       const int32_t depth,
+                       const int32_t lhs_off,
+                       const int32_t rhs_off,
+                       const int32_t out_off,
+                       const int32_t act_min,
+                       const int32_t act_max,
+                       const int32_t *bias,
+                       const int32_t *kernel_sums,
+                       const int32_t *mult,
+                       const int32_t *shift,
+                       const int32_t quant_step,
+                       int8_t *out)
+{
+#if defined(ARM_MATH_MVEI)
+    pcn_mve_fc_rows(lhs, rows, rhs, cols, depth, lhs_off, rhs_off, out_off, act_min, act_max, bias, kernel_sums, mult,
+                    shift, quant_step, out);
+#elif defined(ARM_MATH_DSP)
+    (void)kernel_sums;
+    pcn_dsp_fc_layer l;
+    l.depth = depth;
+    l.lhs_off = lhs_off;
+    l.off2 = pcn_dsp_offset_pair(lhs_off);
+    l.out_off = out_off;
+    l.act_min = act_min;
+    l.act_max = act_max;
+    l.bias = bias;
+    l.mult = mult;
+    l.shift = shift;
+    l.per_channel = quant_step != 0;
+    const int32_t r = rows > 1 ? pcn_dsp_fc_row_pairs(&l, lhs, rows, rhs, cols, rhs_off, quant_step, out) : 0;
     if (r < rows && cols > 0) /* (mult and shift may be empty without outputs) */
     {
-        pcn_dsp_fc_layer l;
-        l.depth = depth;
-        l.lhs_off = lhs_off;
-        l.off2 = off2;
-        l.out_off = out_off;
-        l.act_min = act_min;
-        l.act_max = act_max;
-        l.bias = bias;
-        l.mult = mult;
-        l.shift = shift;
-        l.per_channel = quant_step != 0;
         const int8_t *x0 = lhs + (size_t)r * (size_t)depth;
         pcn_dsp_fc_row(&l, x0, rhs, cols, pcn_fc_row_term(x0, lhs_off, rhs_off, depth), out + (size_t)r * (size_t)cols);
     }
