@@ -75,6 +75,47 @@ BAND_ROWS = 1
 
 
 @dataclass(frozen=True)
+class RowWindow:
+    """The input rows that output rows of a convolution or depthwise
+    convolution read: the one formula of every band, evaluated by the planner
+    (``rows``: patch chains) and written into generated C (``c_lines``: the
+    fused and in-place band loops), so that no kernel reads or computes past
+    a band (Arm's 1x1 kernels take their pixel count from the input's
+    dimensions)."""
+
+    in_h: int
+    stride: int
+    pad_top: int
+    reach: int  # input rows under the dilated filter: (filter_h - 1) * dilation + 1
+
+    @classmethod
+    def of(cls, in_h: int, stride: int, pad_top: int, filter_h: int, dilation: int) -> RowWindow:
+        return cls(in_h, stride, pad_top, (filter_h - 1) * dilation + 1)
+
+    def rows(self, first: int, end: int) -> tuple[int, int, int]:
+        """(first input row, input rows, top padding left above them) read by
+        output rows ``first`` .. ``end - 1``: from the first output row's top
+        to the last one's top plus the filter's reach, within the input."""
+        top = first * self.stride - self.pad_top
+        bottom = (end - 1) * self.stride - self.pad_top + self.reach
+        lo, hi = max(top, 0), min(bottom, self.in_h)
+        return lo, hi - lo, lo - top
+
+    def c_lines(self, rows: str) -> list[str]:
+        """``rows`` in C, for the ``rows`` (a C expression) output rows from
+        the C variable ``row``: ``first`` is the first input row, and
+        ``band_params.padding.h`` and ``input_dims.h`` are set to the top
+        padding and the input rows."""
+        return [
+            f"    const int32_t top = row * {self.stride} - {self.pad_top};",
+            "    const int32_t first = top < 0 ? 0 : top;",
+            f"    const int32_t end = ({rows} - 1 + row) * {self.stride} - {self.pad_top} + {self.reach};",
+            "    band_params.padding.h = first - top;",
+            f"    input_dims.h = (end < {self.in_h} ? end : {self.in_h}) - first;",
+        ]
+
+
+@dataclass(frozen=True)
 class ResidualFusion:
     """A convolution (call ``conv``) whose output is added into ``skip`` by call ``add``."""
 

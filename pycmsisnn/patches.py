@@ -44,7 +44,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 
-from .fusion import IN_PLACE_BAND_KERNELS
+from .fusion import IN_PLACE_BAND_KERNELS, RowWindow
 from .ir import Graph
 from .lower import KernelCall, Plan, TensorArg
 from .scratch import KERNELS_WITHOUT_SCRATCH, ScratchNeed, call_scratch
@@ -71,12 +71,9 @@ class Geometry:
     in_row_bytes: int
     out_row_bytes: int
 
-    def needs(self, first: int, end: int) -> tuple[int, int, int]:
-        """(first input row, input rows, top padding) read by output rows first .. end - 1."""
-        top = first * self.stride - self.pad_top
-        bottom = (end - 1) * self.stride - self.pad_top + (self.filter_h - 1) * self.dilation + 1
-        lo, hi = max(top, 0), min(bottom, self.in_h)
-        return lo, hi - lo, lo - top
+    @property
+    def window(self) -> RowWindow:
+        return RowWindow.of(self.in_h, self.stride, self.pad_top, self.filter_h, self.dilation)
 
 
 @dataclass(frozen=True)
@@ -205,7 +202,7 @@ def band_plan(plan: Plan, layers: int, band_rows: int) -> PatchChain | None:
         windows: list[Window] = []
         lo, n = first, rows  # output rows of layer i (absolute)
         for i in range(layers - 1, -1, -1):
-            in_first, in_rows, pad = gs[i].needs(lo, lo + n)
+            in_first, in_rows, pad = gs[i].window.rows(lo, lo + n)
             out_first = lo if i == layers - 1 else 0
             windows.append(Window(in_first if i == 0 else 0, in_rows, pad, out_first, n))
             patched[i] += n

@@ -12,33 +12,16 @@ reads it.
 """
 from __future__ import annotations
 
-from ..fusion import IN_PLACE_BAND_KERNELS, InPlaceBand, ResidualFusion
+from ..fusion import IN_PLACE_BAND_KERNELS, InPlaceBand, ResidualFusion, RowWindow
 from ..lower import KernelCall, TensorArg
 from ..params import AddParams, ConvParams, DwConvParams
 from .cwriter import Layer, c_int
 from .kernels import NNFUNCTIONS, ConvArguments, conv_arguments, depthwise_arguments
 
 
-def _window(in_h: int, stride_h: int, pad_h: int, reach: int, rows: str) -> list[str]:
-    """C setting ``band_params`` and ``input_dims`` to the input window of
-    the ``rows`` (a C expression) output rows from ``row``: from the first
-    input row the band reads (the top padding left above it) to the last one
-    (``reach`` rows of dilated filter from the last output row's top), or the
-    input's last row. No kernel then reads or computes past the band: Arm's
-    1x1 kernels take their pixel count from the input's dimensions."""
-    return [
-        f"    const int32_t top = row * {stride_h} - {pad_h};",
-        "    const int32_t first = top < 0 ? 0 : top;",
-        f"    const int32_t end = ({rows} - 1 + row) * {stride_h} - {pad_h} + {reach};",
-        "    band_params.padding.h = first - top;",
-        f"    input_dims.h = (end < {in_h} ? end : {in_h}) - first;",
-    ]
-
-
-def _reach(call: KernelCall, dilation_h: int) -> int:
-    """Input rows under the dilated filter of ``call`` (a convolution or depthwise convolution)."""
-    filter_h = int(call.args["filter"].shape[1])
-    return (filter_h - 1) * dilation_h + 1
+def _window(call: KernelCall, in_h: int, stride_h: int, pad_h: int, dilation_h: int) -> RowWindow:
+    """The row window of ``call`` (a convolution or depthwise convolution)."""
+    return RowWindow.of(in_h, stride_h, pad_h, int(call.args["filter"].shape[1]), dilation_h)
 
 
 def fused_add(layer: Layer, fusion: ResidualFusion) -> None:
@@ -80,7 +63,7 @@ def fused_conv_add(layer: Layer, add: KernelCall, fusion: ResidualFusion) -> Non
         f"for (int32_t row = 0; row < {out_h}; row += {fusion.band_rows})",
         "{",
         f"    const int32_t rows = {out_h} - row < {fusion.band_rows} ? {out_h} - row : {fusion.band_rows};",
-        *_window(in_h, conv.stride.h, conv.padding.h, _reach(layer.call, conv.dilation.h), "rows"),
+        *_window(layer.call, in_h, conv.stride.h, conv.padding.h, conv.dilation.h).c_lines("rows"),
         "    output_dims.h = rows;",
         f"    arm_cmsis_nn_status status = arm_convolve_wrapper_s8({', '.join(conv_args)});",
         "    if (status != ARM_CMSIS_NN_SUCCESS)",
@@ -143,7 +126,7 @@ def in_place_conv(layer: Layer, band: InPlaceBand) -> None:
         f"for (int32_t row = 0, chunk = 0; row < {out_h}; row += {rows}, chunk++)",
         "{",
         f"    output_dims.h = {out_h} - row < {rows} ? {out_h} - row : {rows};",
-        *_window(in_h, 1, band.pad_top, _reach(call, a[IN_PLACE_BAND_KERNELS[call.kernel]].dilation.h), "output_dims.h"),
+        *_window(call, in_h, 1, band.pad_top, a[IN_PLACE_BAND_KERNELS[call.kernel]].dilation.h).c_lines("output_dims.h"),
         f"    const arm_cmsis_nn_status status = {call.kernel}({', '.join(conv_args)});",
         "    if (status != ARM_CMSIS_NN_SUCCESS)",
         "    {",

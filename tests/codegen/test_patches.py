@@ -77,9 +77,9 @@ def test_band_windows_cover_every_row() -> None:
             for lower, upper in zip(band, band[1:]):
                 assert lower.out_rows == upper.in_rows
     g = Geometry(in_h=9, out_h=5, stride=2, pad_top=1, filter_h=3, dilation=1, in_row_bytes=1, out_row_bytes=1)
-    assert g.needs(0, 1) == (0, 2, 1)  # row -1 is padding
-    assert g.needs(2, 3) == (3, 3, 0)  # an interior cut: rows 3..5, no padding
-    assert g.needs(4, 5) == (7, 2, 0)  # row 9 is the real bottom padding
+    assert g.window.rows(0, 1) == (0, 2, 1)  # row -1 is padding
+    assert g.window.rows(2, 3) == (3, 3, 0)  # an interior cut: rows 3..5, no padding
+    assert g.window.rows(4, 5) == (7, 2, 0)  # row 9 is the real bottom padding
 
 
 def test_the_planner_takes_a_chain_only_where_it_lowers_the_arena(monkeypatch: pytest.MonkeyPatch) -> None:
