@@ -51,13 +51,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Mapping
 
 from .lower import Plan, TensorArg
 from .cores import HOST, alignment_of, get_core
 from .footprint import arena_home
 from .fusion import (InPlaceBand, ResidualFusion, every_band_wanted, fused_add_of, fused_conv_of, fusion_enabled, in_place_band_of,
                      in_place_bands, residual_fusions)
+from .placement import Buffer, Placement, align, best_greedy, linear, live_peak
 from .patches import PatchChain, band_scratch, candidates, env_arena_limit, forced, patches_mode
 from .scratch import ScratchNeed, call_scratch
 
@@ -125,33 +126,6 @@ def peak_bytes(plan: Plan) -> int:
 
 
 @dataclass(frozen=True)
-class Placement:
-    """A buffer in the arena: byte offset and size."""
-
-    offset: int
-    nbytes: int
-
-    @property
-    def end(self) -> int:
-        return self.offset + self.nbytes
-
-
-@dataclass(frozen=True)
-class Buffer:
-    """One rectangle to place: a group of tensors sharing memory (or one
-    scratch buffer), its aligned size and the calls it is alive over."""
-
-    name: str
-    nbytes: int
-    first: int
-    last: int
-    tensors: tuple[int, ...] = ()
-
-    def overlaps_in_time(self, other: Buffer) -> bool:
-        return self.first <= other.last and other.first <= self.last
-
-
-@dataclass(frozen=True)
 class ArenaPlan:
     """Where every activation tensor and scratch buffer of a plan lives."""
 
@@ -189,10 +163,6 @@ class ArenaPlan:
         """Bytes of the arena in use while call ``call`` runs: every buffer
         (tensor group or scratch, aligned size) alive at that call."""
         return sum(b.nbytes for b in self.buffers if b.first <= call <= b.last)
-
-
-def _align(n: int, a: int) -> int:
-    return (n + a - 1) // a * a
 
 
 class _Groups:
@@ -292,8 +262,8 @@ class _PatchArea:
 def _patch_area(patch: PatchChain, needs: tuple[tuple[ScratchNeed, ...], ...], alignment: int) -> _PatchArea:
     slots = [0, 0]
     for i, n in enumerate(patch.buffer_bytes):
-        slots[patch.buffer_slot(i)] = max(slots[patch.buffer_slot(i)], _align(n, alignment))
-    scratch = max((sum(_align(n.nbytes, alignment) for n in needs[k]) for k in patch.calls), default=0)
+        slots[patch.buffer_slot(i)] = max(slots[patch.buffer_slot(i)], align(n, alignment))
+    scratch = max((sum(align(n.nbytes, alignment) for n in needs[k]) for k in patch.calls), default=0)
     return _PatchArea((slots[0], slots[1]), scratch)
 
 
@@ -314,7 +284,7 @@ def _buffers(
     buffers = [
         Buffer(
             name=f"tensor {root}",
-            nbytes=_align(max(spans[t].nbytes for t in ts), alignment),
+            nbytes=align(max(spans[t].nbytes for t in ts), alignment),
             first=min(spans[t].first for t in ts),
             last=max(spans[t].last for t in ts),
             tensors=tuple(sorted(ts)),
@@ -327,66 +297,8 @@ def _buffers(
                 buffers.append(Buffer(name=f"patch {k}", nbytes=_patch_area(patch, needs, alignment).nbytes, first=k, last=k))
             continue
         for n in call_needs:
-            buffers.append(Buffer(name=f"scratch {k} {n.role}", nbytes=_align(n.nbytes, alignment), first=k, last=k))
+            buffers.append(Buffer(name=f"scratch {k} {n.role}", nbytes=align(n.nbytes, alignment), first=k, last=k))
     return buffers, aliases, spans
-
-
-# Orders the greedy planner tries, TensorFlow Lite Micro's (largest first) first;
-# the smallest arena wins, ties going to the earlier order.
-GREEDY_ORDERS: Mapping[str, Callable[[Buffer, int], tuple[int, ...]]] = {
-    "size": lambda b, i: (-b.nbytes, b.first, i),
-    "first use": lambda b, i: (b.first, -b.nbytes, i),
-    "area": lambda b, i: (-(b.last - b.first + 1) * b.nbytes, i),
-    "size, last use": lambda b, i: (-b.nbytes, -b.last, i),
-    "lifetime": lambda b, i: (-(b.last - b.first), -b.nbytes, i),
-}
-
-
-def _greedy(buffers: list[Buffer], alignment: int, order: Callable[[Buffer, int], tuple[int, ...]]) -> list[Placement]:
-    """Buffers taken in ``order``, each at the lowest aligned offset clear of
-    every placed buffer alive at the same time."""
-    placed: dict[int, Placement] = {}
-    for i in sorted(range(len(buffers)), key=lambda i: order(buffers[i], i)):
-        b = buffers[i]
-        busy = sorted((p.offset, p.end) for j, p in placed.items() if buffers[j].overlaps_in_time(b) and p.nbytes)
-        offset = 0
-        for start, end in busy:
-            if offset + b.nbytes <= start:
-                break
-            offset = max(offset, _align(end, alignment))
-        placed[i] = Placement(offset, b.nbytes)
-    return [placed[i] for i in range(len(buffers))]
-
-
-def _best_greedy(buffers: list[Buffer], alignment: int) -> list[Placement]:
-    """The smallest of the greedy placements over ``GREEDY_ORDERS``."""
-    best: list[Placement] | None = None
-    for order in GREEDY_ORDERS.values():
-        placement = _greedy(buffers, alignment, order)
-        if best is None or _end(placement) < _end(best):
-            best = placement
-    return best or []
-
-
-def _end(placements: list[Placement]) -> int:
-    return max((p.end for p in placements), default=0)
-
-
-def _linear(buffers: list[Buffer], alignment: int) -> list[Placement]:
-    """Every buffer after the previous one, in order of first use: no reuse."""
-    out: dict[int, Placement] = {}
-    offset = 0
-    for i in sorted(range(len(buffers)), key=lambda i: (buffers[i].first, i)):
-        out[i] = Placement(offset, buffers[i].nbytes)
-        offset = _align(offset + buffers[i].nbytes, alignment)
-    return [out[i] for i in range(len(buffers))]
-
-
-def live_peak(buffers: Iterable[Buffer]) -> int:
-    """The most bytes alive at any one time: a lower bound of any arena."""
-    bs = list(buffers)
-    times = sorted({b.first for b in bs})
-    return max((sum(b.nbytes for b in bs if b.first <= t <= b.last) for t in times), default=0)
 
 
 def plan_state(plan: Plan, alignment: int) -> tuple[dict[int, Placement], int]:
@@ -397,7 +309,7 @@ def plan_state(plan: Plan, alignment: int) -> tuple[dict[int, Placement], int]:
     for t in plan.graph.tensors:
         if t.is_variable and not t.is_constant:
             placed[t.index] = Placement(offset, t.nbytes)
-            offset = _align(offset + t.nbytes, alignment)
+            offset = align(offset + t.nbytes, alignment)
     return placed, offset
 
 
@@ -499,7 +411,7 @@ def _place(
 ) -> ArenaPlan:
     needs = tuple(n + ((ScratchNeed("ring", band.ring_bytes),) if (band := in_place_band_of(bands, k)) else ()) for k, n in enumerate(needs))
     buffers, aliases, spans = _buffers(plan, needs, alignment, in_place=strategy == "greedy", fusions=fusions, bands=bands, patch=patch)
-    placements = _best_greedy(buffers, alignment) if strategy == "greedy" else _linear(buffers, alignment)
+    placements = best_greedy(buffers, alignment) if strategy == "greedy" else linear(buffers, alignment)
     tensors: dict[int, Placement] = {}
     scratch: list[list[Placement]] = [[] for _ in plan.calls]
     for b, p in zip(buffers, placements):
@@ -526,7 +438,7 @@ def _place(
         aliases=aliases,
         scratch=tuple(tuple(s) for s in scratch),
         scratch_needs=needs,
-        arena_bytes=_align(max(arena, 1), alignment),
+        arena_bytes=align(max(arena, 1), alignment),
         peak_bytes=live_peak(buffers),
         buffers=tuple(buffers),
         placements=tuple(placements),
@@ -549,4 +461,4 @@ def _place_patch(patch: PatchChain, needs: tuple[tuple[ScratchNeed, ...], ...], 
         at = base
         for n in needs[k]:
             scratch[k].append(Placement(at, n.nbytes))
-            at += _align(n.nbytes, alignment)
+            at += align(n.nbytes, alignment)
