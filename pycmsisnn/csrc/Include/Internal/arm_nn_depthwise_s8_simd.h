@@ -202,10 +202,25 @@ static inline int32x4_t arm_nn_dw_s8_requantize_mve(const int32x4_t acc,
 }
 
 /* The channel blocks of one or two output pixels (arm_nn_depthwise_s8_blocks.c). */
-void arm_nn_dw_s8_ch1_block16_mve(const arm_nn_dw_s8_window *win, const arm_nn_dw_s8_layer *layer, const int32_t c, int8_t *out);
-void arm_nn_dw_s8_ch1_block8_mve(const arm_nn_dw_s8_window *win, const arm_nn_dw_s8_layer *layer, const int32_t c, int8_t *out);
-void arm_nn_dw_s8_ch1_tail_mve(const arm_nn_dw_s8_window *win, const arm_nn_dw_s8_layer *layer, const int32_t c, const uint32_t valid, int8_t *out);
-void arm_nn_dw_s8_ch1_pairs_mve(const arm_nn_dw_s8_window *win, const arm_nn_dw_s8_layer *layer, const int32_t n8, const int32_t pixel_step, const int32_t out_step, int8_t *out);
+void arm_nn_dw_s8_ch1_block16_mve(const arm_nn_dw_s8_window *win,
+                                  const arm_nn_dw_s8_layer *layer,
+                                  const int32_t c,
+                                  int8_t *out);
+void arm_nn_dw_s8_ch1_block8_mve(const arm_nn_dw_s8_window *win,
+                                 const arm_nn_dw_s8_layer *layer,
+                                 const int32_t c,
+                                 int8_t *out);
+void arm_nn_dw_s8_ch1_tail_mve(const arm_nn_dw_s8_window *win,
+                               const arm_nn_dw_s8_layer *layer,
+                               const int32_t c,
+                               const uint32_t valid,
+                               int8_t *out);
+void arm_nn_dw_s8_ch1_pairs_mve(const arm_nn_dw_s8_window *win,
+                                const arm_nn_dw_s8_layer *layer,
+                                const int32_t n8,
+                                const int32_t pixel_step,
+                                const int32_t out_step,
+                                int8_t *out);
 
 /* Every channel of two output pixels whose windows have the same shape (the
  * second `pixel_step` input bytes on, its output `out_step` bytes on):
@@ -354,7 +369,9 @@ static inline void arm_nn_dw_s8_store4_dsp(const int32_t v0,
 }
 
 /* Every channel of one output pixel, blocks of 4 (arm_nn_depthwise_s8_blocks.c). */
-void arm_nn_dw_s8_ch1_pixel_dsp(const arm_nn_dw_s8_window *win, const arm_nn_dw_s8_layer *layer, int8_t *out);
+void arm_nn_dw_s8_ch1_pixel_dsp(const arm_nn_dw_s8_window *win,
+                                const arm_nn_dw_s8_layer *layer,
+                                int8_t *out);
 
 static inline void arm_nn_dw_s8_ch1_pixel_simd(const arm_nn_dw_s8_window *win,
                                                const arm_nn_dw_s8_layer *layer,

@@ -177,11 +177,11 @@ static void conv_s8_put_wide(int8_t *pair, const int32_t slot, const int32_t pos
 /* The receptive field of the output pixel whose window starts at (y0, x0),
  * group g, as an int8 column at col (holes where taps fall outside). */
 static CONV_S8_OUTLINE void conv_s8_gather(const conv_s8_geom *gm,
-                           const int8_t *in_batch,
-                           const int32_t y0,
-                           const int32_t x0,
-                           const int32_t g,
-                           int8_t *col)
+                                           const int8_t *in_batch,
+                                           const int32_t y0,
+                                           const int32_t x0,
+                                           const int32_t g,
+                                           int8_t *col)
 {
     const int32_t k_w = gm->k_w;
     const int32_t k_c = gm->k_c;
@@ -238,12 +238,12 @@ static CONV_S8_OUTLINE void conv_s8_gather(const conv_s8_geom *gm,
 /* The same into column `slot` (0 or 1) of an interleaved int16 pair
  * (conv_s8_put_wide); whole words of channels per tap (k_c % 4 == 0). */
 static CONV_S8_OUTLINE void conv_s8_gather_wide(const conv_s8_geom *gm,
-                                const int8_t *in_batch,
-                                const int32_t y0,
-                                const int32_t x0,
-                                const int32_t g,
-                                int8_t *pair,
-                                const int32_t slot)
+                                                const int8_t *in_batch,
+                                                const int32_t y0,
+                                                const int32_t x0,
+                                                const int32_t g,
+                                                int8_t *pair,
+                                                const int32_t slot)
 {
     const int32_t k_w = gm->k_w;
     const int32_t k_c = gm->k_c;
@@ -539,13 +539,13 @@ static __attribute__((noinline)) void conv_s8_mve_block(const int8_t *const *col
 /* arm_nn_conv_s8_pointwise on MVE: for each chunk of output channels their
  * kernel sums, then blocks of three pixels, read in place. */
 static CONV_S8_NO_SLP void conv_s8_mve_pointwise(const cmsis_nn_conv_params *conv_params,
-                                  const cmsis_nn_per_channel_quant_params *quant_params,
-                                  const cmsis_nn_dims *input_dims,
-                                  const int8_t *input_data,
-                                  const int8_t *filter_data,
-                                  const int32_t *bias_data,
-                                  const cmsis_nn_dims *output_dims,
-                                  int8_t *output_data)
+                                                 const cmsis_nn_per_channel_quant_params *quant_params,
+                                                 const cmsis_nn_dims *input_dims,
+                                                 const int8_t *input_data,
+                                                 const int8_t *filter_data,
+                                                 const int32_t *bias_data,
+                                                 const cmsis_nn_dims *output_dims,
+                                                 int8_t *output_data)
 {
     const int32_t in_h = input_dims->h;
     const int32_t in_w = input_dims->w;
@@ -672,17 +672,17 @@ conv_s8_mve_columns(conv_s8_mve_scan *sc, const int32_t g, const int32_t npx, co
  * their kernel sums, then blocks of up to three pixels, each gathered into
  * a column of the scratch (or read in place). */
 static CONV_S8_NO_SLP arm_cmsis_nn_status conv_s8_mve_im2col(int8_t *col_buf,
-                                              const cmsis_nn_conv_params *conv_params,
-                                              const cmsis_nn_per_channel_quant_params *quant_params,
-                                              const cmsis_nn_dims *input_dims,
-                                              const int8_t *input_data,
-                                              const cmsis_nn_dims *filter_dims,
-                                              const int8_t *filter_data,
-                                              const int32_t *bias_data,
-                                              const int32_t up_h,
-                                              const int32_t up_w,
-                                              const cmsis_nn_dims *output_dims,
-                                              int8_t *output_data)
+                                                             const cmsis_nn_conv_params *conv_params,
+                                                             const cmsis_nn_per_channel_quant_params *quant_params,
+                                                             const cmsis_nn_dims *input_dims,
+                                                             const int8_t *input_data,
+                                                             const cmsis_nn_dims *filter_dims,
+                                                             const int8_t *filter_data,
+                                                             const int32_t *bias_data,
+                                                             const int32_t up_h,
+                                                             const int32_t up_w,
+                                                             const cmsis_nn_dims *output_dims,
+                                                             int8_t *output_data)
 {
     const int32_t in_h = input_dims->h;
     const int32_t in_w = input_dims->w;
@@ -884,12 +884,12 @@ static void conv_s8_block(const int8_t *const *cols,
  * interleaved int16 pair (conv_s8_put_wide) times the n_oc weight rows:
  * two output channels at a time, the offset already in the columns. */
 static CONV_S8_OUTLINE void conv_s8_block_wide(const int8_t *pair,
-                               const int32_t len,
-                               const int8_t *w,
-                               const int32_t n_oc,
-                               const conv_s8_out *q,
-                               int8_t *out,
-                               const int32_t out_stride)
+                                               const int32_t len,
+                                               const int8_t *w,
+                                               const int32_t n_oc,
+                                               const conv_s8_out *q,
+                                               int8_t *out,
+                                               const int32_t out_stride)
 {
     const int32_t *const bias = q->bias;
     const int32_t *const mult = q->multiplier;

@@ -39,9 +39,9 @@ static inline void arm_nn_dw_s8_tap8_mve(const int8_t *x,
  * c + 9 + 2i into even_hi/odd_hi), requantised and stored. VLD2 splits
  * biases, multipliers and shifts into the same even/odd order. */
 PCN_DW_BLOCK void arm_nn_dw_s8_ch1_block16_mve(const arm_nn_dw_s8_window *win,
-                                                      const arm_nn_dw_s8_layer *layer,
-                                                      const int32_t c,
-                                                      int8_t *out)
+                                               const arm_nn_dw_s8_layer *layer,
+                                               const int32_t c,
+                                               int8_t *out)
 {
     const int32_t channels = layer->channels;
     const int16_t in_offset = (int16_t)layer->in_offset;
@@ -111,9 +111,9 @@ PCN_DW_BLOCK void arm_nn_dw_s8_ch1_block16_mve(const arm_nn_dw_s8_window *win,
 
 /* The same for the 8 channels from c on. */
 PCN_DW_BLOCK void arm_nn_dw_s8_ch1_block8_mve(const arm_nn_dw_s8_window *win,
-                                                     const arm_nn_dw_s8_layer *layer,
-                                                     const int32_t c,
-                                                     int8_t *out)
+                                              const arm_nn_dw_s8_layer *layer,
+                                              const int32_t c,
+                                              int8_t *out)
 {
     const int32_t channels = layer->channels;
     const int16_t in_offset = (int16_t)layer->in_offset;
@@ -171,10 +171,10 @@ PCN_DW_BLOCK void arm_nn_dw_s8_ch1_block8_mve(const arm_nn_dw_s8_window *win,
 /* The last `valid` (1..7) channels from c on, tail-predicated: lanes off
  * read as 0 and add 0; biases, multipliers and shifts are gathered. */
 PCN_DW_BLOCK void arm_nn_dw_s8_ch1_tail_mve(const arm_nn_dw_s8_window *win,
-                                                   const arm_nn_dw_s8_layer *layer,
-                                                   const int32_t c,
-                                                   const uint32_t valid,
-                                                   int8_t *out)
+                                            const arm_nn_dw_s8_layer *layer,
+                                            const int32_t c,
+                                            const uint32_t valid,
+                                            int8_t *out)
 {
     const int32_t channels = layer->channels;
     const int16_t in_offset = (int16_t)layer->in_offset;
@@ -232,11 +232,11 @@ PCN_DW_BLOCK void arm_nn_dw_s8_ch1_tail_mve(const arm_nn_dw_s8_window *win,
  * window's steps, the output offset and the clamp vectors are set up once
  * per pixel pair instead of once per block. */
 PCN_DW_BLOCK void arm_nn_dw_s8_ch1_pairs_mve(const arm_nn_dw_s8_window *win,
-                                                    const arm_nn_dw_s8_layer *layer,
-                                                    const int32_t n8,
-                                                    const int32_t pixel_step,
-                                                    const int32_t out_step,
-                                                    int8_t *out)
+                                             const arm_nn_dw_s8_layer *layer,
+                                             const int32_t n8,
+                                             const int32_t pixel_step,
+                                             const int32_t out_step,
+                                             int8_t *out)
 {
     const int32_t channels = layer->channels;
     const int16_t in_offset = (int16_t)layer->in_offset;
@@ -394,8 +394,8 @@ static inline void arm_nn_dw_s8_mac4_dsp(const int8_t *x,
  * channels, then the leftover channels. The rows of a full 3x3 window are
  * unrolled. */
 PCN_DW_BLOCK void arm_nn_dw_s8_ch1_pixel_dsp(const arm_nn_dw_s8_window *win,
-                                                    const arm_nn_dw_s8_layer *layer,
-                                                    int8_t *out)
+                                             const arm_nn_dw_s8_layer *layer,
+                                             int8_t *out)
 {
     /* Locals, not layer fields: every int8 store could alias those. */
     const int32_t channels = layer->channels;
