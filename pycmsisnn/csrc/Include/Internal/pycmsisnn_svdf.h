@@ -285,11 +285,11 @@ static inline void pcn_svdf_feature_sums(const cmsis_nn_svdf_params *params,
 #if defined(ARM_MATH_MVEI)
     if (off != 0)
     {
-        pcn_rnn_mve_dots_off_s8(x, weights_feature, input_size, filters, off, scratch_a);
+        arm_nn_rnn_mve_dots_off_s8(x, weights_feature, input_size, filters, off, scratch_a);
     }
     else
     {
-        pcn_rnn_mve_dots_s8(x, weights_feature, input_size, filters, scratch_a);
+        arm_nn_rnn_mve_dots_s8(x, weights_feature, input_size, filters, scratch_a);
     }
     {
         const int32x4_t lo = vdupq_n_s32(act_min);

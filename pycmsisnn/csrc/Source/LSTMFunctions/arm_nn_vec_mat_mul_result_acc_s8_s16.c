@@ -56,7 +56,7 @@ arm_cmsis_nn_status arm_nn_vec_mat_mul_result_acc_s8_s16(const int8_t *lhs,
             {
                 const int32_t chunk = PCN_MIN(PCN_RNN_MVE_ROWS, rhs_rows - r0);
                 int32_t sums[PCN_RNN_MVE_ROWS] __attribute__((aligned(16)));
-                pcn_rnn_mve_dots_s8(x, rhs + (size_t)r0 * rhs_cols, rhs_cols, chunk, sums);
+                arm_nn_rnn_mve_dots_s8(x, rhs + (size_t)r0 * rhs_cols, rhs_cols, chunk, sums);
                 pcn_rnn_mve_acc_s16(sums,
                                     effective_bias != NULL ? effective_bias + r0 : NULL,
                                     out + r0,
